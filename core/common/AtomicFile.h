@@ -1,0 +1,14 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+
+namespace impasto {
+
+// Replaces `file` with `bytes` so that readers only ever see the old or the new content:
+// temporary file in the same folder, fsync, rename. Throws impasto::Error on failure and
+// leaves any existing file untouched.
+void writeFileAtomically(const std::filesystem::path& file, std::span<const uint8_t> bytes);
+
+}  // namespace impasto

@@ -1,0 +1,143 @@
+#include "core/image/PngExport.h"
+
+#include <cstdint>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/common/AtomicFile.h"
+#include "core/common/Error.h"
+#include "core/image/FileBytes.h"
+#include "core/image/PngChunks.h"
+#include "core/image/PngText.h"
+
+namespace impasto {
+
+namespace {
+
+// Below this alpha a pixel is transparent in 16-bit output; its colour cannot be recovered.
+constexpr float kMinAlpha = 1.0f / 65535.0f;
+
+// Image::rgb is composited over white; the colour written next to the alpha is the one that,
+// composited over white again, gives rgb back (so load -> export -> load is stable).
+cv::Mat uncompositeFromWhite(const cv::Mat& rgb, const cv::Mat& alpha) {
+    cv::Mat colour(rgb.size(), CV_32FC3);
+    for (int y = 0; y < rgb.rows; ++y) {
+        const auto* in = rgb.ptr<cv::Vec3f>(y);
+        const auto* a = alpha.ptr<float>(y);
+        auto* out = colour.ptr<cv::Vec3f>(y);
+        for (int x = 0; x < rgb.cols; ++x) {
+            const float alphaValue = a[x];
+            for (int c = 0; c < 3; ++c) {
+                out[x][c] = alphaValue < kMinAlpha ? in[x][c]
+                                                   : (in[x][c] - (1.0f - alphaValue)) / alphaValue;
+            }
+        }
+    }
+    return colour;
+}
+
+// BGR(A) samples of `bitDepth` bits as OpenCV encodes them; convertTo rounds and saturates,
+// which clamps out-of-range values.
+cv::Mat toStoredSamples(const Image& image, int bitDepth) {
+    std::vector<cv::Mat> planes;
+    if (image.alpha.empty()) {
+        cv::split(image.rgb, planes);
+    } else {
+        cv::split(uncompositeFromWhite(image.rgb, image.alpha), planes);
+        planes.push_back(image.alpha);
+    }
+    std::swap(planes[0], planes[2]);
+    cv::Mat merged;
+    cv::merge(planes, merged);
+    cv::Mat samples;
+    merged.convertTo(samples, bitDepth == 16 ? CV_16U : CV_8U, bitDepth == 16 ? 65535.0 : 255.0);
+    return samples;
+}
+
+void validate(const std::string& name, const Image& image, const PngExportOptions& options) {
+    if (options.bitDepth != 8 && options.bitDepth != 16) {
+        throw Error("Cannot export " + name + ": PNG bit depth must be 8 or 16, not " +
+                    std::to_string(options.bitDepth));
+    }
+    if (image.empty() || image.rgb.type() != CV_32FC3) {
+        throw Error("Cannot export " + name + ": the image is empty or not float RGB");
+    }
+    if (!image.alpha.empty() &&
+        (image.alpha.type() != CV_32FC1 || image.alpha.size() != image.rgb.size())) {
+        throw Error("Cannot export " + name +
+                    ": the alpha channel does not match the image (size or type)");
+    }
+}
+
+}  // namespace
+
+void exportPng(const std::filesystem::path& file, const Image& image,
+               const PngExportOptions& options) {
+    const std::string name = file.string();
+    validate(name, image, options);
+
+    std::vector<std::vector<uint8_t>> textPayloads;
+    for (const auto& [keyword, text] : options.text) {
+        std::optional<std::vector<uint8_t>> payload = makeITxtPayload(keyword, text);
+        if (!payload) {
+            throw Error("Cannot export " + name + ": the text entry \"" + keyword +
+                        "\" is invalid (keywords are 1 to 79 Latin-1 characters without "
+                        "leading, trailing or double spaces; text must be UTF-8)");
+        }
+        textPayloads.push_back(std::move(*payload));
+    }
+
+    std::vector<uint8_t> encoded;
+    try {
+        if (!cv::imencode(".png", toStoredSamples(image, options.bitDepth), encoded)) {
+            throw Error("Cannot export " + name + ": OpenCV could not encode the PNG");
+        }
+    } catch (const cv::Exception& exception) {
+        throw Error("Cannot export " + name + ": OpenCV could not encode the PNG (" +
+                    exception.err + ")");
+    }
+
+    // Text goes right after IHDR, where readers that stop early still find it.
+    const PngChunkList chunks = readPngChunks(encoded);
+    if (chunks.chunks.empty() || chunks.chunks.front().type != "IHDR") {
+        throw Error("Cannot export " + name + ": OpenCV produced a PNG without a header");
+    }
+    const size_t afterHeader = chunks.chunks.front().end;
+    std::vector<uint8_t> png(encoded.begin(), encoded.begin() + afterHeader);
+    for (const std::vector<uint8_t>& payload : textPayloads) {
+        appendPngChunk(png, "iTXt", payload);
+    }
+    png.insert(png.end(), encoded.begin() + afterHeader, encoded.end());
+
+    writeFileAtomically(file, png);
+}
+
+std::map<std::string, std::string> readPngText(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    const std::vector<uint8_t> bytes = readFileBytes(file);
+    if (!hasPngSignature(bytes)) {
+        throw Error(name + " is not a PNG file");
+    }
+    const PngChunkList chunks = readPngChunks(bytes);
+    if (!chunks.complete) {
+        throw Error(name + " is truncated or corrupt");
+    }
+    std::map<std::string, std::string> text;
+    for (const PngChunk& chunk : chunks.chunks) {
+        if (chunk.type != "tEXt" && chunk.type != "iTXt") {
+            continue;
+        }
+        if (!chunk.crcMatches()) {
+            throw Error(name + " is corrupt (a " + std::string(chunk.type) +
+                        " chunk fails its checksum)");
+        }
+        if (auto entry = parseTextChunk(chunk)) {
+            // The first entry wins when a keyword repeats, as in most PNG readers.
+            text.insert(std::move(*entry));
+        }
+    }
+    return text;
+}
+
+}  // namespace impasto

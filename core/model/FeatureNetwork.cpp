@@ -1,0 +1,201 @@
+#include "core/model/FeatureNetwork.h"
+
+#include <algorithm>
+#include <memory>
+#include <sstream>
+
+#include "core/common/Error.h"
+
+namespace impasto {
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t>& shape) {
+    std::ostringstream out;
+    out << '[';
+    for (size_t i = 0; i < shape.size(); ++i) {
+        out << (i ? "," : "") << shape[i];
+    }
+    out << ']';
+    return out.str();
+}
+
+std::vector<int64_t> withoutUnitDimensions(const std::vector<int64_t>& shape) {
+    std::vector<int64_t> kept;
+    std::copy_if(shape.begin(), shape.end(), std::back_inserter(kept),
+                 [](int64_t size) { return size != 1; });
+    return kept;
+}
+
+// Caffe's legacy encoding stores a bias of N values as [1,1,1,N] and 1x1 kernels keep their
+// unit dimensions: shapes agree when they do apart from dimensions of size 1.
+bool sameShape(const std::vector<int64_t>& stored, const std::vector<int64_t>& expected) {
+    return withoutUnitDimensions(stored) == withoutUnitDimensions(expected);
+}
+
+// Hands the values to a tensor without copying; the tensor frees them.
+at::Tensor adoptTensor(WeightTensor&& weight, const std::vector<int64_t>& shape) {
+    auto owned = std::make_unique<std::vector<float>>(std::move(weight.values));
+    float* data = owned->data();
+    at::Tensor tensor = at::from_blob(
+        data, shape, [owned = owned.get()](void*) { delete owned; }, at::kFloat);
+    owned.release();
+    return tensor;
+}
+
+// Finds the weights under either naming, or returns "" when the file lacks them.
+std::string storedName(const TensorSet& weights, const WeightSlot& slot) {
+    for (const std::string& base : {slot.torchvisionName, slot.caffeName}) {
+        if (weights.contains(base + ".weight")) {
+            return base;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+FeatureNetwork::FeatureNetwork(const NetworkDescription& description, TensorSet& weights,
+                               const Preprocessing& preprocessing)
+    : description_(&description), preprocessing_(preprocessing) {
+    const std::string fileName = weights.sourceFile.filename().string();
+    for (const LayerSpec& layer : description.layers) {
+        std::vector<Convolution> layerConvolutions;
+        bool complete = true;
+        for (const WeightSlot& slot : weightSlots(layer)) {
+            const std::string base = storedName(weights, slot);
+            if (base.empty()) {
+                complete = false;
+                break;
+            }
+            WeightTensor weight = weights.take(base + ".weight");
+            if (!sameShape(weight.shape, slot.weightShape)) {
+                throw Error(fileName + ": " + base + " has shape " + shapeText(weight.shape) +
+                            " but " + description.title + " needs " + shapeText(slot.weightShape) +
+                            " (is this file another network?)");
+            }
+            const std::vector<int64_t> biasShape{slot.weightShape[0]};
+            at::Tensor bias;
+            if (weights.contains(base + ".bias")) {
+                WeightTensor storedBias = weights.take(base + ".bias");
+                if (!sameShape(storedBias.shape, biasShape)) {
+                    throw Error(fileName + ": bias of " + base + " has shape " +
+                                shapeText(storedBias.shape) + " but " + description.title +
+                                " needs " + shapeText(biasShape));
+                }
+                bias = adoptTensor(std::move(storedBias), biasShape);
+            } else {
+                bias = at::zeros(biasShape, at::kFloat);
+            }
+            layerConvolutions.push_back({adoptTensor(std::move(weight), slot.weightShape), bias});
+        }
+        if (!complete) {
+            break;
+        }
+        convolutions_.push_back(std::move(layerConvolutions));
+        availableLayers_.push_back(layer.name);
+    }
+    if (availableLayers_.empty()) {
+        throw Error(fileName + " has no weights for the first layer of " + description.title);
+    }
+    const auto& p = preprocessing_;
+    mean_ = at::tensor(std::vector<float>(p.mean.begin(), p.mean.end())).view({1, 3, 1, 1});
+    stddev_ = at::tensor(std::vector<float>(p.stddev.begin(), p.stddev.end())).view({1, 3, 1, 1});
+}
+
+bool FeatureNetwork::isAvailable(const std::string& layer) const {
+    return std::find(availableLayers_.begin(), availableLayers_.end(), layer) !=
+           availableLayers_.end();
+}
+
+void FeatureNetwork::requireLayers(const std::vector<std::string>& layers) const {
+    for (const std::string& layer : layers) {
+        if (description_->indexOf(layer) < 0) {
+            throw Error("\"" + layer + "\" is not a layer of " + description_->title +
+                        " (its layers are " + description_->layers.front().name + " ... " +
+                        description_->layers.back().name + ")");
+        }
+        if (!isAvailable(layer)) {
+            throw Error("Layer " + layer + " is not in this weight file: it provides " +
+                        description_->title + " only up to " + availableLayers_.back());
+        }
+    }
+}
+
+void FeatureNetwork::to(const at::Device& device) {
+    for (auto& layer : convolutions_) {
+        for (Convolution& convolution : layer) {
+            convolution.weight = convolution.weight.to(device);
+            convolution.bias = convolution.bias.to(device);
+        }
+    }
+    mean_ = mean_.to(device);
+    stddev_ = stddev_.to(device);
+    device_ = device;
+}
+
+at::Tensor FeatureNetwork::preprocess(const at::Tensor& rgb) const {
+    at::Tensor input = rgb;
+    if (preprocessing_.channelOrder == Preprocessing::ChannelOrder::Bgr) {
+        input = input.flip({1});
+    }
+    return (input * preprocessing_.inputScale - mean_) / stddev_;
+}
+
+at::Tensor FeatureNetwork::convolve(const Convolution& convolution, const at::Tensor& input,
+                                    int stride, int padding) const {
+    return at::conv2d(input, convolution.weight, convolution.bias, {stride, stride},
+                      {padding, padding});
+}
+
+at::Tensor FeatureNetwork::runLayer(size_t index, const at::Tensor& input,
+                                    PoolingMode pooling) const {
+    const LayerSpec& layer = description_->layers[index];
+    switch (layer.kind) {
+        case LayerKind::Convolution: {
+            const ConvolutionSpec& spec = layer.convolution;
+            return convolve(convolutions_[index][0], input, spec.stride, spec.padding);
+        }
+        case LayerKind::Relu:
+            return at::relu(input);
+        case LayerKind::Pool: {
+            const PoolSpec& spec = layer.pool;
+            if (pooling == PoolingMode::Average) {
+                return at::avg_pool2d(input, {spec.kernel, spec.kernel}, {spec.stride, spec.stride},
+                                      {0, 0}, spec.ceilMode);
+            }
+            return at::max_pool2d(input, {spec.kernel, spec.kernel}, {spec.stride, spec.stride},
+                                  {0, 0}, {1, 1}, spec.ceilMode);
+        }
+        case LayerKind::Fire: {
+            const auto& fire = convolutions_[index];
+            const at::Tensor squeezed = at::relu(convolve(fire[0], input, 1, 0));
+            return at::cat({at::relu(convolve(fire[1], squeezed, 1, 0)),
+                            at::relu(convolve(fire[2], squeezed, 1, 1))},
+                           1);
+        }
+    }
+    throw Error("Unknown layer kind in " + description_->title);
+}
+
+std::map<std::string, at::Tensor> FeatureNetwork::extract(const at::Tensor& rgb,
+                                                          const std::vector<std::string>& layers,
+                                                          PoolingMode pooling) const {
+    requireLayers(layers);
+    int deepest = -1;
+    for (const std::string& layer : layers) {
+        deepest = std::max(deepest, description_->indexOf(layer));
+    }
+    std::map<std::string, at::Tensor> features;
+    at::Tensor activation = preprocess(rgb);
+    for (int index = 0; index <= deepest; ++index) {
+        activation = runLayer(static_cast<size_t>(index), activation, pooling);
+        const std::string& name = description_->layers[static_cast<size_t>(index)].name;
+        if (std::find(layers.begin(), layers.end(), name) != layers.end()) {
+            features[name] = activation;
+        }
+    }
+    return features;
+}
+
+}  // namespace impasto

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/Preprocessing.h"
+
+namespace impasto {
+
+class FeatureNetwork;
+
+// What a caller (CLI, GUI) needs to know about a loaded model, without LibTorch headers.
+struct ModelInfo {
+    std::string architecture;  // "vgg19", ...
+    std::string title;         // "VGG-19"
+    std::filesystem::path file;
+    Preprocessing preprocessing;
+    std::vector<std::string> availableLayers;
+    // The description's recommended layers, restricted to what the file provides.
+    std::vector<std::string> defaultContentLayers;
+    std::vector<std::string> defaultStyleLayers;
+};
+
+struct LoadedModel {
+    std::shared_ptr<FeatureNetwork> network;
+    ModelInfo info;
+};
+
+// What is known about a file beyond its contents (from the model registry, say).
+struct ModelHints {
+    std::optional<std::string> architecture;
+    std::optional<Preprocessing> preprocessing;
+};
+
+// Reads a safetensors or Caffe weight file, works out its architecture (hint, then the file's
+// metadata, then its tensor names) and preprocessing (hint, then metadata, then lineage), and
+// builds the feature network. Throws impasto::Error with a message for the user.
+LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints = {});
+
+}  // namespace impasto

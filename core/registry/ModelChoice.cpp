@@ -1,0 +1,46 @@
+#include "core/registry/ModelChoice.h"
+
+#include "core/common/Error.h"
+
+namespace impasto {
+
+namespace {
+
+std::string megabytes(int64_t bytes) {
+    return bytes > 0 ? " (" + std::to_string((bytes + 500000) / 1000000) + " MB)" : "";
+}
+
+ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file) {
+    return {file, model.architecture, model.preprocessing, model.name};
+}
+
+}  // namespace
+
+ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argument) {
+    if (argument == automaticModel) {
+        for (const RegisteredModel& model : registry.models()) {
+            if (const auto file = registry.locate(model)) {
+                return choiceFor(model, *file);
+            }
+        }
+        std::string offers;
+        for (const RegisteredModel& model : registry.models()) {
+            offers += (offers.empty() ? "" : ", ") + model.name + megabytes(model.sizeBytes);
+        }
+        throw Error("No model is installed. Download one with --download-model NAME (" + offers +
+                    ") or pass a weight file with --model FILE");
+    }
+    const auto resolved = registry.resolveModelArgument(argument);
+    if (const auto* path = std::get_if<std::filesystem::path>(&resolved)) {
+        return {*path, std::nullopt, std::nullopt, path->filename().string()};
+    }
+    const auto& model = std::get<RegisteredModel>(resolved);
+    if (const auto file = registry.locate(model)) {
+        return choiceFor(model, *file);
+    }
+    throw Error("Model " + model.name + " is not installed. Download it with --download-model " +
+                model.name + megabytes(model.sizeBytes) + " or put " + model.fileName +
+                " in a folder of IMPASTO_MODEL_PATH");
+}
+
+}  // namespace impasto

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/registry/ModelRegistry.h"
+
+namespace impasto {
+
+// A weight file to load and what the registry knows about it.
+struct ModelChoice {
+    std::filesystem::path file;
+    std::optional<std::string> architecture;   // from the registry; else read from the file
+    std::optional<std::string> preprocessing;  // Preprocessing::parse() text
+    std::string displayName;                   // registry name or file name
+};
+
+// The name of the argument that picks the best installed registry model.
+inline constexpr const char* automaticModel = "auto";
+
+// Turns a --model argument into a file: "auto" (the first installed registry model, in
+// manifest order, which lists the best first), a registry name (installed?) or a file path.
+// Throws impasto::Error that says how to get a model when none is installed.
+ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argument);
+
+}  // namespace impasto

@@ -1,0 +1,304 @@
+#include "core/registry/ModelRegistry.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrl>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "core/common/Error.h"
+#include "core/registry/ModelFolders.h"
+
+namespace impasto {
+
+namespace {
+
+constexpr int supportedSchemaVersion = 1;
+constexpr std::array<std::string_view, 3> architectures{"vgg19", "vgg16", "squeezenet1_1"};
+constexpr std::array<std::string_view, 2> formats{"caffemodel", "safetensors"};
+constexpr std::array<std::string_view, 13> entryFields{
+    "name",    "title",         "architecture", "url",           "fileName",
+    "format",  "sizeBytes",     "sha256",       "preprocessing", "layers",
+    "license", "contentLayers", "styleLayers"};
+
+template <typename Strings>
+std::string join(const Strings& strings) {
+    std::string result;
+    for (const auto& text : strings) {
+        result += (result.empty() ? "" : ", ") + std::string(text);
+    }
+    return result;
+}
+
+bool isNameCharacter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+bool isLowercaseHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+// Reads the fields of one manifest entry; every failure names the manifest, the entry and the
+// field, so that whoever edits the manifest can find the mistake.
+class EntryReader {
+public:
+    EntryReader(const QJsonObject& entry, const std::string& manifest, qsizetype index)
+        : entry_(entry),
+          manifest_(manifest),
+          where_(manifest + ", entry " + std::to_string(index + 1)) {}
+
+    // Once the entry's name is known, messages use it rather than the entry's position.
+    void identify(const std::string& name) { where_ = manifest_ + ", entry \"" + name + "\""; }
+
+    [[noreturn]] void fail(std::string_view field, const std::string& problem) const {
+        throw Error(where_ + ": \"" + std::string(field) + "\" " + problem);
+    }
+
+    void rejectUnknownFields() const {
+        for (const QString& key : entry_.keys()) {
+            const std::string field = key.toStdString();
+            if (std::find(entryFields.begin(), entryFields.end(), field) == entryFields.end()) {
+                fail(field, "is not a known field (expected " + join(entryFields) + ")");
+            }
+        }
+    }
+
+    std::string text(std::string_view field, bool mayBeEmpty = false) const {
+        const QJsonValue value = required(field);
+        if (!value.isString()) {
+            fail(field, "must be a string");
+        }
+        std::string result = value.toString().toStdString();
+        if (result.empty() && !mayBeEmpty) {
+            fail(field, "must not be empty");
+        }
+        return result;
+    }
+
+    template <size_t N>
+    std::string oneOf(std::string_view field,
+                      const std::array<std::string_view, N>& allowed) const {
+        std::string result = text(field);
+        if (std::find(allowed.begin(), allowed.end(), result) == allowed.end()) {
+            fail(field, "is \"" + result + "\"; expected one of " + join(allowed));
+        }
+        return result;
+    }
+
+    int64_t byteCount(std::string_view field) const {
+        const QJsonValue value = required(field);
+        // JSON numbers are doubles: whole values up to 2^53 are exact, far beyond any model.
+        const double number = value.toDouble(-1.0);
+        if (!value.isDouble() || number < 0.0 || number > 9007199254740992.0 ||
+            std::floor(number) != number) {
+            fail(field, "must be a whole number of bytes (0 when unknown)");
+        }
+        return static_cast<int64_t>(number);
+    }
+
+    std::vector<std::string> names(std::string_view field) const {
+        const QJsonValue value = required(field);
+        if (!value.isArray() || value.toArray().isEmpty()) {
+            fail(field, "must be a non-empty list of layer names");
+        }
+        std::vector<std::string> result;
+        for (const QJsonValue& item : value.toArray()) {
+            if (!item.isString() || item.toString().isEmpty()) {
+                fail(field, "must contain only non-empty strings");
+            }
+            const std::string name = item.toString().toStdString();
+            if (std::find(result.begin(), result.end(), name) != result.end()) {
+                fail(field, "lists \"" + name + "\" twice");
+            }
+            result.push_back(name);
+        }
+        return result;
+    }
+
+private:
+    QJsonValue required(std::string_view field) const {
+        const QJsonValue value = entry_.value(QLatin1String(field.data(), field.size()));
+        if (value.isUndefined()) {
+            fail(field, "is missing");
+        }
+        return value;
+    }
+
+    const QJsonObject& entry_;
+    const std::string manifest_;
+    std::string where_;
+};
+
+RegisteredModel readEntry(EntryReader& reader) {
+    RegisteredModel model;
+    model.name = reader.text("name");
+    if (!std::all_of(model.name.begin(), model.name.end(), isNameCharacter)) {
+        reader.fail("name", "must use only lowercase letters, digits, '.', '_' and '-'");
+    }
+    reader.identify(model.name);
+    reader.rejectUnknownFields();
+
+    model.title = reader.text("title");
+    model.architecture = reader.oneOf("architecture", architectures);
+
+    model.url = reader.text("url");
+    const QUrl url(QString::fromStdString(model.url), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != "http" && url.scheme() != "https") ||
+        url.host().isEmpty()) {
+        reader.fail("url", "must be an http or https URL");
+    }
+
+    model.fileName = reader.text("fileName");
+    // The name is joined to every model folder: it must not climb out of them.
+    if (model.fileName.find('/') != std::string::npos || model.fileName == "." ||
+        model.fileName == "..") {
+        reader.fail("fileName", "must be a bare file name, without folders");
+    }
+
+    model.format = reader.oneOf("format", formats);
+    model.sizeBytes = reader.byteCount("sizeBytes");
+
+    model.sha256 = reader.text("sha256", true);
+    if (!model.sha256.empty() &&
+        (model.sha256.size() != 64 ||
+         !std::all_of(model.sha256.begin(), model.sha256.end(), isLowercaseHex))) {
+        reader.fail("sha256", "must be 64 lowercase hexadecimal digits, or empty when unknown");
+    }
+
+    model.preprocessing = reader.text("preprocessing");
+    model.layers = reader.names("layers");
+    model.license = reader.text("license");
+    model.contentLayers = reader.names("contentLayers");
+    model.styleLayers = reader.names("styleLayers");
+    for (const auto& [field, chosen] :
+         {std::pair{"contentLayers", &model.contentLayers}, {"styleLayers", &model.styleLayers}}) {
+        for (const std::string& layer : *chosen) {
+            if (std::find(model.layers.begin(), model.layers.end(), layer) == model.layers.end()) {
+                reader.fail(field, "names \"" + layer + "\", which is not among \"layers\"");
+            }
+        }
+    }
+    return model;
+}
+
+}  // namespace
+
+ModelRegistry::ModelRegistry(std::filesystem::path manifestFile,
+                             std::vector<RegisteredModel> models)
+    : manifestFile_(std::move(manifestFile)), models_(std::move(models)) {}
+
+ModelRegistry ModelRegistry::loadBuiltIn() {
+    return load(builtInModelsFolder() / manifestFileName);
+}
+
+ModelRegistry ModelRegistry::load(const std::filesystem::path& manifestFile) {
+    const std::string where = "Model manifest " + manifestFile.string();
+    QFile file(QString::fromStdString(manifestFile.string()));
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw Error("Cannot read model manifest " + manifestFile.string() + ": " +
+                    file.errorString().toStdString());
+    }
+    const QByteArray bytes = file.readAll();
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        const auto line =
+            1 + std::count(bytes.begin(),
+                           bytes.begin() + std::min<qsizetype>(parseError.offset, bytes.size()),
+                           '\n');
+        throw Error(where + " is not valid JSON: " + parseError.errorString().toStdString() +
+                    " on line " + std::to_string(line));
+    }
+    if (!document.isObject()) {
+        throw Error(where + " must hold a JSON object");
+    }
+    const QJsonObject root = document.object();
+    for (const QString& key : root.keys()) {
+        if (key != "schemaVersion" && key != "models") {
+            throw Error(where + ": \"" + key.toStdString() +
+                        "\" is not a known field (expected schemaVersion, models)");
+        }
+    }
+    const QJsonValue version = root.value("schemaVersion");
+    if (!version.isDouble() || version.toDouble() != supportedSchemaVersion) {
+        throw Error(where + ": \"schemaVersion\" must be " +
+                    std::to_string(supportedSchemaVersion) +
+                    " (a manifest from another version of Impasto?)");
+    }
+    if (!root.value("models").isArray()) {
+        throw Error(where + ": \"models\" must be a list of model entries");
+    }
+
+    std::vector<RegisteredModel> models;
+    std::set<std::string> names;
+    const QJsonArray entries = root.value("models").toArray();
+    for (qsizetype index = 0; index < entries.size(); ++index) {
+        if (!entries[index].isObject()) {
+            throw Error(where + ", entry " + std::to_string(index + 1) + " must be a JSON object");
+        }
+        const QJsonObject entry = entries[index].toObject();
+        EntryReader reader(entry, where, index);
+        RegisteredModel model = readEntry(reader);
+        if (!names.insert(model.name).second) {
+            throw Error(where + ": two entries are named \"" + model.name + "\"");
+        }
+        models.push_back(std::move(model));
+    }
+    return ModelRegistry(manifestFile, std::move(models));
+}
+
+std::vector<std::string> ModelRegistry::names() const {
+    std::vector<std::string> result;
+    for (const RegisteredModel& model : models_) {
+        result.push_back(model.name);
+    }
+    return result;
+}
+
+const RegisteredModel* ModelRegistry::find(const std::string& name) const {
+    const auto found =
+        std::find_if(models_.begin(), models_.end(),
+                     [&](const RegisteredModel& model) { return model.name == name; });
+    return found == models_.end() ? nullptr : &*found;
+}
+
+std::vector<std::filesystem::path> ModelRegistry::searchPath() const {
+    std::vector<std::filesystem::path> folders = environmentModelFolders();
+    folders.push_back(userModelsFolder());
+    folders.push_back(manifestFile_.parent_path());
+    return folders;
+}
+
+std::optional<std::filesystem::path> ModelRegistry::locate(const RegisteredModel& model) const {
+    for (const std::filesystem::path& folder : searchPath()) {
+        std::error_code error;
+        std::filesystem::path candidate = folder / model.fileName;
+        if (std::filesystem::is_regular_file(candidate, error)) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+std::variant<RegisteredModel, std::filesystem::path> ModelRegistry::resolveModelArgument(
+    const std::string& text) const {
+    if (const RegisteredModel* model = find(text)) {
+        return *model;
+    }
+    std::error_code error;
+    if (!text.empty() && std::filesystem::is_regular_file(text, error)) {
+        return std::filesystem::path(text);
+    }
+    throw Error("Unknown model \"" + text + "\": not a registered model (" + join(names()) +
+                ") and not a file");
+}
+
+}  // namespace impasto

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/Error.h"
+#include "core/image/Image.h"
+#include "core/model/ComputeDevice.h"
+#include "core/model/ModelLoader.h"
+#include "core/style/StyleSettings.h"
+
+namespace impasto {
+
+// Each term as it enters the total, i.e. already multiplied by its weight.
+struct LossBreakdown {
+    double content = 0.0;
+    double style = 0.0;
+    double totalVariation = 0.0;
+    double total = 0.0;
+};
+
+struct StepReport {
+    int iteration = 0;     // iterations done, this one included
+    LossBreakdown losses;  // at the image this step started from
+    double seconds = 0.0;  // wall time of this step (target preparation included)
+};
+
+// How often the session has done its expensive work, so callers and tests can see that a change
+// recomputed only what depended on it.
+struct SessionCounters {
+    int contentTargetComputations = 0;
+    int styleTargetComputations = 0;  // all style images at once
+    int starts = 0;                   // (re)initialisations of the image
+    int optimizerResets = 0;
+};
+
+// Thrown by prepare() and step() after cancel(); the session stays usable.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("Cancelled") {}
+};
+
+// One style-transfer run that a caller steps one iteration at a time (the GUI from a worker
+// thread, the CLI in a loop). Inputs and settings may change between steps: the session works
+// out what depends on the change and recomputes only that (new weights: nothing; a new layer or
+// style image: those targets; a new size: targets and a resampled image) and carries on from
+// the current image. Not thread-safe except cancel(), which any thread may call.
+class StyleSession {
+public:
+    explicit StyleSession(LoadedModel model, DevicePreference device = DevicePreference::Auto);
+    ~StyleSession();
+    StyleSession(const StyleSession&) = delete;
+    StyleSession& operator=(const StyleSession&) = delete;
+
+    const ModelInfo& model() const;
+    std::string deviceName() const;
+
+    // No content image: texture synthesis. No style image: feature inversion.
+    void setContent(std::optional<Image> content);
+    void setStyles(std::vector<Image> styles);
+    // The starting image for InitKind::Image.
+    void setInitImage(std::optional<Image> image);
+    // Validates (throws impasto::Error, leaving the session as it was) and takes effect at the
+    // next step.
+    void applySettings(const StyleSettings& settings);
+    const StyleSettings& settings() const;
+
+    // Brings every out-of-date target up to date; step() does this itself. Checks for cancel
+    // between images.
+    void prepare();
+    StepReport step();
+    // Starts again from the initial image (content, noise or the init image).
+    void restart();
+    // Continues from `image` (a snapshot), resampled to the output size.
+    void setCurrentImage(const Image& image);
+
+    // The image as it stands: clamped, colours preserved if asked, content alpha put back.
+    Image currentImage() const;
+    int iteration() const;
+    LossBreakdown lastLosses() const;
+    SessionCounters counters() const;
+    // Output size in pixels once known (after prepare()).
+    int outputWidth() const;
+    int outputHeight() const;
+
+    void cancel();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+    std::atomic<bool> cancelRequested_{false};
+    void throwIfCancelled();
+};
+
+}  // namespace impasto

@@ -1,0 +1,284 @@
+#include "core/weights/SafetensorsReader.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "core/common/Error.h"
+#include "core/weights/Json.h"
+#include "core/weights/MappedFile.h"
+#include "core/weights/Shape.h"
+
+namespace impasto {
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "tensor data is little-endian and copied as is");
+
+enum class Dtype { F32, F16, BF16, F64 };
+
+struct TensorEntry {
+    std::string name;
+    Dtype dtype = Dtype::F32;
+    std::string dtypeName;
+    std::vector<int64_t> shape;
+    uint64_t begin = 0;
+    uint64_t end = 0;
+};
+
+uint64_t dtypeSize(Dtype dtype) {
+    switch (dtype) {
+        case Dtype::F16:
+        case Dtype::BF16:
+            return 2;
+        case Dtype::F32:
+            return 4;
+        case Dtype::F64:
+            return 8;
+    }
+    return 0;
+}
+
+float halfToFloat(uint16_t half) {
+    const uint32_t sign = static_cast<uint32_t>(half & 0x8000) << 16;
+    const uint32_t exponent = (half >> 10) & 0x1F;
+    const uint32_t mantissa = half & 0x3FF;
+    if (exponent == 0) {
+        // Zero or subnormal: mantissa * 2^-24, exact in float32.
+        const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+        return sign != 0 ? -magnitude : magnitude;
+    }
+    if (exponent == 0x1F) {
+        return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));
+    }
+    // Rebias the exponent from 15 to 127.
+    return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+}
+
+uint16_t loadUint16(const uint8_t* bytes) {
+    return static_cast<uint16_t>(bytes[0] | (bytes[1] << 8));
+}
+
+class HeaderReader {
+public:
+    HeaderReader(std::string fileName, uint64_t dataSize)
+        : fileName_(std::move(fileName)), dataSize_(dataSize) {}
+
+    [[noreturn]] void fail(const std::string& problem) const {
+        throw Error(fileName_ + ": " + problem);
+    }
+
+    TensorEntry readTensor(const std::string& name, const JsonValue& value) const {
+        if (value.kind != JsonValue::Kind::Object) {
+            fail("header entry " + name + " is not an object");
+        }
+        TensorEntry entry;
+        entry.name = name;
+        const JsonValue* dtype = member(value, "dtype");
+        const JsonValue* shape = member(value, "shape");
+        const JsonValue* offsets = member(value, "data_offsets");
+        if (dtype == nullptr || shape == nullptr || offsets == nullptr) {
+            fail("tensor " + name + " lacks one of dtype, shape and data_offsets");
+        }
+        if (dtype->kind != JsonValue::Kind::String) {
+            fail("tensor " + name + " has a dtype that is not a string");
+        }
+        entry.dtypeName = dtype->text;
+        entry.dtype = parseDtype(name, dtype->text);
+        entry.shape = readIntegers(*shape, "tensor " + name + " has a shape");
+        const std::vector<int64_t> range =
+            readIntegers(*offsets, "tensor " + name + " has data_offsets");
+        if (range.size() != 2) {
+            fail("tensor " + name + " has data_offsets that are not a [begin, end] pair");
+        }
+        entry.begin = static_cast<uint64_t>(range[0]);
+        entry.end = static_cast<uint64_t>(range[1]);
+        validateRange(entry);
+        return entry;
+    }
+
+    std::map<std::string, std::string> readMetadata(const JsonValue& value) const {
+        if (value.kind != JsonValue::Kind::Object) {
+            fail("__metadata__ is not an object");
+        }
+        std::map<std::string, std::string> metadata;
+        for (const auto& [key, text] : value.members) {
+            if (text.kind != JsonValue::Kind::String) {
+                fail("metadata " + key + " is not a string");
+            }
+            metadata[key] = text.text;
+        }
+        return metadata;
+    }
+
+private:
+    static const JsonValue* member(const JsonValue& object, std::string_view key) {
+        for (const auto& [name, value] : object.members) {
+            if (name == key) {
+                return &value;
+            }
+        }
+        return nullptr;
+    }
+
+    Dtype parseDtype(const std::string& name, const std::string& text) const {
+        if (text == "F32") {
+            return Dtype::F32;
+        }
+        if (text == "F16") {
+            return Dtype::F16;
+        }
+        if (text == "BF16") {
+            return Dtype::BF16;
+        }
+        if (text == "F64") {
+            return Dtype::F64;
+        }
+        for (const char* integer : {"BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64"}) {
+            if (text == integer) {
+                fail("tensor " + name + " has dtype " + text + "; weights must be floating point");
+            }
+        }
+        fail("tensor " + name + " has unsupported dtype " + text);
+    }
+
+    // A JSON array of non-negative integers (shapes and offsets are never negative).
+    std::vector<int64_t> readIntegers(const JsonValue& value, const std::string& what) const {
+        if (value.kind != JsonValue::Kind::Array) {
+            fail(what + " that is not an array");
+        }
+        std::vector<int64_t> integers;
+        for (const JsonValue& element : value.elements) {
+            if (element.kind != JsonValue::Kind::Integer || element.integer < 0) {
+                fail(what + " that is not a list of non-negative integers");
+            }
+            integers.push_back(element.integer);
+        }
+        return integers;
+    }
+
+    void validateRange(const TensorEntry& entry) const {
+        const std::string offsets = shapeToString(std::vector<int64_t>{
+            static_cast<int64_t>(entry.begin), static_cast<int64_t>(entry.end)});
+        if (entry.begin > entry.end) {
+            fail("tensor " + entry.name + " has data_offsets " + offsets +
+                 " that end before they begin");
+        }
+        if (entry.end > dataSize_) {
+            fail("tensor " + entry.name + " has data_offsets " + offsets +
+                 " past the end of the data (" + std::to_string(dataSize_) + " bytes)");
+        }
+        const std::optional<uint64_t> needed =
+            checkedByteCount(entry.shape, dtypeSize(entry.dtype));
+        const uint64_t actual = entry.end - entry.begin;
+        if (!needed) {
+            fail("tensor " + entry.name + " has shape " + shapeToString(entry.shape) +
+                 ", too large to address");
+        }
+        if (*needed != actual) {
+            fail("tensor " + entry.name + " has " + std::to_string(actual) + " bytes but shape " +
+                 shapeToString(entry.shape) + " of " + entry.dtypeName + " needs " +
+                 std::to_string(*needed));
+        }
+    }
+
+    std::string fileName_;
+    uint64_t dataSize_;
+};
+
+std::vector<float> decode(const TensorEntry& entry, const uint8_t* data) {
+    const size_t count = static_cast<size_t>((entry.end - entry.begin) / dtypeSize(entry.dtype));
+    std::vector<float> values(count);
+    if (count == 0) {
+        return values;  // data may be null for an empty data block
+    }
+    switch (entry.dtype) {
+        case Dtype::F32:
+            std::memcpy(values.data(), data, count * sizeof(float));
+            break;
+        case Dtype::F16:
+            for (size_t i = 0; i < count; ++i) {
+                values[i] = halfToFloat(loadUint16(data + 2 * i));
+            }
+            break;
+        case Dtype::BF16:
+            // bfloat16 is the upper half of a float32.
+            for (size_t i = 0; i < count; ++i) {
+                values[i] =
+                    std::bit_cast<float>(static_cast<uint32_t>(loadUint16(data + 2 * i)) << 16);
+            }
+            break;
+        case Dtype::F64:
+            for (size_t i = 0; i < count; ++i) {
+                double value;
+                std::memcpy(&value, data + 8 * i, sizeof value);
+                values[i] = static_cast<float>(value);
+            }
+            break;
+    }
+    return values;
+}
+
+}  // namespace
+
+TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter& wanted) {
+    const std::string fileName = file.filename().string();
+    const MappedFile mapped(file);
+    const std::span<const uint8_t> bytes = mapped.bytes();
+    if (bytes.size() < 8) {
+        throw Error(fileName + ": too short to be a safetensors file (" +
+                    std::to_string(bytes.size()) + " bytes)");
+    }
+    uint64_t headerSize = 0;
+    for (int i = 0; i < 8; ++i) {
+        headerSize |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+    }
+    if (headerSize > bytes.size() - 8) {
+        throw Error(fileName + ": header length " + std::to_string(headerSize) +
+                    " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
+    }
+    if (headerSize > kMaxSafetensorsHeaderBytes) {
+        throw Error(fileName + ": header length " + std::to_string(headerSize) +
+                    " exceeds the 100 MB limit");
+    }
+    const std::string_view headerText(reinterpret_cast<const char*>(bytes.data() + 8),
+                                      static_cast<size_t>(headerSize));
+    const std::span<const uint8_t> data = bytes.subspan(8 + static_cast<size_t>(headerSize));
+
+    JsonValue header;
+    try {
+        header = parseJson(headerText);
+    } catch (const JsonError& error) {
+        throw Error(fileName + ": header is not valid JSON (" + error.what() + ")");
+    }
+    const HeaderReader reader(fileName, data.size());
+    if (header.kind != JsonValue::Kind::Object) {
+        reader.fail("header is not a JSON object");
+    }
+
+    TensorSet set;
+    set.sourceFile = file;
+    std::vector<TensorEntry> entries;
+    for (const auto& [name, value] : header.members) {
+        if (name == "__metadata__") {
+            set.metadata = reader.readMetadata(value);
+        } else {
+            entries.push_back(reader.readTensor(name, value));
+        }
+    }
+    // Decoding starts only once the whole header has proved valid.
+    for (const TensorEntry& entry : entries) {
+        if (wanted && !wanted(entry.name)) {
+            continue;
+        }
+        set.tensors[entry.name] =
+            WeightTensor{entry.shape, decode(entry, data.data() + entry.begin)};
+    }
+    return set;
+}
+
+}  // namespace impasto

@@ -1,0 +1,64 @@
+#include "core/weights/WeightFile.h"
+
+#include <array>
+#include <fstream>
+#include <string>
+
+#include "core/common/Error.h"
+#include "core/weights/CaffeModelReader.h"
+#include "core/weights/SafetensorsReader.h"
+
+namespace impasto {
+
+namespace {
+
+// A header length the safetensors reader would accept, then the JSON header's '{'. The length
+// is not checked against the file size so that a truncated file is still recognised and its
+// error says what is wrong.
+bool looksLikeSafetensors(const std::array<uint8_t, 9>& start) {
+    uint64_t headerSize = 0;
+    for (int i = 0; i < 8; ++i) {
+        headerSize |= static_cast<uint64_t>(start[i]) << (8 * i);
+    }
+    return headerSize >= 2 && headerSize <= kMaxSafetensorsHeaderBytes && start[8] == '{';
+}
+
+}  // namespace
+
+TensorSet readWeightFile(const std::filesystem::path& file, const TensorFilter& wanted) {
+    std::error_code error;
+    const std::filesystem::file_status status = std::filesystem::status(file, error);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        throw Error("Cannot read " + file.string() + ": no such file");
+    }
+    if (error) {
+        throw Error("Cannot read " + file.string() + ": " + error.message());
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+        throw Error("Cannot read " + file.string() + ": not a regular file");
+    }
+    const uintmax_t fileSize = std::filesystem::file_size(file, error);
+    if (error) {
+        throw Error("Cannot read " + file.string() + ": " + error.message());
+    }
+    if (fileSize == 0) {
+        throw Error(file.filename().string() + " is empty; it is not a weight file");
+    }
+
+    std::array<uint8_t, 9> start{};
+    if (fileSize >= start.size()) {
+        std::ifstream stream(file, std::ios::binary);
+        if (!stream.read(reinterpret_cast<char*>(start.data()), start.size())) {
+            throw Error("Cannot read " + file.string() + ": reading its first bytes failed");
+        }
+    }
+    // A safetensors file damaged at its start no longer looks like one; its name still says
+    // what it is meant to be, and the safetensors reader explains what is wrong far better.
+    if ((fileSize >= start.size() && looksLikeSafetensors(start)) ||
+        file.extension() == ".safetensors") {
+        return readSafetensors(file, wanted);
+    }
+    return readCaffeModel(file, wanted);
+}
+
+}  // namespace impasto

@@ -1,0 +1,144 @@
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/common/AtomicFile.h"
+#include "core/common/Error.h"
+
+namespace fs = std::filesystem;
+using impasto::writeFileAtomically;
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes readBytes(const fs::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(stream), {});
+}
+
+Bytes bytesOf(const std::string& text) {
+    return Bytes(text.begin(), text.end());
+}
+
+QString errorFrom(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const impasto::Error& error) {
+        return QString::fromStdString(error.what());
+    }
+    return {};
+}
+
+// Files in `folder`, hidden temporary ones included.
+std::vector<std::string> filesIn(const fs::path& folder) {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+        names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+class TestAtomicFile : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    fs::path root() const { return dir_.path().toStdString(); }
+
+    // A fresh folder per test, so that leftover files are easy to spot.
+    fs::path folder(const std::string& name) const {
+        const fs::path path = root() / name;
+        fs::create_directory(path);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void createsFileReadableByOthers() {
+        const fs::path file = folder("create") / "new.bin";
+        writeFileAtomically(file, bytesOf("hello"));
+        QCOMPARE(readBytes(file), bytesOf("hello"));
+        struct stat info {};
+        QCOMPARE(::stat(file.c_str(), &info), 0);
+        QCOMPARE(info.st_mode & 0777, 0644u);
+        QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{"new.bin"});
+    }
+
+    void replacesExistingFile() {
+        const fs::path file = folder("replace") / "data.bin";
+        writeFileAtomically(file, bytesOf("first version, longer"));
+        writeFileAtomically(file, bytesOf("second"));
+        QCOMPARE(readBytes(file), bytesOf("second"));
+        writeFileAtomically(file, {});
+        QVERIFY(fs::exists(file));
+        QCOMPARE(fs::file_size(file), 0u);
+        QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{"data.bin"});
+    }
+
+    void writesIntoCurrentFolderForBareNames() {
+        const fs::path here = folder("bare");
+        const QString previous = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(QString::fromStdString(here.string())));
+        writeFileAtomically("bare.bin", bytesOf("x"));
+        QVERIFY(QDir::setCurrent(previous));
+        QCOMPARE(readBytes(here / "bare.bin"), bytesOf("x"));
+    }
+
+    void missingFolderFails() {
+        const fs::path file = root() / "does-not-exist" / "out.bin";
+        const QString message = errorFrom([&] { writeFileAtomically(file, bytesOf("x")); });
+        QVERIFY2(message.startsWith("Cannot write ") && message.contains("out.bin"),
+                 qPrintable(message));
+        QVERIFY(!fs::exists(file.parent_path()));
+    }
+
+    void failedRenameRemovesTemporaryFile() {
+        // The target is a non-empty folder: the temporary file is written, the rename fails.
+        const fs::path parent = folder("rename");
+        const fs::path target = parent / "occupied";
+        fs::create_directory(target);
+        writeFileAtomically(target / "inside.bin", bytesOf("keep"));
+        const QString message = errorFrom([&] { writeFileAtomically(target, bytesOf("x")); });
+        QVERIFY2(message.startsWith("Cannot replace ") && message.contains("occupied"),
+                 qPrintable(message));
+        QCOMPARE(filesIn(parent), std::vector<std::string>{"occupied"});
+        QCOMPARE(readBytes(target / "inside.bin"), bytesOf("keep"));
+    }
+
+    void readOnlyFolderLeavesFileAlone() {
+        const fs::path locked = folder("locked");
+        const fs::path file = locked / "kept.bin";
+        writeFileAtomically(file, bytesOf("original"));
+        ::chmod(locked.c_str(), 0555);
+        const bool permissionsApply = ::access(locked.c_str(), W_OK) != 0;
+        const QString message = permissionsApply
+                                    ? errorFrom([&] { writeFileAtomically(file, bytesOf("new")); })
+                                    : QString();
+        ::chmod(locked.c_str(), 0755);
+        if (!permissionsApply) {
+            QSKIP("Running as root: a read-only folder is still writable");
+        }
+        QVERIFY2(message.contains("kept.bin"), qPrintable(message));
+        QCOMPARE(readBytes(file), bytesOf("original"));
+        QCOMPARE(filesIn(locked), std::vector<std::string>{"kept.bin"});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAtomicFile)
+#include "test_atomic_file.moc"

@@ -1,0 +1,188 @@
+// The feature networks built from real and generated weight files: layer shapes, partial
+// files, preprocessing and the arithmetic of the first convolution.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <ATen/ATen.h>
+
+#include "core/common/Error.h"
+#include "core/model/FeatureNetwork.h"
+#include "core/model/ModelLoader.h"
+#include "core/weights/SafetensorsReader.h"
+#include "support/TestPaths.h"
+#include "support/WeightFileWriters.h"
+
+using namespace impasto;
+
+namespace {
+
+std::filesystem::path squeezeNetFile() {
+    return test::sharedWeights("squeezenet1_1-features.safetensors").toStdString();
+}
+
+std::filesystem::path shallowVggFile() {
+    return test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors").toStdString();
+}
+
+std::vector<int64_t> shapeOf(const at::Tensor& tensor) {
+    return tensor.sizes().vec();
+}
+
+WeightTensor filled(std::vector<int64_t> shape, float start) {
+    WeightTensor tensor;
+    tensor.shape = std::move(shape);
+    tensor.values.resize(static_cast<size_t>(tensor.elementCount()));
+    for (size_t i = 0; i < tensor.values.size(); ++i) {
+        tensor.values[i] = start + 0.001f * static_cast<float>(i % 97);
+    }
+    return tensor;
+}
+
+}  // namespace
+
+class FeatureNetworkTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void squeezeNetLayerShapes() {
+        const LoadedModel model = loadModel(squeezeNetFile());
+        QCOMPARE(model.info.architecture, std::string("squeezenet1_1"));
+        QCOMPARE(model.info.availableLayers.back(), std::string("fire9"));
+        // The file's metadata carries its Caffe mean.
+        QCOMPARE(model.info.preprocessing, Preprocessing::caffe(104.006f, 116.669f, 122.679f));
+
+        const auto features =
+            model.network->extract(at::rand({1, 3, 64, 64}),
+                                   {"relu1", "pool1", "fire3", "fire5", "fire9"}, PoolingMode::Max);
+        // conv1 3x3/2 unpadded: 31; pools 3x3/2 in ceil mode: 15, 7, 3.
+        QCOMPARE(shapeOf(features.at("relu1")), (std::vector<int64_t>{1, 64, 31, 31}));
+        QCOMPARE(shapeOf(features.at("pool1")), (std::vector<int64_t>{1, 64, 15, 15}));
+        QCOMPARE(shapeOf(features.at("fire3")), (std::vector<int64_t>{1, 128, 15, 15}));
+        QCOMPARE(shapeOf(features.at("fire5")), (std::vector<int64_t>{1, 256, 7, 7}));
+        QCOMPARE(shapeOf(features.at("fire9")), (std::vector<int64_t>{1, 512, 3, 3}));
+        QVERIFY(features.at("relu1").min().item<float>() >= 0.0f);
+    }
+
+    void averagePoolingChangesDeepFeaturesOnly() {
+        const LoadedModel model = loadModel(squeezeNetFile());
+        const at::Tensor image = at::rand({1, 3, 48, 48});
+        const auto maxed = model.network->extract(image, {"relu1", "fire3"}, PoolingMode::Max);
+        const auto averaged =
+            model.network->extract(image, {"relu1", "fire3"}, PoolingMode::Average);
+        QVERIFY(at::equal(maxed.at("relu1"), averaged.at("relu1")));
+        QVERIFY(!at::allclose(maxed.at("fire3"), averaged.at("fire3")));
+    }
+
+    void shallowVggProvidesItsLayersAndRefusesDeeperOnes() {
+        const LoadedModel model = loadModel(shallowVggFile());
+        QCOMPARE(model.info.architecture, std::string("vgg19"));
+        QCOMPARE(model.info.availableLayers.back(), std::string("pool3"));
+        QCOMPARE(model.info.defaultStyleLayers,
+                 (std::vector<std::string>{"relu1_1", "relu2_1", "relu3_1"}));
+        QCOMPARE(model.info.defaultContentLayers, (std::vector<std::string>{"relu3_4"}));
+
+        const auto features = model.network->extract(at::rand({1, 3, 32, 40}),
+                                                     {"relu1_1", "relu3_4"}, PoolingMode::Max);
+        QCOMPARE(shapeOf(features.at("relu1_1")), (std::vector<int64_t>{1, 64, 32, 40}));
+        QCOMPARE(shapeOf(features.at("relu3_4")), (std::vector<int64_t>{1, 256, 8, 10}));
+
+        try {
+            model.network->requireLayers({"relu4_2"});
+            QFAIL("relu4_2 is not in the file");
+        } catch (const Error& error) {
+            const QString message = error.what();
+            QVERIFY2(message.contains("relu4_2") && message.contains("pool3"), error.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, model.network->requireLayers({"relu9_9"}));
+    }
+
+    // conv1_1 at one pixel, worked out from the file's own weights: checks the kernel layout,
+    // the BGR order and the mean subtraction together.
+    void firstConvolutionMatchesAHandComputation() {
+        const LoadedModel model = loadModel(shallowVggFile());
+        const TensorSet weights = readSafetensors(shallowVggFile());
+        const WeightTensor& kernel = weights.at("features.0.weight");  // 64 x 3 x 3 x 3, BGR
+        const WeightTensor& bias = weights.at("features.0.bias");
+
+        const at::Tensor image = at::rand({1, 3, 5, 5});
+        const at::Tensor conv =
+            model.network->extract(image, {"conv1_1"}, PoolingMode::Max).at("conv1_1");
+        const float meanBgr[3] = {103.939f, 116.779f, 123.68f};
+        for (const int out : {0, 17, 63}) {
+            double expected = bias.values[static_cast<size_t>(out)];
+            for (int bgr = 0; bgr < 3; ++bgr) {
+                for (int dy = 0; dy < 3; ++dy) {
+                    for (int dx = 0; dx < 3; ++dx) {
+                        const float rgb = image[0][2 - bgr][1 + dy][1 + dx].item<float>();
+                        const size_t index =
+                            static_cast<size_t>(((out * 3 + bgr) * 3 + dy) * 3 + dx);
+                        expected += kernel.values[index] * (rgb * 255.0 - meanBgr[bgr]);
+                    }
+                }
+            }
+            QVERIFY(std::abs(conv[0][out][2][2].item<double>() - expected) <
+                    1e-3 * std::max(1.0, std::abs(expected)));
+        }
+    }
+
+    void caffeFilesOfBothEncodingsBuildVgg() {
+        QTemporaryDir dir;
+        const std::vector<test::CaffeLayer> layers = {
+            {"conv1_1", "Convolution", {filled({64, 3, 3, 3}, 0.01f), filled({64}, 0.1f)}},
+            {"conv1_2", "Convolution", {filled({64, 64, 3, 3}, -0.02f), filled({64}, 0.0f)}},
+            // A layer VGG does not have: ignored.
+            {"fc8", "InnerProduct", {filled({10, 4}, 0.0f), filled({10}, 0.0f)}},
+        };
+        for (const auto encoding : {test::CaffeEncoding::Layer, test::CaffeEncoding::V1Layer}) {
+            const QString file = dir.filePath(
+                encoding == test::CaffeEncoding::Layer ? "new.caffemodel" : "legacy.caffemodel");
+            QVERIFY(test::writeCaffeModel(file, "VGG_ILSVRC_19_layers", layers, encoding));
+            const LoadedModel model = loadModel(file.toStdString());
+            QCOMPARE(model.info.architecture, std::string("vgg19"));
+            // Caffe files without metadata get the VGG Caffe mean.
+            QCOMPARE(model.info.preprocessing, Preprocessing::caffe(103.939f, 116.779f, 123.68f));
+            QCOMPARE(
+                model.info.availableLayers,
+                (std::vector<std::string>{"conv1_1", "relu1_1", "conv1_2", "relu1_2", "pool1"}));
+            const auto features =
+                model.network->extract(at::rand({1, 3, 8, 8}), {"pool1"}, PoolingMode::Max);
+            QCOMPARE(shapeOf(features.at("pool1")), (std::vector<int64_t>{1, 64, 4, 4}));
+        }
+    }
+
+    void misshapenWeightsAreRefused() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("wrong.safetensors");
+        QVERIFY(test::writeSafetensors(file,
+                                       {{"features.0.weight", filled({32, 3, 3, 3}, 0.0f)},
+                                        {"features.0.bias", filled({32}, 0.0f)},
+                                        {"features.2.weight", filled({64, 64, 3, 3}, 0.0f)}},
+                                       {{"architecture", "vgg19"}}));
+        try {
+            loadModel(file.toStdString());
+            QFAIL("a 32-channel conv1_1 is not VGG-19's");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("features.0"), error.what());
+        }
+    }
+
+    void anotherNetworkIsRefused() {
+        try {
+            loadModel(test::sharedWeights("lenet-mnist.caffemodel").toStdString());
+            QFAIL("LeNet is not an image feature network");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("lenet-mnist.caffemodel"), error.what());
+        }
+    }
+
+    void preprocessingTextRoundTrips() {
+        const Preprocessing caffe = Preprocessing::caffe(1.5f, 2.0f, 3.25f);
+        QCOMPARE(Preprocessing::parse(caffe.toString()), caffe);
+        QCOMPARE(Preprocessing::parse("torchvision"), Preprocessing::torchvision());
+        QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("caffe-bgr:1,2"));
+        QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("imagenet"));
+    }
+};
+
+QTEST_APPLESS_MAIN(FeatureNetworkTest)
+#include "test_feature_network.moc"

@@ -1,0 +1,606 @@
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/Error.h"
+#include "core/image/ImageLoader.h"
+#include "core/image/PngChunks.h"
+#include "support/TestPaths.h"
+
+namespace fs = std::filesystem;
+using impasto::Error;
+using impasto::ImageLoadOptions;
+using impasto::LoadedImage;
+using impasto::loadImage;
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes encode(const cv::Mat& image, const std::string& extension,
+             const std::vector<int>& params = {}) {
+    Bytes bytes;
+    if (!cv::imencode(extension, image, bytes, params)) {
+        throw std::runtime_error("OpenCV cannot encode " + extension);
+    }
+    return bytes;
+}
+
+void writeBytes(const fs::path& file, std::span<const uint8_t> bytes) {
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+Bytes readBytes(const fs::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(stream), {});
+}
+
+// The message of the impasto::Error that `action` throws; empty when it throws none.
+QString errorFrom(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        return QString::fromStdString(error.what());
+    }
+    return {};
+}
+
+void appendU16(Bytes& out, uint16_t value, bool bigEndian = true) {
+    const auto high = uint8_t(value >> 8), low = uint8_t(value);
+    out.insert(out.end(), {bigEndian ? high : low, bigEndian ? low : high});
+}
+
+void appendU32(Bytes& out, uint32_t value, bool bigEndian = true) {
+    appendU16(out, uint16_t(bigEndian ? value >> 16 : value), bigEndian);
+    appendU16(out, uint16_t(bigEndian ? value : value >> 16), bigEndian);
+}
+
+// RGB in [0, 1] at (x, y).
+cv::Vec3f rgbAt(const impasto::Image& image, int x, int y) {
+    return image.rgb.at<cv::Vec3f>(y, x);
+}
+
+bool near(const cv::Vec3f& actual, const cv::Vec3f& expected, float tolerance) {
+    return cv::norm(actual - expected, cv::NORM_INF) <= tolerance;
+}
+
+QByteArray describe(const cv::Vec3f& value) {
+    return QByteArray::number(value[0]) + ", " + QByteArray::number(value[1]) + ", " +
+           QByteArray::number(value[2]);
+}
+
+// 64 x 32 with four coloured quadrants (BGR), so that every flip and rotation shows: A red,
+// B green (top row), C blue, D white (bottom row).
+cv::Mat quadrants() {
+    cv::Mat image(32, 64, CV_8UC3);
+    image(cv::Rect(0, 0, 32, 16)).setTo(cv::Scalar(0, 0, 255));
+    image(cv::Rect(32, 0, 32, 16)).setTo(cv::Scalar(0, 255, 0));
+    image(cv::Rect(0, 16, 32, 16)).setTo(cv::Scalar(255, 0, 0));
+    image(cv::Rect(32, 16, 32, 16)).setTo(cv::Scalar(255, 255, 255));
+    return image;
+}
+
+cv::Vec3f quadrantColour(char name) {
+    switch (name) {
+        case 'A':
+            return {1, 0, 0};
+        case 'B':
+            return {0, 1, 0};
+        case 'C':
+            return {0, 0, 1};
+        default:
+            return {1, 1, 1};
+    }
+}
+
+// Checks the colours at the centres of the quadrants, given as "TL TR BL BR" letters.
+void verifyQuadrants(const impasto::Image& image, const QByteArray& layout, float tolerance) {
+    const int w = image.width(), h = image.height();
+    const std::array<cv::Point, 4> centres{cv::Point(w / 4, h / 4), cv::Point(3 * w / 4, h / 4),
+                                           cv::Point(w / 4, 3 * h / 4),
+                                           cv::Point(3 * w / 4, 3 * h / 4)};
+    for (int i = 0; i < 4; ++i) {
+        const cv::Vec3f actual = rgbAt(image, centres[i].x, centres[i].y);
+        QVERIFY2(near(actual, quadrantColour(layout[i]), tolerance),
+                 "quadrant " + QByteArray::number(i) + " is " + describe(actual) +
+                     ", expected colour " + layout[i]);
+    }
+}
+
+// An EXIF block (TIFF header and IFD0) holding only the orientation tag.
+Bytes exifOrientationBlock(int orientation, bool bigEndian) {
+    Bytes tiff = bigEndian ? Bytes{'M', 'M'} : Bytes{'I', 'I'};
+    appendU16(tiff, 42, bigEndian);
+    appendU32(tiff, 8, bigEndian);  // IFD0 offset
+    appendU16(tiff, 1, bigEndian);  // entries
+    appendU16(tiff, 0x0112, bigEndian);
+    appendU16(tiff, 3, bigEndian);  // SHORT
+    appendU32(tiff, 1, bigEndian);  // count
+    appendU16(tiff, uint16_t(orientation), bigEndian);
+    appendU16(tiff, 0, bigEndian);  // padding of the value field
+    appendU32(tiff, 0, bigEndian);  // no next IFD
+    return tiff;
+}
+
+Bytes withExifApp1(const Bytes& jpeg, int orientation, bool bigEndian) {
+    Bytes payload{'E', 'x', 'i', 'f', 0, 0};
+    const Bytes tiff = exifOrientationBlock(orientation, bigEndian);
+    payload.insert(payload.end(), tiff.begin(), tiff.end());
+    Bytes out{0xFF, 0xD8, 0xFF, 0xE1};
+    appendU16(out, uint16_t(payload.size() + 2));
+    out.insert(out.end(), payload.begin(), payload.end());
+    out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+    return out;
+}
+
+Bytes withChunkAfterIhdr(const Bytes& png, std::string_view type, const Bytes& data) {
+    const size_t afterIhdr = 8 + 12 + 13;  // signature, IHDR with its 13 data bytes
+    Bytes out(png.begin(), png.begin() + afterIhdr);
+    impasto::appendPngChunk(out, type, data);
+    out.insert(out.end(), png.begin() + afterIhdr, png.end());
+    return out;
+}
+
+Bytes pngStart(uint32_t width, uint32_t height, uint8_t bitDepth, uint8_t colourType) {
+    Bytes png(impasto::kPngSignature.begin(), impasto::kPngSignature.end());
+    Bytes ihdr;
+    appendU32(ihdr, width);
+    appendU32(ihdr, height);
+    ihdr.insert(ihdr.end(), {bitDepth, colourType, 0, 0, 0});
+    impasto::appendPngChunk(png, "IHDR", ihdr);
+    return png;
+}
+
+// OpenCV cannot write gray+alpha PNG: built by hand, the zlib stream made of stored blocks.
+Bytes grayAlphaPng(const cv::Mat& grayAlpha) {
+    Bytes raw;
+    for (int y = 0; y < grayAlpha.rows; ++y) {
+        raw.push_back(0);  // filter: none
+        const uint8_t* row = grayAlpha.ptr<uint8_t>(y);
+        raw.insert(raw.end(), row, row + grayAlpha.cols * 2);
+    }
+    Bytes zlib{0x78, 0x01};
+    for (size_t position = 0;;) {
+        const size_t count = std::min<size_t>(raw.size() - position, 65535);
+        const bool last = position + count == raw.size();
+        zlib.push_back(last ? 1 : 0);
+        appendU16(zlib, uint16_t(count), false);
+        appendU16(zlib, uint16_t(~count), false);
+        zlib.insert(zlib.end(), raw.begin() + position, raw.begin() + position + count);
+        position += count;
+        if (last) {
+            break;
+        }
+    }
+    uint32_t a = 1, b = 0;
+    for (const uint8_t byte : raw) {
+        a = (a + byte) % 65521;
+        b = (b + a) % 65521;
+    }
+    appendU32(zlib, (b << 16) | a);
+    Bytes png = pngStart(grayAlpha.cols, grayAlpha.rows, 8, 4);
+    impasto::appendPngChunk(png, "IDAT", zlib);
+    impasto::appendPngChunk(png, "IEND", {});
+    return png;
+}
+
+// Writes bits most significant first, with JPEG's 0xFF byte stuffing.
+class JpegBitWriter {
+public:
+    explicit JpegBitWriter(Bytes& out) : out_(out) {}
+    void put(uint32_t bits, int count) {
+        for (int i = count - 1; i >= 0; --i) {
+            accumulator_ = uint8_t(accumulator_ << 1 | ((bits >> i) & 1));
+            if (++filled_ == 8) {
+                out_.push_back(accumulator_);
+                if (accumulator_ == 0xFF) {
+                    out_.push_back(0);
+                }
+                accumulator_ = 0;
+                filled_ = 0;
+            }
+        }
+    }
+    void flush() {
+        while (filled_ != 0) {
+            put(1, 1);
+        }
+    }
+
+private:
+    Bytes& out_;
+    uint8_t accumulator_ = 0;
+    int filled_ = 0;
+};
+
+// Nothing here writes CMYK JPEG (libjpeg through OpenCV cannot, PIL is absent), so this builds a
+// baseline one by hand: 8x8 blocks of flat colour, left to right, given as stored CMYK samples
+// (inverted, as Photoshop writes them), with an Adobe APP14 marker as real CMYK files have.
+// Only DC coefficients are coded; a quantiser of 1 makes DC = 8 * (sample - 128) exact.
+Bytes cmykJpeg(const std::vector<std::array<uint8_t, 4>>& blocks) {
+    Bytes jpeg{0xFF, 0xD8};
+    auto segment = [&jpeg](uint8_t marker, const Bytes& payload) {
+        jpeg.insert(jpeg.end(), {0xFF, marker});
+        appendU16(jpeg, uint16_t(payload.size() + 2));
+        jpeg.insert(jpeg.end(), payload.begin(), payload.end());
+    };
+    segment(0xEE, {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0});  // transform 0: CMYK
+    Bytes quantisation(65, 1);
+    quantisation[0] = 0;  // 8-bit table 0
+    segment(0xDB, quantisation);
+    const auto width = uint16_t(8 * blocks.size());
+    segment(0xC0, {8, 0, 8, uint8_t(width >> 8), uint8_t(width), 4, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11,
+                   0, 4, 0x11, 0});
+    // DC table: categories 0..11 as 4-bit codes 0..11. AC table: only end-of-block, code "0".
+    Bytes dcTable{0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    for (uint8_t category = 0; category < 12; ++category) {
+        dcTable.push_back(category);
+    }
+    segment(0xC4, dcTable);
+    segment(0xC4, {0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00});
+    segment(0xDA, {4, 1, 0x00, 2, 0x00, 3, 0x00, 4, 0x00, 0, 63, 0});
+    JpegBitWriter bits(jpeg);
+    std::array<int, 4> previous{};
+    for (const std::array<uint8_t, 4>& block : blocks) {
+        for (int c = 0; c < 4; ++c) {
+            const int dc = 8 * (block[c] - 128);
+            const int difference = dc - previous[c];
+            previous[c] = dc;
+            int category = 0;
+            while ((std::abs(difference) >> category) != 0) {
+                ++category;
+            }
+            bits.put(uint32_t(category), 4);
+            if (category > 0) {
+                bits.put(uint32_t(difference > 0 ? difference : difference + (1 << category) - 1),
+                         category);
+            }
+            bits.put(0, 1);  // end of block
+        }
+    }
+    bits.flush();
+    jpeg.insert(jpeg.end(), {0xFF, 0xD9});
+    return jpeg;
+}
+
+}  // namespace
+
+class TestImageLoader : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    fs::path path(const std::string& name) const {
+        return fs::path(dir_.path().toStdString()) / name;
+    }
+    fs::path tubingen() const { return impasto::test::sharedImage("tubingen.jpg").toStdString(); }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void loadsJpegAsFloatRgb() {
+        const LoadedImage loaded = loadImage(tubingen());
+        QCOMPARE(loaded.image.rgb.type(), CV_32FC3);
+        QCOMPARE(loaded.image.width(), 1024);
+        QCOMPARE(loaded.image.height(), 768);
+        QVERIFY(loaded.image.alpha.empty());
+        QCOMPARE(loaded.info.originalWidth, 1024);
+        QCOMPARE(loaded.info.originalHeight, 768);
+        QCOMPARE(loaded.info.bitDepth, 8);
+        QCOMPARE(loaded.info.channels, 3);
+        QCOMPARE(loaded.info.exifOrientation, 1);
+
+        // Same pixels as OpenCV's own reading, in RGB order and scaled to [0, 1].
+        cv::Mat expected;
+        cv::cvtColor(cv::imread(tubingen().string(), cv::IMREAD_COLOR), expected,
+                     cv::COLOR_BGR2RGB);
+        expected.convertTo(expected, CV_32F, 1.0 / 255.0);
+        QVERIFY(cv::norm(loaded.image.rgb, expected, cv::NORM_INF) < 1e-6);
+    }
+
+    void maxSideScalesDownOnly() {
+        const LoadedImage small = loadImage(tubingen(), {.maxSide = 256});
+        QCOMPARE(small.image.width(), 256);
+        QCOMPARE(small.image.height(), 192);
+        QCOMPARE(small.info.originalWidth, 1024);
+        QCOMPARE(small.info.originalHeight, 768);
+
+        const LoadedImage large = loadImage(tubingen(), {.maxSide = 4000});
+        QCOMPARE(large.image.width(), 1024);
+        QCOMPARE(large.image.height(), 768);
+    }
+
+    void resizeScalesAlphaToo() {
+        impasto::Image image;
+        image.rgb = cv::Mat(40, 80, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6));
+        image.alpha = cv::Mat(40, 80, CV_32FC1, cv::Scalar(0.5));
+
+        const impasto::Image down = impasto::resizeToMaxSide(image, 20);
+        QCOMPARE(down.width(), 20);
+        QCOMPARE(down.height(), 10);
+        QCOMPARE(down.alpha.size(), down.rgb.size());
+        QVERIFY(near(rgbAt(down, 5, 5), {0.2f, 0.4f, 0.6f}, 1e-5f));
+
+        QCOMPARE(impasto::resizeToMaxSide(image, 160).width(), 80);
+        const impasto::Image up = impasto::resizeToMaxSide(image, 160, /*allowUpscale=*/true);
+        QCOMPARE(up.width(), 160);
+        QCOMPARE(up.height(), 80);
+        QCOMPARE(up.alpha.size(), up.rgb.size());
+
+        const impasto::Image exact = impasto::resizeTo(image, 33, 77);
+        QCOMPARE(exact.width(), 33);
+        QCOMPARE(exact.height(), 77);
+        QCOMPARE(exact.alpha.size(), exact.rgb.size());
+        QVERIFY(std::abs(exact.alpha.at<float>(10, 10) - 0.5f) < 1e-5f);
+
+        QVERIFY(errorFrom([&] { impasto::resizeTo(image, 0, 10); }).contains("0 x 10"));
+    }
+
+    void grayscaleBecomesRgb() {
+        cv::Mat gray(16, 24, CV_8UC1, cv::Scalar(51));
+        writeBytes(path("gray.png"), encode(gray, ".png"));
+        const LoadedImage loaded = loadImage(path("gray.png"));
+        QCOMPARE(loaded.info.channels, 1);
+        QVERIFY(loaded.image.alpha.empty());
+        QVERIFY(near(rgbAt(loaded.image, 3, 3), {0.2f, 0.2f, 0.2f}, 1e-6f));
+    }
+
+    void sixteenBitPrecisionSurvives() {
+        // 1000 is no multiple of 257, so an 8-bit detour would change it.
+        cv::Mat deep(8, 8, CV_16UC3, cv::Scalar(1000, 30000, 65535));
+        writeBytes(path("deep.png"), encode(deep, ".png"));
+        const LoadedImage loaded = loadImage(path("deep.png"));
+        QCOMPARE(loaded.info.bitDepth, 16);
+        QVERIFY(near(rgbAt(loaded.image, 2, 2),
+                     {65535 / 65535.0f, 30000 / 65535.0f, 1000 / 65535.0f}, 1e-7f));
+    }
+
+    void rgbaIsCompositedOverWhite() {
+        cv::Mat bgra(8, 8, CV_8UC4, cv::Scalar(0, 0, 255, 51));  // red at 20 %
+        bgra.at<cv::Vec4b>(0, 0) = {0, 0, 0, 255};               // one opaque black pixel
+        writeBytes(path("rgba.png"), encode(bgra, ".png"));
+        const LoadedImage loaded = loadImage(path("rgba.png"));
+        QCOMPARE(loaded.info.channels, 4);
+        QCOMPARE(loaded.image.alpha.type(), CV_32FC1);
+        QVERIFY(std::abs(loaded.image.alpha.at<float>(3, 3) - 0.2f) < 1e-6f);
+        QVERIFY(near(rgbAt(loaded.image, 3, 3), {1.0f, 0.8f, 0.8f}, 1e-6f));
+        QVERIFY(near(rgbAt(loaded.image, 0, 0), {0, 0, 0}, 1e-6f));
+
+        // Alpha that is opaque everywhere is dropped: there is nothing to put back.
+        cv::Mat opaque(8, 8, CV_8UC4, cv::Scalar(10, 20, 30, 255));
+        writeBytes(path("opaque.png"), encode(opaque, ".png"));
+        QVERIFY(loadImage(path("opaque.png")).image.alpha.empty());
+    }
+
+    void grayAlphaIsCompositedOverWhite() {
+        cv::Mat grayAlpha(6, 10, CV_8UC2, cv::Scalar(0, 102));  // black at 40 %
+        writeBytes(path("gray-alpha.png"), grayAlphaPng(grayAlpha));
+        const LoadedImage loaded = loadImage(path("gray-alpha.png"));
+        QCOMPARE(loaded.info.channels, 2);
+        QCOMPARE(loaded.image.width(), 10);
+        QVERIFY(std::abs(loaded.image.alpha.at<float>(2, 2) - 0.4f) < 1e-6f);
+        QVERIFY(near(rgbAt(loaded.image, 2, 2), {0.6f, 0.6f, 0.6f}, 1e-6f));
+    }
+
+    void readsEveryFormat_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::addColumn<int>("quality");  // IMWRITE_WEBP_QUALITY; above 100 is lossless
+        QTest::addColumn<bool>("withAlpha");
+        QTest::addColumn<float>("tolerance");
+        QTest::newRow("PNG") << ".png" << 0 << false << 0.0f;
+        QTest::newRow("BMP") << ".bmp" << 0 << false << 0.0f;
+        QTest::newRow("TIFF") << ".tiff" << 0 << false << 0.0f;
+        QTest::newRow("WebP lossless (VP8L)") << ".webp" << 101 << false << 0.0f;
+        QTest::newRow("WebP lossy (VP8)") << ".webp" << 90 << false << 0.1f;
+        QTest::newRow("WebP lossy with alpha (VP8X)") << ".webp" << 90 << true << 0.1f;
+        QTest::newRow("JPEG") << ".jpg" << 0 << false << 0.1f;
+    }
+    void readsEveryFormat() {
+        QFETCH(QString, extension);
+        QFETCH(int, quality);
+        QFETCH(bool, withAlpha);
+        QFETCH(float, tolerance);
+        cv::Mat source = quadrants();
+        if (withAlpha) {
+            cv::cvtColor(source, source, cv::COLOR_BGR2BGRA);
+            source.row(0).setTo(cv::Scalar(0, 0, 0, 0));
+        }
+        const std::vector<int> params =
+            quality > 0 ? std::vector<int>{cv::IMWRITE_WEBP_QUALITY, quality} : std::vector<int>{};
+        const fs::path file = path("format" + extension.toStdString());
+        writeBytes(file, encode(source, extension.toStdString(), params));
+
+        const LoadedImage loaded = loadImage(file);
+        QCOMPARE(loaded.image.width(), 64);
+        QCOMPARE(loaded.image.height(), 32);
+        QCOMPARE(loaded.image.alpha.empty(), !withAlpha);
+        verifyQuadrants(loaded.image, "ABCD", tolerance);
+
+        // The header parser of each format sees the size before decoding.
+        const QString message = errorFrom([&] { loadImage(file, {.maxMegapixels = 0.001}); });
+        QVERIFY2(message.contains("is 64 x 32 pixels (0.00205 MP); the limit is 0.001 MP"),
+                 qPrintable(message));
+    }
+
+    void floatTiffIsClamped() {
+        // One channel: OpenCV stores three-channel float TIFF as lossy LogLuv.
+        const cv::Mat values = (cv::Mat_<float>(2, 2) << -0.5f, 0.25f, 2.0f, std::nanf(""));
+        writeBytes(path("float.tiff"), encode(values, ".tiff"));
+        const LoadedImage loaded = loadImage(path("float.tiff"));
+        QCOMPARE(loaded.info.bitDepth, 32);
+        QCOMPARE(loaded.info.channels, 1);
+        QVERIFY(near(rgbAt(loaded.image, 0, 0), {0, 0, 0}, 0));
+        QVERIFY(near(rgbAt(loaded.image, 1, 0), {0.25f, 0.25f, 0.25f}, 0));
+        QVERIFY(near(rgbAt(loaded.image, 0, 1), {1, 1, 1}, 0));
+        QVERIFY(near(rgbAt(loaded.image, 1, 1), {0, 0, 0}, 0));  // NaN
+    }
+
+    void appliesExifOrientation_data() {
+        QTest::addColumn<int>("orientation");
+        QTest::addColumn<bool>("bigEndian");
+        QTest::addColumn<QByteArray>("layout");  // quadrants top-left, top-right, bottom-left,
+                                                 // bottom-right after orientation
+        QTest::newRow("1 as stored") << 1 << true << QByteArray("ABCD");
+        QTest::newRow("2 mirrored") << 2 << false << QByteArray("BADC");
+        QTest::newRow("3 rotated 180, MM") << 3 << true << QByteArray("DCBA");
+        QTest::newRow("3 rotated 180, II") << 3 << false << QByteArray("DCBA");
+        QTest::newRow("4 flipped") << 4 << true << QByteArray("CDAB");
+        QTest::newRow("5 transposed") << 5 << false << QByteArray("ACBD");
+        QTest::newRow("6 rotated 90 cw, MM") << 6 << true << QByteArray("CADB");
+        QTest::newRow("6 rotated 90 cw, II") << 6 << false << QByteArray("CADB");
+        QTest::newRow("7 transverse") << 7 << true << QByteArray("DBCA");
+        QTest::newRow("8 rotated 90 ccw, MM") << 8 << true << QByteArray("BDAC");
+        QTest::newRow("8 rotated 90 ccw, II") << 8 << false << QByteArray("BDAC");
+    }
+    void appliesExifOrientation() {
+        QFETCH(int, orientation);
+        QFETCH(bool, bigEndian);
+        QFETCH(QByteArray, layout);
+        const Bytes jpeg = encode(quadrants(), ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95});
+        const fs::path file = path("oriented.jpg");
+        writeBytes(file, withExifApp1(jpeg, orientation, bigEndian));
+
+        const LoadedImage loaded = loadImage(file);
+        QCOMPARE(loaded.info.exifOrientation, orientation);
+        const bool turned = orientation >= 5;
+        QCOMPARE(loaded.image.width(), turned ? 32 : 64);
+        QCOMPARE(loaded.image.height(), turned ? 64 : 32);
+        QCOMPARE(loaded.info.originalWidth, loaded.image.width());
+        verifyQuadrants(loaded.image, layout, 0.1f);
+    }
+
+    void appliesPngExifOrientation() {
+        const Bytes png = encode(quadrants(), ".png");
+        writeBytes(path("oriented.png"),
+                   withChunkAfterIhdr(png, "eXIf", exifOrientationBlock(6, false)));
+        const LoadedImage loaded = loadImage(path("oriented.png"));
+        QCOMPARE(loaded.info.exifOrientation, 6);
+        QCOMPARE(loaded.image.width(), 32);
+        QCOMPARE(loaded.image.height(), 64);
+        verifyQuadrants(loaded.image, "CADB", 0.0f);
+    }
+
+    void decodesCmykJpeg() {
+        // Stored (inverted) CMYK: red = no cyan, full magenta and yellow; blue = full cyan and
+        // magenta; gray = only half black.
+        const Bytes jpeg = cmykJpeg({{255, 0, 0, 255}, {0, 0, 255, 255}, {255, 255, 255, 128}});
+        writeBytes(path("cmyk.jpg"), jpeg);
+        const LoadedImage loaded = loadImage(path("cmyk.jpg"));
+        QCOMPARE(loaded.image.width(), 24);
+        QCOMPARE(loaded.image.height(), 8);
+        QCOMPARE(loaded.info.channels, 3);
+        QVERIFY2(near(rgbAt(loaded.image, 4, 4), {1, 0, 0}, 0.02f),
+                 describe(rgbAt(loaded.image, 4, 4)));
+        QVERIFY2(near(rgbAt(loaded.image, 12, 4), {0, 0, 1}, 0.02f),
+                 describe(rgbAt(loaded.image, 12, 4)));
+        QVERIFY2(near(rgbAt(loaded.image, 20, 4), {0.5f, 0.5f, 0.5f}, 0.02f),
+                 describe(rgbAt(loaded.image, 20, 4)));
+    }
+
+    void refusesDecompressionBombs() {
+        // Headers only: decoding would need tens of gigabytes.
+        Bytes png = pngStart(100000, 100000, 8, 2);
+        impasto::appendPngChunk(png, "IEND", {});
+        writeBytes(path("bomb.png"), png);
+
+        Bytes jpeg{0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8};
+        appendU16(jpeg, 60000);  // height
+        appendU16(jpeg, 60000);  // width
+        jpeg.insert(jpeg.end(), {3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 0xFF, 0xD9});
+        writeBytes(path("bomb.jpg"), jpeg);
+
+        // Within OpenCV's own limit (2^30 pixels), so only Impasto's check stops it.
+        Bytes medium = pngStart(20000, 20000, 8, 6);
+        impasto::appendPngChunk(medium, "IEND", {});
+        writeBytes(path("medium.png"), medium);
+
+        QElapsedTimer timer;
+        timer.start();
+        QString message = errorFrom([&] { loadImage(path("bomb.png")); });
+        QVERIFY2(message.endsWith("bomb.png is 100000 x 100000 pixels (10000 MP); the limit is "
+                                  "120 MP"),
+                 qPrintable(message));
+        message = errorFrom([&] { loadImage(path("bomb.jpg")); });
+        QVERIFY2(
+            message.endsWith("bomb.jpg is 60000 x 60000 pixels (3600 MP); the limit is 120 MP"),
+            qPrintable(message));
+        message = errorFrom([&] { loadImage(path("medium.png"), {.maxMegapixels = 200}); });
+        QVERIFY2(
+            message.endsWith("medium.png is 20000 x 20000 pixels (400 MP); the limit is 200 MP"),
+            qPrintable(message));
+        QVERIFY(timer.elapsed() < 500);
+
+        // 0 disables the check.
+        QCOMPARE(loadImage(tubingen(), {.maxMegapixels = 0}).image.width(), 1024);
+    }
+
+    void explainsUnreadableFiles() {
+        writeBytes(path("empty.jpg"), {});
+        QString message = errorFrom([&] { loadImage(path("empty.jpg")); });
+        QVERIFY2(message.endsWith("empty.jpg is empty"), qPrintable(message));
+
+        const std::string html = "<!DOCTYPE html>\n<html><body>Not found</body></html>\n";
+        writeBytes(path("page.jpg"), Bytes(html.begin(), html.end()));
+        message = errorFrom([&] { loadImage(path("page.jpg")); });
+        QVERIFY2(message.endsWith("page.jpg is not an image OpenCV can read (it looks like text)"),
+                 qPrintable(message));
+
+        writeBytes(path("noise.jpg"), Bytes{0x00, 0x01, 0x02, 0xFE, 0x80, 0x00});
+        message = errorFrom([&] { loadImage(path("noise.jpg")); });
+        QVERIFY2(message.endsWith("noise.jpg is not a JPEG, PNG, TIFF, WebP or BMP image"),
+                 qPrintable(message));
+
+        const Bytes photo = readBytes(tubingen());
+        writeBytes(path("cut.jpg"), Bytes(photo.begin(), photo.begin() + photo.size() * 6 / 10));
+        message = errorFrom([&] { loadImage(path("cut.jpg")); });
+        QVERIFY2(message.contains("cut.jpg is truncated"), qPrintable(message));
+
+        cv::Mat noise(128, 128, CV_8UC3);
+        cv::randu(noise, 0, 256);
+        const Bytes png = encode(noise, ".png");
+        writeBytes(path("cut.png"), Bytes(png.begin(), png.begin() + png.size() / 2));
+        message = errorFrom([&] { loadImage(path("cut.png")); });
+        QVERIFY2(message.contains("cut.png is truncated"), qPrintable(message));
+
+        // Whole structure, but image data that is not zlib: only the decoder can tell.
+        Bytes corrupt = pngStart(16, 16, 8, 2);
+        impasto::appendPngChunk(corrupt, "IDAT", Bytes(64, 0xAB));
+        impasto::appendPngChunk(corrupt, "IEND", {});
+        writeBytes(path("corrupt.png"), corrupt);
+        message = errorFrom([&] { loadImage(path("corrupt.png")); });
+        QVERIFY2(message.endsWith("corrupt.png is truncated or corrupt"), qPrintable(message));
+
+        message = errorFrom([&] { loadImage(path("missing.png")); });
+        QVERIFY2(message.endsWith("missing.png does not exist"), qPrintable(message));
+
+        message = errorFrom([&] { loadImage(dir_.path().toStdString()); });
+        QVERIFY2(message.endsWith("is a folder, not a file"), qPrintable(message));
+    }
+
+    void decodesBytesInMemory() {
+        const Bytes png = encode(quadrants(), ".png");
+        const LoadedImage loaded = impasto::decodeImage(png, "clipboard");
+        verifyQuadrants(loaded.image, "ABCD", 0.0f);
+        const QString message = errorFrom([] {
+            impasto::decodeImage(Bytes{'h', 'i', '\n'}, "clipboard");
+        });
+        QVERIFY2(message.startsWith("clipboard is not an image"), qPrintable(message));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestImageLoader)
+#include "test_image_loader.moc"

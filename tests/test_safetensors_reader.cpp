@@ -1,0 +1,326 @@
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "core/common/Error.h"
+#include "core/weights/SafetensorsReader.h"
+#include "core/weights/WeightFile.h"
+#include "support/TestPaths.h"
+#include "support/WeightFileWriters.h"
+
+using namespace impasto;
+using impasto::test::SafetensorsDtype;
+
+Q_DECLARE_METATYPE(impasto::test::SafetensorsDtype)
+
+namespace {
+
+std::filesystem::path toPath(const QString& file) {
+    return file.toStdString();
+}
+
+using Shape = std::vector<int64_t>;
+
+// The impasto::Error message `read` throws, or a failure note when it throws nothing.
+QString errorFrom(const std::function<void()>& read) {
+    try {
+        read();
+    } catch (const Error& error) {
+        return QString::fromStdString(error.what());
+    }
+    return QStringLiteral("<no impasto::Error thrown>");
+}
+
+QByteArray littleEndian64(uint64_t value) {
+    QByteArray bytes;
+    for (int i = 0; i < 8; ++i) {
+        bytes.append(static_cast<char>((value >> (8 * i)) & 0xFF));
+    }
+    return bytes;
+}
+
+std::map<std::string, WeightTensor> sampleTensors() {
+    return {
+        {"features.0.weight",
+         {{2, 1, 2, 2}, {0.5f, -1.25f, 3.0f, 0.0f, -0.0f, 1e-3f, 7.75f, -2.0f}}},
+        {"features.0.bias", {{2}, {0.125f, -0.375f}}},
+        {"scalar", {{}, {42.0f}}},
+        {"empty", {{0, 3}, {}}},
+    };
+}
+
+}  // namespace
+
+class SafetensorsReaderTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+
+    QString temporaryFile(const QString& name) const { return dir_.filePath(name); }
+
+    // Writes `bytes` as `name` and checks that the reader rejects it with a message naming the
+    // file and containing `expected`, and that readWeightFile rejects it too.
+    void expectRejected(const QString& name, const QByteArray& bytes, const QString& expected) {
+        const QString file = temporaryFile(name);
+        QVERIFY(test::writeBytes(file, bytes));
+        const QString message = errorFrom([&] { readSafetensors(toPath(file)); });
+        QVERIFY2(message.contains(name) && message.contains(expected), qPrintable(message));
+        const QString dispatched = errorFrom([&] { readWeightFile(toPath(file)); });
+        QVERIFY2(dispatched.contains(name), qPrintable(dispatched));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void readsSqueezeNet() {
+        const TensorSet set =
+            readSafetensors(toPath(test::sharedWeights("squeezenet1_1-features.safetensors")));
+        QCOMPARE(set.tensors.size(), size_t{50});  // conv1 + 8 fire modules of 3 convolutions
+        QCOMPARE(set.at("features.0.weight").shape, (Shape{64, 3, 3, 3}));
+        QCOMPARE(set.at("features.0.bias").shape, (Shape{64}));
+        QCOMPARE(set.at("features.3.squeeze.weight").shape, (Shape{16, 64, 1, 1}));
+        QCOMPARE(set.at("features.3.expand3x3.weight").shape, (Shape{64, 16, 3, 3}));
+        QCOMPARE(set.at("features.12.expand1x1.weight").shape, (Shape{256, 64, 1, 1}));
+        QCOMPARE(set.metadata.at("architecture"), std::string("squeezenet1_1"));
+        QCOMPARE(set.metadata.at("mean_bgr"), std::string("104.006,116.669,122.679"));
+        QCOMPARE(set.sourceFile.filename().string(),
+                 std::string("squeezenet1_1-features.safetensors"));
+        for (const auto& [name, tensor] : set.tensors) {
+            QCOMPARE(static_cast<size_t>(tensor.elementCount()), tensor.values.size());
+            QVERIFY2(std::all_of(tensor.values.begin(), tensor.values.end(),
+                                 [](float v) { return std::isfinite(v); }),
+                     name.c_str());
+        }
+    }
+
+    void readsVgg() {
+        const TensorSet set =
+            readWeightFile(toPath(test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors")));
+        QCOMPARE(set.tensors.size(), size_t{16});  // conv1_1..conv3_4: 8 weights, 8 biases
+        QCOMPARE(set.at("features.0.weight").shape, (Shape{64, 3, 3, 3}));
+        QCOMPARE(set.at("features.2.weight").shape, (Shape{64, 64, 3, 3}));
+        QCOMPARE(set.at("features.5.weight").shape, (Shape{128, 64, 3, 3}));
+        QCOMPARE(set.at("features.16.weight").shape, (Shape{256, 256, 3, 3}));
+        QCOMPARE(set.at("features.16.bias").shape, (Shape{256}));
+        QVERIFY(!set.contains("features.19.weight"));  // conv4 and conv5 are not in this file
+        QCOMPARE(set.metadata.at("architecture"), std::string("vgg19"));
+        const std::vector<float>& kernel = set.at("features.0.weight").values;
+        QVERIFY(std::any_of(kernel.begin(), kernel.end(), [](float v) { return v != 0.0f; }));
+    }
+
+    void filterSkipsTensors() {
+        std::vector<std::string> asked;
+        const TensorSet set =
+            readSafetensors(toPath(test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors")),
+                            [&](const std::string& name) {
+                                asked.push_back(name);
+                                return name.ends_with(".bias");
+                            });
+        QCOMPARE(asked.size(), size_t{16});
+        QCOMPARE(set.tensors.size(), size_t{8});
+        for (const auto& [name, tensor] : set.tensors) {
+            QVERIFY(name.ends_with(".bias"));
+        }
+        QCOMPARE(set.metadata.at("architecture"), std::string("vgg19"));
+    }
+
+    void atAndTake() {
+        const QString file = temporaryFile("take.safetensors");
+        QVERIFY(test::writeSafetensors(file, sampleTensors()));
+        TensorSet set = readSafetensors(toPath(file));
+        const WeightTensor bias = set.take("features.0.bias");
+        QCOMPARE(bias.values, (std::vector<float>{0.125f, -0.375f}));
+        QVERIFY(!set.contains("features.0.bias"));
+        const QString message = errorFrom([&] { set.at("features.0.bias"); });
+        QVERIFY2(message.contains("take.safetensors") && message.contains("features.0.bias"),
+                 qPrintable(message));
+        QVERIFY(errorFrom([&] { set.take("missing"); }).contains("missing"));
+    }
+
+    void roundTrips_data() {
+        QTest::addColumn<SafetensorsDtype>("dtype");
+        QTest::newRow("F32") << SafetensorsDtype::F32;
+        QTest::newRow("F16") << SafetensorsDtype::F16;
+    }
+
+    void roundTrips() {
+        QFETCH(SafetensorsDtype, dtype);
+        // Every sample value is exact in float16, so both dtypes must give them back exactly.
+        auto tensors = sampleTensors();
+        tensors["features.0.weight"].values[5] = std::ldexp(1.0f, -20);  // float16 subnormal
+        const std::map<std::string, std::string> metadata = {
+            {"architecture", "test"}, {"quote \"and\" \\slash", "line\nbreak\ttab é"}};
+        const QString file = temporaryFile("roundtrip.safetensors");
+        QVERIFY(test::writeSafetensors(file, tensors, metadata, dtype));
+        const TensorSet set = readSafetensors(toPath(file));
+        QCOMPARE(set.metadata, metadata);
+        QCOMPARE(set.tensors.size(), tensors.size());
+        for (const auto& [name, tensor] : tensors) {
+            QVERIFY2(set.contains(name), name.c_str());
+            QCOMPARE(set.at(name).shape, tensor.shape);
+            QCOMPARE(set.at(name).values, tensor.values);
+        }
+        QVERIFY(std::signbit(set.at("features.0.weight").values[4]));  // -0 stays negative
+    }
+
+    void convertsOtherFloatTypes() {
+        QByteArray data;
+        data += littleEndian64(std::bit_cast<uint64_t>(-2.5));              // F64
+        data += QByteArray::fromHex("c03f") + QByteArray::fromHex("8000");  // BF16 1.5, F16 ...
+        data += QByteArray::fromHex("00fc");                                // F16 -inf
+        const QByteArray header = R"({"d":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},)"
+                                  R"("b":{"dtype":"BF16","shape":[1],"data_offsets":[8,10]},)"
+                                  R"("h":{"dtype":"F16","shape":[2],"data_offsets":[10,14]}})";
+        const QString file = temporaryFile("types.safetensors");
+        QVERIFY(test::writeBytes(file, test::safetensorsBytes(header, data)));
+        const TensorSet set = readSafetensors(toPath(file));
+        QCOMPARE(set.at("d").values, std::vector<float>{-2.5f});
+        QCOMPARE(set.at("b").values, std::vector<float>{1.5f});
+        QCOMPARE(set.at("h").values[0], std::ldexp(128.0f, -24));  // subnormal 0x0080
+        QCOMPARE(set.at("h").values[1], -std::numeric_limits<float>::infinity());
+    }
+
+    void acceptsOverlappingTensorsAndUnicode() {
+        const QByteArray header = R"({"__metadata__":{"n\u00e9e\ud83d\ude00":"\/"},)"
+                                  R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                  R"("b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}   )";
+        QByteArray data;
+        data += littleEndian64(std::bit_cast<uint64_t>(std::array<float, 2>{1.0f, 2.0f}));
+        const QString file = temporaryFile("overlap.safetensors");
+        QVERIFY(test::writeBytes(file, test::safetensorsBytes(header, data)));
+        const TensorSet set = readSafetensors(toPath(file));
+        QCOMPARE(set.at("a").values, (std::vector<float>{1.0f, 2.0f}));
+        QCOMPARE(set.at("b").values, std::vector<float>{2.0f});
+        QCOMPARE(set.metadata.at("n\u00e9e\U0001F600"), std::string("/"));
+    }
+
+    void dispatchesOnContent() {
+        // A safetensors file under a caffemodel name is still read as safetensors.
+        const QString file = temporaryFile("renamed.caffemodel");
+        QVERIFY(test::writeSafetensors(file, sampleTensors(), {{"k", "v"}}));
+        const TensorSet set = readWeightFile(toPath(file));
+        QCOMPARE(set.tensors.size(), size_t{4});
+        QCOMPARE(set.metadata.at("k"), std::string("v"));
+        // Cut short and renamed, it is still recognised, so the error says what is wrong.
+        const QString cut = temporaryFile("cut.bin");
+        QVERIFY(test::writeBytes(cut, test::safetensorsBytes(sampleTensors()).left(20)));
+        const QString message = errorFrom([&] { readWeightFile(toPath(cut)); });
+        QVERIFY2(message.contains("cut.bin: header length"), qPrintable(message));
+    }
+
+    void rejectsMissingFile() {
+        const QString file = temporaryFile("absent.safetensors");
+        QVERIFY(errorFrom([&] { readSafetensors(toPath(file)); }).contains("absent.safetensors"));
+        QVERIFY(errorFrom([&] { readWeightFile(toPath(file)); }).contains("absent.safetensors"));
+        QVERIFY(errorFrom([&] { readWeightFile(toPath(dir_.path())); }).contains("regular file"));
+    }
+
+    void rejectsEveryTruncation() {
+        const QByteArray whole = test::safetensorsBytes(sampleTensors(), {{"a", "b"}});
+        const QString file = temporaryFile("cut.safetensors");
+        for (qsizetype size = 0; size < whole.size(); ++size) {
+            QVERIFY(test::writeBytes(file, whole.left(size)));
+            const QString message = errorFrom([&] { readWeightFile(toPath(file)); });
+            QVERIFY2(message.contains("cut.safetensors"),
+                     qPrintable(QString::number(size) + ": " + message));
+        }
+    }
+
+    void rejectsCorruptFiles_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        const auto tensor = [](const char* dtype, const char* shape, const char* offsets) {
+            // Plain literals: moc misreads raw strings holding an odd number of quotes.
+            return QByteArray("{\"t\":{\"dtype\":\"") + dtype + "\",\"shape\":" + shape +
+                   ",\"data_offsets\":" + offsets + "}}";
+        };
+        const QByteArray sixteen(16, '\0');
+        const QByteArray whole = test::safetensorsBytes(sampleTensors());
+        const qsizetype headerSize = whole.indexOf("}}") + 2 - 8;
+
+        QTest::newRow("empty") << QByteArray() << "too short";
+        QTest::newRow("length cut") << whole.left(5) << "too short";
+        QTest::newRow("header cut") << whole.left(8 + headerSize / 2) << "runs past the end";
+        QTest::newRow("data cut") << whole.left(whole.size() - 3) << "past the end of the data";
+        QTest::newRow("length overflow") << littleEndian64(0xFFFFFFFFFFFFFFFF) + "{}"
+                                         << "runs past the end";
+        QTest::newRow("length past end") << littleEndian64(3) + "{}"
+                                         << "runs past the end";
+        QTest::newRow("offsets past end")
+            << test::safetensorsBytes(tensor("F32", "[100]", "[0,400]"), sixteen)
+            << "past the end of the data";
+        QTest::newRow("offsets reversed")
+            << test::safetensorsBytes(tensor("F32", "[1]", "[8,4]"), sixteen)
+            << "end before they begin";
+        QTest::newRow("byte count")
+            << test::safetensorsBytes(tensor("F32", "[2,2]", "[0,12]"), sixteen)
+            << "has 12 bytes but shape [2,2] of F32 needs 16";
+        QTest::newRow("shape overflow")
+            << test::safetensorsBytes(tensor("F32", "[4294967296,4294967296,16]", "[0,16]"),
+                                      sixteen)
+            << "too large";
+        QTest::newRow("negative dim")
+            << test::safetensorsBytes(tensor("F32", "[-4]", "[0,16]"), sixteen) << "non-negative";
+        QTest::newRow("integer dtype")
+            << test::safetensorsBytes(tensor("I64", "[2]", "[0,16]"), sixteen)
+            << "tensor t has dtype I64; weights must be floating point";
+        QTest::newRow("unknown dtype")
+            << test::safetensorsBytes(tensor("F8_E4M3", "[2]", "[0,2]"), sixteen)
+            << "unsupported dtype F8_E4M3";
+        QTest::newRow("three offsets")
+            << test::safetensorsBytes(tensor("F32", "[1]", "[0,4,8]"), sixteen) << "pair";
+        QTest::newRow("missing shape")
+            << test::safetensorsBytes(R"({"t":{"dtype":"F32","data_offsets":[0,4]}})", sixteen)
+            << "lacks";
+        QTest::newRow("entry not object")
+            << test::safetensorsBytes(R"({"t":[1,2]})", sixteen) << "not an object";
+        QTest::newRow("top not object")
+            << test::safetensorsBytes("[]", sixteen) << "not a JSON object";
+        QTest::newRow("metadata number")
+            << test::safetensorsBytes(R"({"__metadata__":{"a":1}})", sixteen) << "not a string";
+        QTest::newRow("float") << test::safetensorsBytes(tensor("F32", "[1.0]", "[0,4]"), sixteen)
+                               << "not valid JSON";
+        const std::vector<std::pair<const char*, QByteArray>> malformed = {
+            {"trailing comma", R"({"a":"b",})"},
+            {"unterminated", "{\"a\":\"b"},
+            {"missing colon", R"({"a" "b"})"},
+            {"bare word", R"({"a":true})"},
+            {"bad escape", R"({"a":"\q"})"},
+            {"lone surrogate", R"({"a":"\udc00"})"},
+            {"raw newline", "{\"a\":\"x\ny\"}"},
+            {"duplicate key", R"({"a":"b","a":"c"})"},
+            {"leading zero", R"({"a":[01]})"},
+            {"huge integer", R"({"a":[99999999999999999999]})"},
+            {"text after", R"({} {})"},
+            {"deep nesting", QByteArray(200, '[') + QByteArray(200, ']')},
+            {"not json", "hello"},
+        };
+        for (const auto& [row, header] : malformed) {
+            QTest::newRow(row) << test::safetensorsBytes(header, sixteen) << "not valid JSON";
+        }
+        std::mt19937 random(7);
+        QByteArray noise(4096, '\0');
+        for (char& byte : noise) {
+            byte = static_cast<char>(random());
+        }
+        QTest::newRow("random bytes") << noise << "runs past the end";
+        QTest::newRow("text") << QByteArray("just some text, not weights\n") << "runs past the end";
+    }
+
+    void rejectsCorruptFiles() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        expectRejected("corrupt.safetensors", bytes, expected);
+    }
+};
+
+QTEST_APPLESS_MAIN(SafetensorsReaderTest)
+#include "test_safetensors_reader.moc"
