@@ -1,0 +1,319 @@
+// The style session on the real SqueezeNet and VGG-19 weights and the shared photos, at small
+// sizes: the optimisation works, and changes between steps take effect without a restart,
+// recomputing only what depends on them.
+#include <QTest>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/Error.h"
+#include "core/image/ImageLoader.h"
+#include "core/model/ModelLoader.h"
+#include "core/style/StyleSession.h"
+#include "support/TestPaths.h"
+
+using namespace impasto;
+
+namespace {
+
+Image sharedPicture(const char* name, int maxSide) {
+    ImageLoadOptions options;
+    options.maxSide = maxSide;
+    return loadImage(test::sharedImage(name).toStdString(), options).image;
+}
+
+LoadedModel squeezeNet() {
+    return loadModel(test::sharedWeights("squeezenet1_1-features.safetensors").toStdString());
+}
+
+StyleSettings smallSettings(int size) {
+    StyleSettings settings;
+    settings.outputSize = size;
+    return settings;
+}
+
+// A session with tubingen as content and starry_night as style.
+std::unique_ptr<StyleSession> tubingenSession(int size, LoadedModel model = squeezeNet()) {
+    auto session = std::make_unique<StyleSession>(std::move(model), DevicePreference::Cpu);
+    session->setContent(sharedPicture("tubingen.jpg", 256));
+    session->setStyles({sharedPicture("starry_night.jpg", 256)});
+    session->applySettings(smallSettings(size));
+    return session;
+}
+
+double meanAbsoluteDifference(const Image& a, const Image& b) {
+    return cv::norm(a.rgb, b.rgb, cv::NORM_L1) / static_cast<double>(a.rgb.total() * 3);
+}
+
+double luminanceCorrelation(const Image& a, const Image& b) {
+    cv::Mat grayA, grayB;
+    cv::cvtColor(a.rgb, grayA, cv::COLOR_RGB2GRAY);
+    cv::cvtColor(b.rgb, grayB, cv::COLOR_RGB2GRAY);
+    cv::Mat correlation;
+    cv::matchTemplate(grayA, grayB, correlation, cv::TM_CCOEFF_NORMED);
+    return correlation.at<float>(0, 0);
+}
+
+}  // namespace
+
+class StyleSessionTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void styleLossFallsByNinetyPercentAt128Pixels() {
+        auto session = tubingenSession(128);
+        const double first = session->step().losses.style;
+        double last = first;
+        for (int i = 0; i < 150 && last > 0.1 * first; ++i) {
+            last = session->step().losses.style;
+        }
+        QVERIFY2(last <= 0.1 * first,
+                 qPrintable(QString("style loss %1 -> %2").arg(first).arg(last)));
+        QCOMPARE(session->outputWidth(), 128);
+        QCOMPARE(session->outputHeight(), 96);
+        const Image result = session->currentImage();
+        QCOMPARE(result.width(), 128);
+        QCOMPARE(result.height(), 96);
+        // Still the photo: its brightness pattern correlates with tubingen far more than with
+        // another photo.
+        const double withContent =
+            luminanceCorrelation(result, resizeTo(sharedPicture("tubingen.jpg", 256), 128, 96));
+        const double withOther =
+            luminanceCorrelation(result, resizeTo(sharedPicture("golden_gate.jpg", 256), 128, 96));
+        QVERIFY2(withContent > 0.5 && withContent > withOther + 0.3,
+                 qPrintable(QString("correlation %1 vs %2").arg(withContent).arg(withOther)));
+    }
+
+    void weightChangeTakesEffectWithoutRestart() {
+        auto session = tubingenSession(64);
+        for (int i = 0; i < 5; ++i) {
+            session->step();
+        }
+        const Image before = session->currentImage();
+        const SessionCounters countersBefore = session->counters();
+
+        StyleSettings changed = session->settings();
+        changed.styleWeight = 0.0;
+        changed.tvWeight = 0.0;
+        session->applySettings(changed);
+        const StepReport report = session->step();
+
+        QCOMPARE(report.iteration, 6);                         // carried on counting
+        QCOMPARE(report.losses.style, 0.0);                     // the new weight is in force
+        QCOMPARE(report.losses.totalVariation, 0.0);
+        QVERIFY(report.losses.content > 0.0);
+        const SessionCounters counters = session->counters();
+        QCOMPARE(counters.starts, countersBefore.starts);  // the image was not reset
+        QCOMPARE(counters.contentTargetComputations, countersBefore.contentTargetComputations);
+        QCOMPARE(counters.styleTargetComputations, countersBefore.styleTargetComputations);
+        // The step started from the image as it was, so the result is a small move from it.
+        QVERIFY(meanAbsoluteDifference(before, session->currentImage()) < 0.05);
+    }
+
+    void layerChangeRecomputesOnlyStyleTargets() {
+        auto session = tubingenSession(64);
+        session->step();
+        session->step();
+        const SessionCounters before = session->counters();
+        StyleSettings changed = session->settings();
+        changed.styleLayers = {{"relu1", 1.0}, {"fire4", 2.0}};
+        session->applySettings(changed);
+        const StepReport report = session->step();
+        QCOMPARE(report.iteration, 3);
+        const SessionCounters after = session->counters();
+        QCOMPARE(after.styleTargetComputations, before.styleTargetComputations + 1);
+        QCOMPARE(after.contentTargetComputations, before.contentTargetComputations);
+        QCOMPARE(after.starts, before.starts);
+        QCOMPARE(session->settings().styleLayers.size(), size_t(2));
+    }
+
+    void newStyleImageRecomputesOnlyStyleTargets() {
+        auto session = tubingenSession(64);
+        session->step();
+        const SessionCounters before = session->counters();
+        session->setStyles({sharedPicture("the_scream.jpg", 128)});
+        QCOMPARE(session->step().iteration, 2);
+        QCOMPARE(session->counters().styleTargetComputations, before.styleTargetComputations + 1);
+        QCOMPARE(session->counters().contentTargetComputations,
+                 before.contentTargetComputations);
+    }
+
+    void sizeChangeResamplesTheCurrentImage() {
+        auto session = tubingenSession(64);
+        session->step();
+        session->step();
+        const SessionCounters before = session->counters();
+        StyleSettings larger = session->settings();
+        larger.outputSize = 96;
+        session->applySettings(larger);
+        const StepReport report = session->step();
+        QCOMPARE(report.iteration, 3);
+        QCOMPARE(session->outputWidth(), 96);
+        QCOMPARE(session->outputHeight(), 72);
+        QCOMPARE(session->counters().starts, before.starts);
+        QCOMPARE(session->counters().contentTargetComputations,
+                 before.contentTargetComputations + 1);
+        QCOMPARE(session->counters().styleTargetComputations, before.styleTargetComputations + 1);
+    }
+
+    void blendWeightsReuseCachedGrams() {
+        auto session = std::make_unique<StyleSession>(squeezeNet(), DevicePreference::Cpu);
+        session->setContent(sharedPicture("golden_gate.jpg", 128));
+        session->setStyles(
+            {sharedPicture("starry_night.jpg", 128), sharedPicture("the_scream.jpg", 128)});
+        StyleSettings settings = smallSettings(64);
+        settings.styleBlend = {1.0, 0.0};
+        session->applySettings(settings);
+        const double towardsFirst = session->step().losses.style;
+        const SessionCounters before = session->counters();
+
+        settings.styleBlend = {0.0, 1.0};
+        session->applySettings(settings);
+        session->restart();
+        const double towardsSecond = session->step().losses.style;
+        QVERIFY(std::abs(towardsFirst - towardsSecond) > 1e-3 * towardsFirst);
+        QCOMPARE(session->counters().styleTargetComputations, before.styleTargetComputations);
+
+        settings.styleBlend = {1.0};
+        QVERIFY_THROWS_EXCEPTION(Error, (session->applySettings(settings), session->step()));
+    }
+
+    void textureSynthesisWithoutContent() {
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        session.setStyles({sharedPicture("starry_night.jpg", 128)});
+        StyleSettings settings = smallSettings(64);
+        settings.init = InitKind::Noise;
+        session.applySettings(settings);
+        const double first = session.step().losses.style;
+        double last = first;
+        for (int i = 0; i < 30; ++i) {
+            last = session.step().losses.style;
+        }
+        QVERIFY(last < 0.5 * first);
+        QCOMPARE(session.lastLosses().content, 0.0);
+        // The style's aspect ratio (1024 x 640).
+        QCOMPARE(session.outputWidth(), 64);
+        QCOMPARE(session.outputHeight(), 40);
+    }
+
+    void featureInversionWithoutStyle() {
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        session.setContent(sharedPicture("tubingen.jpg", 128));
+        StyleSettings settings = smallSettings(64);
+        settings.init = InitKind::Noise;
+        session.applySettings(settings);
+        const double first = session.step().losses.content;
+        double last = first;
+        for (int i = 0; i < 30; ++i) {
+            last = session.step().losses.content;
+        }
+        QVERIFY(last < 0.5 * first);
+        QCOMPARE(session.lastLosses().style, 0.0);
+    }
+
+    void noiseIsSeeded() {
+        auto firstImage = [](uint64_t seed) {
+            StyleSession session(squeezeNet(), DevicePreference::Cpu);
+            session.setStyles({sharedPicture("starry_night.jpg", 64)});
+            StyleSettings settings = smallSettings(32);
+            settings.init = InitKind::Noise;
+            settings.seed = seed;
+            session.applySettings(settings);
+            session.prepare();
+            return session.currentImage();
+        };
+        QCOMPARE(meanAbsoluteDifference(firstImage(7), firstImage(7)), 0.0);
+        QVERIFY(meanAbsoluteDifference(firstImage(7), firstImage(8)) > 0.01);
+    }
+
+    void preserveColorsKeepsTheContentChroma() {
+        auto session = tubingenSession(64);
+        for (int i = 0; i < 10; ++i) {
+            session->step();
+        }
+        StyleSettings settings = session->settings();
+        settings.preserveColors = true;
+        session->applySettings(settings);
+        const Image preserved = session->currentImage();
+        const Image content = resizeTo(sharedPicture("tubingen.jpg", 256), 64, 48);
+        cv::Mat preservedYCrCb, contentYCrCb;
+        cv::cvtColor(preserved.rgb, preservedYCrCb, cv::COLOR_RGB2YCrCb);
+        cv::cvtColor(content.rgb, contentYCrCb, cv::COLOR_RGB2YCrCb);
+        cv::Mat a[3], b[3];
+        cv::split(preservedYCrCb, a);
+        cv::split(contentYCrCb, b);
+        // Chroma matches the photo (up to clamping); luminance is the stylised one.
+        QVERIFY(cv::norm(a[1], b[1], cv::NORM_L1) / a[1].total() < 0.01);
+        QVERIFY(cv::norm(a[2], b[2], cv::NORM_L1) / a[2].total() < 0.01);
+        QVERIFY(cv::norm(a[0], b[0], cv::NORM_L1) / a[0].total() > 0.01);
+    }
+
+    void adamLowersTheLoss() {
+        auto session = tubingenSession(64);
+        StyleSettings settings = session->settings();
+        settings.optimizer = OptimizerKind::Adam;
+        session->applySettings(settings);
+        const double first = session->step().losses.total;
+        double last = first;
+        for (int i = 0; i < 20; ++i) {
+            last = session->step().losses.total;
+        }
+        QVERIFY(last < 0.8 * first);
+        // Adam keeps the image in range itself.
+        cv::Mat channels = session->currentImage().rgb.reshape(1);
+        double low = 0, high = 0;
+        cv::minMaxLoc(channels, &low, &high);
+        QVERIFY(low >= 0.0 && high <= 1.0);
+    }
+
+    void cancelStopsAndLeavesTheSessionUsable() {
+        auto session = tubingenSession(64);
+        session->step();
+        session->cancel();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, session->step());
+        QCOMPARE(session->step().iteration, 2);
+    }
+
+    void invalidSettingsAreRefusedAndChangeNothing() {
+        auto session = tubingenSession(64);
+        const StyleSettings before = session->settings();
+        StyleSettings bad = before;
+        bad.styleLayers = {{"relu4_1", 1.0}};  // SqueezeNet has no such layer
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(bad));
+        bad = before;
+        bad.outputSize = 4;
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(bad));
+        bad = before;
+        bad.styleWeight = -1.0;
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(bad));
+        QVERIFY(session->settings() == before);
+        QCOMPARE(session->step().iteration, 1);
+    }
+
+    void shallowVggRunsOnItsLayersAndRefusesOthers() {
+        const LoadedModel vgg =
+            loadModel(test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors").toStdString());
+        auto session = tubingenSession(48, vgg);
+        const double first = session->step().losses.style;
+        double last = first;
+        for (int i = 0; i < 15; ++i) {
+            last = session->step().losses.style;
+        }
+        QVERIFY(last < 0.5 * first);
+        StyleSettings deeper = session->settings();
+        deeper.contentLayers = {{"relu4_2", 1.0}};
+        try {
+            session->applySettings(deeper);
+            QFAIL("relu4_2 is not in the partial VGG-19 file");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("relu4_2"), error.what());
+        }
+    }
+
+    void nothingToDoIsAnError() {
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        QVERIFY_THROWS_EXCEPTION(Error, session.step());
+    }
+};
+
+QTEST_APPLESS_MAIN(StyleSessionTest)
+#include "test_style_session.moc"
