@@ -97,8 +97,8 @@ private Q_SLOTS:
         session->applySettings(changed);
         const StepReport report = session->step();
 
-        QCOMPARE(report.iteration, 6);                         // carried on counting
-        QCOMPARE(report.losses.style, 0.0);                     // the new weight is in force
+        QCOMPARE(report.iteration, 6);       // carried on counting
+        QCOMPARE(report.losses.style, 0.0);  // the new weight is in force
         QCOMPARE(report.losses.totalVariation, 0.0);
         QVERIFY(report.losses.content > 0.0);
         const SessionCounters counters = session->counters();
@@ -133,8 +133,7 @@ private Q_SLOTS:
         session->setStyles({sharedPicture("the_scream.jpg", 128)});
         QCOMPARE(session->step().iteration, 2);
         QCOMPARE(session->counters().styleTargetComputations, before.styleTargetComputations + 1);
-        QCOMPARE(session->counters().contentTargetComputations,
-                 before.contentTargetComputations);
+        QCOMPARE(session->counters().contentTargetComputations, before.contentTargetComputations);
     }
 
     void sizeChangeResamplesTheCurrentImage() {
@@ -263,6 +262,32 @@ private Q_SLOTS:
         double low = 0, high = 0;
         cv::minMaxLoc(channels, &low, &high);
         QVERIFY(low >= 0.0 && high <= 1.0);
+    }
+
+    void preparationReportsEachImage() {
+        auto session = tubingenSession(32);
+        session->setStyles(
+            {sharedPicture("starry_night.jpg", 64), sharedPicture("the_scream.jpg", 64)});
+        std::vector<std::string> seen;
+        session->setPreparationObserver([&](const std::string& stage, int done, int total) {
+            seen.push_back(stage + " " + std::to_string(done) + "/" + std::to_string(total));
+        });
+        session->prepare();
+        QCOMPARE(seen, (std::vector<std::string>{"content 0/1", "style 0/2", "style 1/2"}));
+        seen.clear();
+        session->step();  // nothing left to compute
+        QVERIFY(seen.empty());
+    }
+
+    void cancelDuringPreparationLeavesTheSessionUsable() {
+        auto session = tubingenSession(32);
+        session->setPreparationObserver([&](const std::string& stage, int, int) {
+            if (stage == "style")
+                session->cancel();
+        });
+        QVERIFY_THROWS_EXCEPTION(Cancelled, session->prepare());
+        session->setPreparationObserver({});
+        QCOMPARE(session->step().iteration, 1);
     }
 
     void cancelStopsAndLeavesTheSessionUsable() {

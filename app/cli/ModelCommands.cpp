@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
 #include "core/model/ModelLoader.h"
+#include "core/registry/ModelChoice.h"
 #include "core/registry/ModelDownloader.h"
 #include "core/registry/ModelFolders.h"
 #include "core/registry/ModelRegistry.h"
@@ -34,7 +36,14 @@ int runDownloadModel(const CliOptions& options) {
     };
     // The file must build the network the registry says it is, or it is not installed.
     download.validate = [&](const std::filesystem::path& file) {
-        loadModel(file, {model->architecture, Preprocessing::parse(model->preprocessing)});
+        const ModelInfo info = loadModel(choiceFor(*model, file)).info;
+        for (const std::string& layer : model->layers) {
+            if (std::find(info.availableLayers.begin(), info.availableLayers.end(), layer) ==
+                info.availableLayers.end()) {
+                throw Error(file.filename().string() + " lacks layer " + layer + " of " +
+                            model->title);
+            }
+        }
     };
     const std::filesystem::path installed = downloadModel(*model, download);
     std::fprintf(stderr, "\nInstalled %s\n", installed.c_str());

@@ -5,8 +5,11 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "app/cli/Commands.h"
+#include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/model/ModelLoader.h"
@@ -50,13 +53,20 @@ void writeResult(const StyleSession& session, const std::filesystem::path& file,
 }  // namespace
 
 int runStylize(const CliOptions& options) {
-    const ModelChoice choice = chooseModel(ModelRegistry::loadBuiltIn(), options.model);
-    ModelHints hints;
-    hints.architecture = choice.architecture;
-    if (choice.preprocessing) {
-        hints.preprocessing = Preprocessing::parse(*choice.preprocessing);
+    // Fail now rather than after the whole run when the result could not be written.
+    std::vector<std::string> written{options.outputFile};
+    if (options.reportFile) {
+        written.push_back(*options.reportFile);
     }
-    LoadedModel model = loadModel(choice.file, hints);
+    for (const std::string& file : written) {
+        const auto folder = std::filesystem::absolute(file).parent_path();
+        if (!std::filesystem::is_directory(folder)) {
+            throw Error("Cannot write " + file + ": the folder " + folder.string() +
+                        " does not exist");
+        }
+    }
+    const ModelChoice choice = chooseModel(ModelRegistry::loadBuiltIn(), options.model);
+    LoadedModel model = loadModel(choice);
 
     const StyleSettings& settings = options.settings;
     // Inputs are decoded at no more than the size they are used at, to spare memory.

@@ -6,6 +6,7 @@
 #include "core/common/Error.h"
 #include "core/model/FeatureNetwork.h"
 #include "core/model/NetworkDescription.h"
+#include "core/registry/ModelChoice.h"
 #include "core/weights/WeightFile.h"
 
 namespace impasto {
@@ -122,12 +123,29 @@ LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints
     info.file = file;
     info.preprocessing = preprocessing;
     info.availableLayers = network->availableLayers();
-    info.defaultContentLayers = keepAvailable(description.defaultContentLayers, *network);
+    auto preferred = [](const std::vector<std::string>& hinted,
+                        const std::vector<std::string>& architectural) {
+        return hinted.empty() ? architectural : hinted;
+    };
+    info.defaultContentLayers = keepAvailable(
+        preferred(hints.defaultContentLayers, description.defaultContentLayers), *network);
     if (info.defaultContentLayers.empty()) {
         info.defaultContentLayers = {deepestActivation(*network)};
     }
-    info.defaultStyleLayers = keepAvailable(description.defaultStyleLayers, *network);
+    info.defaultStyleLayers = keepAvailable(
+        preferred(hints.defaultStyleLayers, description.defaultStyleLayers), *network);
     return {network, info};
+}
+
+LoadedModel loadModel(const ModelChoice& choice) {
+    ModelHints hints;
+    hints.architecture = choice.architecture;
+    if (choice.preprocessing) {
+        hints.preprocessing = Preprocessing::parse(*choice.preprocessing);
+    }
+    hints.defaultContentLayers = choice.contentLayers;
+    hints.defaultStyleLayers = choice.styleLayers;
+    return loadModel(choice.file, hints);
 }
 
 }  // namespace impasto

@@ -11,6 +11,7 @@
 namespace impasto {
 
 class FeatureNetwork;
+struct ModelChoice;
 
 // What a caller (CLI, GUI) needs to know about a loaded model, without LibTorch headers.
 struct ModelInfo {
@@ -33,11 +34,16 @@ struct LoadedModel {
 struct ModelHints {
     std::optional<std::string> architecture;
     std::optional<Preprocessing> preprocessing;
+    // Recommended layers for this particular file, overriding the architecture's.
+    std::vector<std::string> defaultContentLayers;
+    std::vector<std::string> defaultStyleLayers;
 };
 
 // Reads a safetensors or Caffe weight file, works out its architecture (hint, then the file's
 // metadata, then its tensor names) and preprocessing (hint, then metadata, then lineage), and
 // builds the feature network. Throws impasto::Error with a message for the user.
 LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints = {});
+// Loads a model picked through the registry, with what the registry knows about it.
+LoadedModel loadModel(const ModelChoice& choice);
 
 }  // namespace impasto

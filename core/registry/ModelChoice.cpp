@@ -10,11 +10,12 @@ std::string megabytes(int64_t bytes) {
     return bytes > 0 ? " (" + std::to_string((bytes + 500000) / 1000000) + " MB)" : "";
 }
 
-ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file) {
-    return {file, model.architecture, model.preprocessing, model.name};
-}
-
 }  // namespace
+
+ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file) {
+    return {file,       model.architecture,  model.preprocessing,
+            model.name, model.contentLayers, model.styleLayers};
+}
 
 ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argument) {
     if (argument == automaticModel) {
@@ -32,7 +33,7 @@ ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argume
     }
     const auto resolved = registry.resolveModelArgument(argument);
     if (const auto* path = std::get_if<std::filesystem::path>(&resolved)) {
-        return {*path, std::nullopt, std::nullopt, path->filename().string()};
+        return {*path, std::nullopt, std::nullopt, path->filename().string(), {}, {}};
     }
     const auto& model = std::get<RegisteredModel>(resolved);
     if (const auto file = registry.locate(model)) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/registry/ModelRegistry.h"
 
@@ -14,7 +15,13 @@ struct ModelChoice {
     std::optional<std::string> architecture;   // from the registry; else read from the file
     std::optional<std::string> preprocessing;  // Preprocessing::parse() text
     std::string displayName;                   // registry name or file name
+    // The registry's recommended layers; empty for a plain file.
+    std::vector<std::string> contentLayers;
+    std::vector<std::string> styleLayers;
 };
+
+// `file` read as the registered `model`.
+ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file);
 
 // The name of the argument that picks the best installed registry model.
 inline constexpr const char* automaticModel = "auto";

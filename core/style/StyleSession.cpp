@@ -136,14 +136,16 @@ struct StyleSession::State {
         }
     }
 
-    void computeStyleGrams(const std::function<void()>& checkCancel) {
+    // `beforeImage(i)` runs before style image i: the place to report progress and cancel.
+    void computeStyleGrams(const std::function<void(int)>& beforeImage) {
         styleGrams.clear();
         const int styleSide =
             std::max(kMinimumOutputSize,
                      static_cast<int>(std::lround(settings.outputSize * settings.styleScale)));
         const at::NoGradGuard noGrad;
-        for (const Image& style : styles) {
-            checkCancel();
+        for (size_t i = 0; i < styles.size(); ++i) {
+            beforeImage(static_cast<int>(i));
+            const Image& style = styles[i];
             const Image scaled = resizeToMaxSide(style, styleSide, true);
             const auto features = network().extract(
                 toDevice(scaled), layerNames(settings.styleLayers), settings.pooling);
@@ -368,6 +370,10 @@ void StyleSession::cancel() {
     cancelRequested_ = true;
 }
 
+void StyleSession::setPreparationObserver(PreparationObserver observer) {
+    preparationObserver_ = std::move(observer);
+}
+
 void StyleSession::prepare() {
     State& s = *state_;
     if (!s.content && s.styles.empty()) {
@@ -377,20 +383,31 @@ void StyleSession::prepare() {
         throw Error("There are " + std::to_string(s.styles.size()) + " style images but " +
                     std::to_string(s.settings.styleBlend.size()) + " blend weights");
     }
+    auto report = [this](const char* stage, int done, int total) {
+        if (preparationObserver_)
+            preparationObserver_(stage, done, total);
+    };
     try {
         throwIfCancelled();
         s.updateSize();
         if (s.contentStale) {
+            report("content", 0, 1);
+            throwIfCancelled();
             s.computeContentTargets();
             ++s.counters.contentTargetComputations;
             s.contentStale = false;
             s.optimizerStale = true;
         }
         if (s.stylesStale) {
-            s.computeStyleGrams([this] { throwIfCancelled(); });
+            const int count = static_cast<int>(s.styles.size());
+            s.computeStyleGrams([&](int index) {
+                report("style", index, count);
+                throwIfCancelled();
+            });
             ++s.counters.styleTargetComputations;
             s.stylesStale = false;
             s.blendStale = true;
+            throwIfCancelled();
         }
         if (s.blendStale) {
             s.blendGrams();

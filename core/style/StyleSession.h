@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,7 +89,13 @@ public:
 
     void cancel();
 
+    // Told what prepare() is about to compute, for a progress display: ("content", 0, 1),
+    // then ("style", i, n) before style image i of n. Called on the thread that prepares.
+    using PreparationObserver = std::function<void(const std::string& stage, int done, int total)>;
+    void setPreparationObserver(PreparationObserver observer);
+
 private:
+    PreparationObserver preparationObserver_;
     struct State;
     std::unique_ptr<State> state_;
     std::atomic<bool> cancelRequested_{false};
