@@ -38,8 +38,12 @@ constexpr const char* kErrorPrefix = "impasto-cli: error:";
 const QStringList kSqueezeNetContentLayers = {"fire6"};
 const QStringList kSqueezeNetStyleLayers = {"relu1", "fire2", "fire3", "fire5", "fire7"};
 
-QString cliPath() { return impasto::test::binaryDir() + "/app/impasto-cli"; }
-QString image(const QString& fileName) { return impasto::test::sharedImage(fileName); }
+QString cliPath() {
+    return impasto::test::binaryDir() + "/app/impasto-cli";
+}
+QString image(const QString& fileName) {
+    return impasto::test::sharedImage(fileName);
+}
 QString squeezeNet() {
     return impasto::test::sharedWeights("squeezenet1_1-features.safetensors");
 }
@@ -115,7 +119,9 @@ QStringList layerNames(const QJsonValue& layers) {
     return names;
 }
 
-impasto::Image loadPng(const QString& file) { return impasto::loadImage(file.toStdString()).image; }
+impasto::Image loadPng(const QString& file) {
+    return impasto::loadImage(file.toStdString()).image;
+}
 
 // tubingen.jpg scaled plainly to the given size, with no stylization at all.
 impasto::Image resizedContent(int width, int height) {
@@ -155,7 +161,7 @@ QStringList listing(const QString& folder) {
 class TestCli : public QObject {
     Q_OBJECT
 
-  private:
+private:
     // A fresh folder per test: outputs, the working directory, and the model folders the
     // environment points at (empty, so no installed model is ever found).
     std::unique_ptr<QTemporaryDir> dir_;
@@ -225,16 +231,16 @@ class TestCli : public QObject {
         const impasto::Image content = resizedContent(written.width(), written.height());
         const double difference = meanDifference(written.rgb, content.rgb);
         QVERIFY2(difference > 0.01,
-                 qPrintable(QString("output is the resized photo (mean difference %1)")
-                                .arg(difference)));
+                 qPrintable(
+                     QString("output is the resized photo (mean difference %1)").arg(difference)));
     }
 
-  private slots:
+private Q_SLOTS:
     void initTestCase() {
         QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath() + " is not built"));
-        for (const QString& file :
-             {image("tubingen.jpg"), image("starry_night.jpg"), image("the_scream.jpg"),
-              squeezeNet(), partialVgg19(), impasto::test::sharedWeights("lenet-mnist.caffemodel")}) {
+        for (const QString& file : {image("tubingen.jpg"), image("starry_night.jpg"),
+                                    image("the_scream.jpg"), squeezeNet(), partialVgg19(),
+                                    impasto::test::sharedWeights("lenet-mnist.caffemodel")}) {
             QVERIFY2(QFileInfo(file).isFile(), qPrintable(file + " is missing"));
         }
     }
@@ -251,10 +257,10 @@ class TestCli : public QObject {
         const CliResult result = run({"--help"});
         QVERIFY2(result.succeeded(), result.describe());
         const QStringList options = {
-            "content",        "style",          "style-blend",   "output",     "size",
-            "iterations",     "model",          "content-weight", "style-weight", "tv-weight",
-            "content-layers", "style-layers",   "optimizer",     "init",       "pooling",
-            "style-scale",    "preserve-colors", "seed",         "device",     "save-every",
+            "content",        "style",           "style-blend",    "output",       "size",
+            "iterations",     "model",           "content-weight", "style-weight", "tv-weight",
+            "content-layers", "style-layers",    "optimizer",      "init",         "pooling",
+            "style-scale",    "preserve-colors", "seed",           "device",       "save-every",
             "report",         "download-model"};
         for (const QString& option : options) {
             // "--style" must appear by itself, not only as the start of "--style-blend".
@@ -294,8 +300,7 @@ class TestCli : public QObject {
         const QString output = path("out.png");
         const QString report = path("report.json");
         constexpr int iterations = 5;
-        expectSuccess(stylizeArguments(output, iterations) << "--report" << report, output, 64,
-                      48);
+        expectSuccess(stylizeArguments(output, iterations) << "--report" << report, output, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -318,8 +323,8 @@ class TestCli : public QObject {
                                                                .arg(i)));
             previousSeconds = seconds;
             const double total = entry.value("total").toDouble();
-            const double sum = entry.value("content").toDouble() +
-                               entry.value("style").toDouble() + entry.value("tv").toDouble();
+            const double sum = entry.value("content").toDouble() + entry.value("style").toDouble() +
+                               entry.value("tv").toDouble();
             QVERIFY2(total > 0.0, "total loss is not positive");
             QVERIFY2(std::abs(total - sum) <= 1e-6 * std::max(1.0, std::abs(total)),
                      qPrintable(QString("total %1 != content+style+tv %2").arg(total).arg(sum)));
@@ -328,7 +333,9 @@ class TestCli : public QObject {
 
     void saveEveryWritesIntermediates() {
         const QString output = path("out.png");
-        expectSuccess(stylizeArguments(output, 5) << "--save-every" << "2", output, 64, 48);
+        expectSuccess(stylizeArguments(output, 5) << "--save-every"
+                                                  << "2",
+                      output, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -346,7 +353,9 @@ class TestCli : public QObject {
 
     void bitDepth16WritesSixteenBitPng() {
         const QString output = path("deep.png");
-        expectSuccess(stylizeArguments(output, 3) << "--bit-depth" << "16", output, 64, 48);
+        expectSuccess(stylizeArguments(output, 3) << "--bit-depth"
+                                                  << "16",
+                      output, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -367,7 +376,7 @@ class TestCli : public QObject {
 
     void styleBlendOfTwoStyles() {
         const QString output = path("blend.png");
-        const QStringList arguments = stylizeArguments(output, 3)
+        const QStringList arguments = stylizeArguments(output)
                                       << "--style" << image("the_scream.jpg") << "--style-blend"
                                       << "1,3";
         const QJsonObject settings = expectSuccess(arguments, output, 64, 48);
@@ -410,8 +419,9 @@ class TestCli : public QObject {
     void noiseInitIsReproducibleWithSeed() {
         auto noiseRun = [&](const QString& name, const QString& seed) {
             const QString output = path(name);
-            const QStringList arguments = stylizeArguments(output, 3)
-                                          << "--init" << "noise" << "--seed" << seed;
+            const QStringList arguments = stylizeArguments(output, 3) << "--init"
+                                                                      << "noise"
+                                                                      << "--seed" << seed;
             return expectSuccess(arguments, output, 64, 48);
         };
         const QJsonObject settings = noiseRun("a.png", "7");
@@ -431,21 +441,21 @@ class TestCli : public QObject {
 
     void adamOptimizer() {
         const QString output = path("adam.png");
-        const QJsonObject settings =
-            expectSuccess(stylizeArguments(output) << "--optimizer" << "adam", output, 64, 48);
+        const QJsonObject settings = expectSuccess(stylizeArguments(output) << "--optimizer"
+                                                                            << "adam",
+                                                   output, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
         QCOMPARE(settings.value("optimizer").toString(), QString("adam"));
-        // Adam's small steps from the photo still move every pixel a little.
-        const impasto::Image written = loadPng(output);
-        QVERIFY(meanDifference(written.rgb, resizedContent(64, 48).rgb) > 0.002);
+        expectChangedFromContent(output);
     }
 
     void averagePooling() {
         const QString output = path("avg.png");
-        const QJsonObject settings =
-            expectSuccess(stylizeArguments(output) << "--pooling" << "avg", output, 64, 48);
+        const QJsonObject settings = expectSuccess(stylizeArguments(output) << "--pooling"
+                                                                            << "avg",
+                                                   output, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -484,8 +494,8 @@ class TestCli : public QObject {
         if (QTest::currentTestFailed()) {
             return;
         }
-        const QStringList layers = layerNames(settings.value("contentLayers")) +
-                                   layerNames(settings.value("styleLayers"));
+        const QStringList layers =
+            layerNames(settings.value("contentLayers")) + layerNames(settings.value("styleLayers"));
         QVERIFY(!layerNames(settings.value("contentLayers")).isEmpty());
         QVERIFY(!layerNames(settings.value("styleLayers")).isEmpty());
         for (const QString& layer : layers) {
@@ -494,7 +504,6 @@ class TestCli : public QObject {
         }
         QCOMPARE(QString::fromStdString(pngText(output).at("impasto:model")),
                  QFileInfo(partialVgg19()).fileName());
-        expectChangedFromContent(output);
     }
 
     void badInputFailsCleanly_data() {
@@ -527,9 +536,14 @@ class TestCli : public QObject {
         row("style blend count", withOption(good, "--style-blend", "1,2"), "style-blend");
         row("unknown option", QStringList(good) << "--frobnicate", "frobnicate");
         row("no installed model", withOption(good, "--model", "auto"), "--download-model");
-        row("registry model not installed", withOption(good, "--model", "vgg19"),
-            "not installed");
-        row("output folder missing", QStringList(good) << "--output" << "{dir}/nowhere/out.png",
+        row("registry model not installed", withOption(good, "--model", "vgg19"), "not installed");
+        row("output folder missing",
+            QStringList(good) << "--output"
+                              << "{dir}/nowhere/out.png",
+            "nowhere");
+        row("report folder missing",
+            QStringList(good) << "--report"
+                              << "{dir}/nowhere/report.json",
             "nowhere");
     }
 
@@ -570,7 +584,8 @@ class TestCli : public QObject {
         const QString output = path("stopped.png");
         constexpr int iterations = 2000;
         QProcess process;
-        start(process, stylizeArguments(output, iterations) << "--print-every" << "1");
+        start(process, stylizeArguments(output, iterations) << "--print-every"
+                                                            << "1");
         QVERIFY2(process.waitForStarted(kTimeoutMs), qPrintable(process.errorString()));
 
         // The handler is installed before the first iteration; wait until one is reported.

@@ -93,8 +93,8 @@ int runStylize(const CliOptions& options) {
     }
     session.applySettings(effective);
 
-    std::fprintf(stderr, "Model %s (%s) on %s\n", choice.displayName.c_str(),
-                 session.model().title.c_str(), session.deviceName().c_str());
+    std::fprintf(stderr, "Model %s (%s) on %s, %d CPU threads\n", choice.displayName.c_str(),
+                 session.model().title.c_str(), session.deviceName().c_str(), computeThreads());
     RunReport report(choice.displayName, session.deviceName(), effective);
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {

@@ -45,4 +45,6 @@ void useAllCores() {
     }
 }
 
+int computeThreads() { return at::get_num_threads(); }
+
 }  // namespace impasto

@@ -18,5 +18,7 @@ std::string resolveDevice(DevicePreference preference);
 
 // Debian's LibTorch starts with one thread; use every core (about 2x faster on two cores).
 void useAllCores();
+// Threads LibTorch uses for CPU work.
+int computeThreads();
 
 }  // namespace impasto
