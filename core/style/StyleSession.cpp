@@ -27,6 +27,8 @@ constexpr int kMaximumOutputSize = 16384;
 constexpr double kDefaultLbfgsRate = 1.0;
 constexpr double kDefaultAdamRate = 0.02;
 constexpr int kLbfgsHistory = 30;
+constexpr int kLbfgsWarmupSteps = 5;
+constexpr double kDivergenceFactor = 2.0;
 
 struct LayerTarget {
     at::Tensor target;
@@ -78,6 +80,10 @@ struct StyleSession::State {
     int width = 0;
     at::Tensor image;  // 1 x 3 x H x W, RGB in [0, 1], the optimised variable
     std::unique_ptr<torch::optim::Optimizer> optimizer;
+    int warmupStepsLeft = 0;
+    // Where the last plain L-BFGS step started, and the loss there, to undo an overshoot.
+    at::Tensor previousStepStart;
+    double previousStepTotal = 0.0;
     int iteration = 0;
     LossBreakdown lastLosses;
     SessionCounters counters;
@@ -202,6 +208,7 @@ struct StyleSession::State {
 
     void resetOptimizer() {
         image = image.detach().requires_grad_(true);
+        previousStepStart = at::Tensor();
         const double rate = settings.learningRate > 0.0                  ? settings.learningRate
                             : settings.optimizer == OptimizerKind::Lbfgs ? kDefaultLbfgsRate
                                                                          : kDefaultAdamRate;
@@ -213,11 +220,61 @@ struct StyleSession::State {
                                                                   .history_size(kLbfgsHistory)
                                                                   .tolerance_grad(0.0)
                                                                   .tolerance_change(0.0));
+            warmupStepsLeft = kLbfgsWarmupSteps;
         } else {
             optimizer = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image},
                                                              torch::optim::AdamOptions(rate));
         }
         optimizerStale = false;
+    }
+
+    // L-BFGS without a line search costs one evaluation per iteration but, until its history
+    // knows the curvature, can overshoot wildly; so the first iterations after a (re)start
+    // search for a step satisfying the strong Wolfe conditions, later ones take plain steps.
+    // A plain step that blows the loss up is undone and the warm-up starts again.
+    LossBreakdown lbfgsStep() {
+        auto& options =
+            static_cast<torch::optim::LBFGSOptions&>(optimizer->param_groups()[0].options());
+        const bool warmingUp = warmupStepsLeft > 0;
+        if (warmingUp) {
+            --warmupStepsLeft;
+            options.line_search_fn("strong_wolfe");
+        } else {
+            options.line_search_fn(c10::nullopt);
+        }
+        const at::Tensor start = image.detach().clone();
+        std::optional<LossBreakdown> atStart;
+        optimizer->step([&] {
+            optimizer->zero_grad();
+            auto [total, terms] = losses();
+            total.backward();
+            if (!atStart)
+                atStart = terms;  // later calls are line-search trials
+            return total;
+        });
+        const bool diverged =
+            !std::isfinite(atStart->total) ||
+            (previousStepStart.defined() && atStart->total > kDivergenceFactor * previousStepTotal);
+        if (diverged && previousStepStart.defined()) {
+            // The previous plain step overshot: go back to where it started.
+            image = previousStepStart;
+            previousStepStart = at::Tensor();
+            resetOptimizer();
+            return lastLosses;
+        }
+        previousStepStart = warmingUp ? at::Tensor() : start;
+        previousStepTotal = atStart->total;
+        return *atStart;
+    }
+
+    LossBreakdown adamStep() {
+        optimizer->zero_grad();
+        auto [total, terms] = losses();
+        total.backward();
+        optimizer->step();
+        const at::NoGradGuard noGrad;
+        image.clamp_(0.0, 1.0);
+        return terms;
     }
 
     // The weighted loss terms at the current image.
@@ -451,23 +508,7 @@ StepReport StyleSession::step() {
     State& s = *state_;
     LossBreakdown breakdown;
     try {
-        if (s.settings.optimizer == OptimizerKind::Lbfgs) {
-            s.optimizer->step([&] {
-                s.optimizer->zero_grad();
-                auto [total, terms] = s.losses();
-                total.backward();
-                breakdown = terms;
-                return total;
-            });
-        } else {
-            s.optimizer->zero_grad();
-            auto [total, terms] = s.losses();
-            total.backward();
-            breakdown = terms;
-            s.optimizer->step();
-            const at::NoGradGuard noGrad;
-            s.image.clamp_(0.0, 1.0);
-        }
+        breakdown = s.settings.optimizer == OptimizerKind::Lbfgs ? s.lbfgsStep() : s.adamStep();
     } catch (const c10::Error& error) {
         if (!isOutOfMemory(error))
             throw Error(std::string("Engine error: ") + error.what_without_backtrace());
