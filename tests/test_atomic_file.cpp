@@ -5,50 +5,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/common/AtomicFile.h"
-#include "core/common/Error.h"
+#include "support/TestFiles.h"
 
 namespace fs = std::filesystem;
 using impasto::writeFileAtomically;
+using impasto::test::Bytes;
+using impasto::test::errorFrom;
+using impasto::test::filesIn;
+using impasto::test::readBytes;
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-Bytes readBytes(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(stream), {});
-}
-
 Bytes bytesOf(const std::string& text) {
     return Bytes(text.begin(), text.end());
-}
-
-QString errorFrom(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const impasto::Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
-}
-
-// Files in `folder`, hidden temporary ones included.
-std::vector<std::string> filesIn(const fs::path& folder) {
-    std::vector<std::string> names;
-    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
-        names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 }  // namespace

@@ -3,40 +3,28 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <random>
 
 #include "core/common/Error.h"
 #include "core/weights/CaffeModelReader.h"
 #include "core/weights/WeightFile.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
+#include "support/WeightFileChecks.h"
 #include "support/WeightFileWriters.h"
 
 using namespace impasto;
 using impasto::test::CaffeEncoding;
 using impasto::test::CaffeLayer;
 using impasto::test::CaffeValues;
+using impasto::test::toPath;
 
 Q_DECLARE_METATYPE(impasto::test::CaffeEncoding)
 Q_DECLARE_METATYPE(impasto::test::CaffeValues)
 
 namespace {
 
-std::filesystem::path toPath(const QString& file) {
-    return file.toStdString();
-}
-
 using Shape = std::vector<int64_t>;
-
-// The impasto::Error message `read` throws, or a failure note when it throws nothing.
-QString errorFrom(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("<no impasto::Error thrown>");
-}
 
 // A small network in the shape of a real one: layers without blobs, weights and biases, and a
 // layer with a third blob.
@@ -61,17 +49,6 @@ private:
     QTemporaryDir dir_;
 
     QString temporaryFile(const QString& name) const { return dir_.filePath(name); }
-
-    // Writes `bytes` as `name` and checks that the reader rejects it with a message naming the
-    // file and containing `expected`, and that readWeightFile rejects it too.
-    void expectRejected(const QString& name, const QByteArray& bytes, const QString& expected) {
-        const QString file = temporaryFile(name);
-        QVERIFY(test::writeBytes(file, bytes));
-        const QString message = errorFrom([&] { readCaffeModel(toPath(file)); });
-        QVERIFY2(message.contains(name) && message.contains(expected), qPrintable(message));
-        const QString dispatched = errorFrom([&] { readWeightFile(toPath(file)); });
-        QVERIFY2(dispatched.contains(name), qPrintable(dispatched));
-    }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
@@ -240,7 +217,8 @@ private Q_SLOTS:
     void rejectsCorruptFiles() {
         QFETCH(QByteArray, bytes);
         QFETCH(QString, expected);
-        expectRejected("corrupt.caffemodel", bytes, expected);
+        test::expectRejected(temporaryFile("corrupt.caffemodel"), bytes, expected,
+                             [](const std::filesystem::path& file) { readCaffeModel(file); });
     }
 };
 

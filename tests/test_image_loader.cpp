@@ -7,28 +7,27 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngChunks.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
 
 namespace fs = std::filesystem;
-using impasto::Error;
 using impasto::ImageLoadOptions;
 using impasto::LoadedImage;
 using impasto::loadImage;
+using impasto::test::Bytes;
+using impasto::test::errorFrom;
+using impasto::test::readBytes;
+using impasto::test::writeBytes;
 
 namespace {
-
-using Bytes = std::vector<uint8_t>;
 
 Bytes encode(const cv::Mat& image, const std::string& extension,
              const std::vector<int>& params = {}) {
@@ -37,26 +36,6 @@ Bytes encode(const cv::Mat& image, const std::string& extension,
         throw std::runtime_error("OpenCV cannot encode " + extension);
     }
     return bytes;
-}
-
-void writeBytes(const fs::path& file, std::span<const uint8_t> bytes) {
-    std::ofstream(file, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-Bytes readBytes(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(stream), {});
-}
-
-// The message of the impasto::Error that `action` throws; empty when it throws none.
-QString errorFrom(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
 }
 
 void appendU16(Bytes& out, uint16_t value, bool bigEndian = true) {

@@ -9,7 +9,6 @@
 #include <QTest>
 #include <QThread>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -21,23 +20,16 @@
 #include "core/registry/ModelFolders.h"
 #include "core/registry/ModelRegistry.h"
 #include "support/LocalHttpServer.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
 
 using namespace impasto;
+using impasto::test::errorFrom;
+using impasto::test::toPath;
 
 namespace {
 
 constexpr qsizetype bodySize = 300 * 1024;
-
-// The message of the impasto::Error that `action` throws; empty when it throws none.
-QString errorFrom(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
-}
 
 // Deterministic, so that a failure reproduces.
 QByteArray pseudoRandomBytes(qsizetype count) {
@@ -55,10 +47,6 @@ QByteArray readFile(const std::filesystem::path& file) {
 bool writeFile(const std::filesystem::path& file, const QByteArray& bytes) {
     QFile output(file);
     return output.open(QIODevice::WriteOnly) && output.write(bytes) == bytes.size();
-}
-
-std::filesystem::path toPath(const QString& path) {
-    return path.toStdString();
 }
 
 // A model whose manifest size and checksum match `body`.

@@ -4,54 +4,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngExport.h"
+#include "support/TestFiles.h"
 
 namespace fs = std::filesystem;
-using impasto::Error;
 using impasto::exportPng;
 using impasto::Image;
 using impasto::loadImage;
 using impasto::readPngText;
+using impasto::test::Bytes;
+using impasto::test::errorFrom;
+using impasto::test::filesIn;
+using impasto::test::readBytes;
+using impasto::test::writeBytes;
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
 // Where the first chunk after IHDR starts: signature, then IHDR with its 13 data bytes.
 constexpr size_t kAfterIhdr = 8 + 12 + 13;
-
-void writeBytes(const fs::path& file, std::span<const uint8_t> bytes) {
-    std::ofstream(file, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-Bytes readBytes(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(stream), {});
-}
-
-QString errorFrom(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return {};
-}
 
 // Random colours, so that every sample value and channel order matters.
 Image randomImage(int width, int height, bool withAlpha) {
@@ -81,16 +61,6 @@ std::vector<std::string> chunkTypes(const Bytes& png) {
         types.emplace_back(chunk.type);
     }
     return types;
-}
-
-// Files in `folder`, temporary ones included.
-std::vector<std::string> filesIn(const fs::path& folder) {
-    std::vector<std::string> names;
-    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
-        names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 }  // namespace

@@ -5,38 +5,26 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <random>
 
-#include "core/common/Error.h"
 #include "core/weights/SafetensorsReader.h"
 #include "core/weights/WeightFile.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
+#include "support/WeightFileChecks.h"
 #include "support/WeightFileWriters.h"
 
 using namespace impasto;
+using impasto::test::requiredErrorFrom;
 using impasto::test::SafetensorsDtype;
+using impasto::test::toPath;
 
 Q_DECLARE_METATYPE(impasto::test::SafetensorsDtype)
 
 namespace {
 
-std::filesystem::path toPath(const QString& file) {
-    return file.toStdString();
-}
-
 using Shape = std::vector<int64_t>;
-
-// The impasto::Error message `read` throws, or a failure note when it throws nothing.
-QString errorFrom(const std::function<void()>& read) {
-    try {
-        read();
-    } catch (const Error& error) {
-        return QString::fromStdString(error.what());
-    }
-    return QStringLiteral("<no impasto::Error thrown>");
-}
 
 QByteArray littleEndian64(uint64_t value) {
     QByteArray bytes;
@@ -65,17 +53,6 @@ private:
     QTemporaryDir dir_;
 
     QString temporaryFile(const QString& name) const { return dir_.filePath(name); }
-
-    // Writes `bytes` as `name` and checks that the reader rejects it with a message naming the
-    // file and containing `expected`, and that readWeightFile rejects it too.
-    void expectRejected(const QString& name, const QByteArray& bytes, const QString& expected) {
-        const QString file = temporaryFile(name);
-        QVERIFY(test::writeBytes(file, bytes));
-        const QString message = errorFrom([&] { readSafetensors(toPath(file)); });
-        QVERIFY2(message.contains(name) && message.contains(expected), qPrintable(message));
-        const QString dispatched = errorFrom([&] { readWeightFile(toPath(file)); });
-        QVERIFY2(dispatched.contains(name), qPrintable(dispatched));
-    }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
@@ -139,10 +116,10 @@ private Q_SLOTS:
         const WeightTensor bias = set.take("features.0.bias");
         QCOMPARE(bias.values, (std::vector<float>{0.125f, -0.375f}));
         QVERIFY(!set.contains("features.0.bias"));
-        const QString message = errorFrom([&] { set.at("features.0.bias"); });
+        const QString message = requiredErrorFrom([&] { set.at("features.0.bias"); });
         QVERIFY2(message.contains("take.safetensors") && message.contains("features.0.bias"),
                  qPrintable(message));
-        QVERIFY(errorFrom([&] { set.take("missing"); }).contains("missing"));
+        QVERIFY(requiredErrorFrom([&] { set.take("missing"); }).contains("missing"));
     }
 
     void roundTrips_data() {
@@ -212,15 +189,16 @@ private Q_SLOTS:
         // Cut short and renamed, it is still recognised, so the error says what is wrong.
         const QString cut = temporaryFile("cut.bin");
         QVERIFY(test::writeBytes(cut, test::safetensorsBytes(sampleTensors()).left(20)));
-        const QString message = errorFrom([&] { readWeightFile(toPath(cut)); });
+        const QString message = requiredErrorFrom([&] { readWeightFile(toPath(cut)); });
         QVERIFY2(message.contains("cut.bin: header length"), qPrintable(message));
     }
 
     void rejectsMissingFile() {
-        const QString file = temporaryFile("absent.safetensors");
-        QVERIFY(errorFrom([&] { readSafetensors(toPath(file)); }).contains("absent.safetensors"));
-        QVERIFY(errorFrom([&] { readWeightFile(toPath(file)); }).contains("absent.safetensors"));
-        QVERIFY(errorFrom([&] { readWeightFile(toPath(dir_.path())); }).contains("regular file"));
+        const auto file = toPath(temporaryFile("absent.safetensors"));
+        const auto folder = toPath(dir_.path());
+        QVERIFY(requiredErrorFrom([&] { readSafetensors(file); }).contains("absent.safetensors"));
+        QVERIFY(requiredErrorFrom([&] { readWeightFile(file); }).contains("absent.safetensors"));
+        QVERIFY(requiredErrorFrom([&] { readWeightFile(folder); }).contains("regular file"));
     }
 
     void rejectsEveryTruncation() {
@@ -228,7 +206,7 @@ private Q_SLOTS:
         const QString file = temporaryFile("cut.safetensors");
         for (qsizetype size = 0; size < whole.size(); ++size) {
             QVERIFY(test::writeBytes(file, whole.left(size)));
-            const QString message = errorFrom([&] { readWeightFile(toPath(file)); });
+            const QString message = requiredErrorFrom([&] { readWeightFile(toPath(file)); });
             QVERIFY2(message.contains("cut.safetensors"),
                      qPrintable(QString::number(size) + ": " + message));
         }
@@ -318,7 +296,8 @@ private Q_SLOTS:
     void rejectsCorruptFiles() {
         QFETCH(QByteArray, bytes);
         QFETCH(QString, expected);
-        expectRejected("corrupt.safetensors", bytes, expected);
+        test::expectRejected(temporaryFile("corrupt.safetensors"), bytes, expected,
+                             [](const std::filesystem::path& file) { readSafetensors(file); });
     }
 };
 

@@ -163,7 +163,10 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         qtArguments << QString::fromStdString(argument);
     }
     if (!parser.parse(qtArguments)) {
-        throw Error(parser.errorText().toStdString() + " (see --help)");
+        // Qt ends its message with a full stop.
+        QString message = parser.errorText();
+        if (message.endsWith('.')) message.chop(1);
+        throw Error(message.toStdString() + " (see --help)");
     }
     if (parser.isSet(help)) {
         std::fputs(qPrintable(parser.helpText()), stdout);
@@ -227,9 +230,9 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     if (parser.isSet(styleBlend)) {
         s.styleBlend = toNumberList(parser.value(styleBlend), "style-blend");
         if (s.styleBlend.size() != options.styleFiles.size()) {
-            throw Error("--style-blend has " + std::to_string(s.styleBlend.size()) +
-                        " weights for " + std::to_string(options.styleFiles.size()) +
-                        " style images");
+            throw Error("--style-blend needs one weight per --style: got " +
+                        std::to_string(s.styleBlend.size()) + " weights and " +
+                        std::to_string(options.styleFiles.size()) + " --style");
         }
     }
     const QString optimizerName = parser.value(optimizer);

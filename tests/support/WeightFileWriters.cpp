@@ -1,10 +1,10 @@
 #include "support/WeightFileWriters.h"
 
-#include <QFile>
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
+
+#include "support/TestFiles.h"
 
 namespace impasto::test {
 
@@ -131,11 +131,6 @@ QByteArray blobBytes(const WeightTensor& tensor, CaffeEncoding encoding, CaffeVa
 }
 
 }  // namespace
-
-bool writeBytes(const QString& file, const QByteArray& bytes) {
-    QFile out(file);
-    return out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(bytes) == bytes.size();
-}
 
 QByteArray safetensorsBytes(const std::map<std::string, WeightTensor>& tensors,
                             const std::map<std::string, std::string>& metadata,

@@ -13,9 +13,8 @@ namespace impasto::test {
 
 // Writers for real weight files, so reader tests can round-trip values and damage files on
 // purpose. They write what they are given without validating it (a blob whose value count
-// does not match its shape is a test case).
-
-bool writeBytes(const QString& file, const QByteArray& bytes);
+// does not match its shape is a test case). Hand-made bytes go to a file with writeBytes
+// (support/TestFiles.h).
 
 enum class SafetensorsDtype { F32, F16 };
 
