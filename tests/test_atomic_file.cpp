@@ -25,6 +25,11 @@ Bytes bytesOf(const std::string& text) {
     return Bytes(text.begin(), text.end());
 }
 
+unsigned permissionsOf(const fs::path& file) {
+    struct stat info {};
+    return ::stat(file.c_str(), &info) == 0 ? info.st_mode & 0777 : 0u;
+}
+
 }  // namespace
 
 class TestAtomicFile : public QObject {
@@ -44,14 +49,29 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
-    void createsFileReadableByOthers() {
+    void newFileFollowsUmask() {
         const fs::path file = folder("create") / "new.bin";
+        const mode_t previous = ::umask(022);
         writeFileAtomically(file, bytesOf("hello"));
+        ::umask(077);
+        writeFileAtomically(folder("private") / "new.bin", bytesOf("hello"));
+        ::umask(previous);
         QCOMPARE(readBytes(file), bytesOf("hello"));
-        struct stat info {};
-        QCOMPARE(::stat(file.c_str(), &info), 0);
-        QCOMPARE(info.st_mode & 0777, 0644u);
+        QCOMPARE(permissionsOf(file), 0644u);
+        QCOMPARE(permissionsOf(root() / "private" / "new.bin"), 0600u);
         QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{"new.bin"});
+    }
+
+    void replacingKeepsPermissions() {
+        const fs::path file = folder("keep-mode") / "secret.bin";
+        writeFileAtomically(file, bytesOf("first"));
+        QCOMPARE(::chmod(file.c_str(), 0600), 0);
+        writeFileAtomically(file, bytesOf("second"));
+        QCOMPARE(readBytes(file), bytesOf("second"));
+        QCOMPARE(permissionsOf(file), 0600u);
+        QCOMPARE(::chmod(file.c_str(), 0640), 0);
+        writeFileAtomically(file, bytesOf("third"));
+        QCOMPARE(permissionsOf(file), 0640u);
     }
 
     void replacesExistingFile() {

@@ -27,7 +27,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/image/ImageLoader.h"
-#include "core/image/PngExport.h"
+#include "core/image/PngTextReader.h"
+#include "core/image/Resize.h"
 #include "support/TestPaths.h"
 
 namespace {

@@ -166,6 +166,53 @@ private Q_SLOTS:
         }
     }
 
+    void aMissingBiasIsRefused() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("nobias.safetensors");
+        QVERIFY(test::writeSafetensors(file, {{"features.0.weight", filled({64, 3, 3, 3}, 0.0f)}},
+                                       {{"architecture", "vgg19"}}));
+        try {
+            loadModel(file.toStdString());
+            QFAIL("a convolution without its bias is a damaged file");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("bias"), error.what());
+        }
+    }
+
+    // Caffe's layer names mean Caffe's input (BGR, 0..255, mean), whatever the container.
+    void caffeNamesInSafetensorsGetCaffePreprocessing() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("caffe-names.safetensors");
+        QVERIFY(test::writeSafetensors(file, {{"conv1_1.weight", filled({64, 3, 3, 3}, 0.0f)},
+                                              {"conv1_1.bias", filled({64}, 0.0f)}}));
+        const LoadedModel model = loadModel(file.toStdString());
+        QCOMPARE(model.info.architecture, std::string("vgg19"));
+        QCOMPARE(model.info.preprocessing, Preprocessing::caffe(103.939f, 116.779f, 123.68f));
+    }
+
+    // The computed minimum is exactly where LibTorch itself starts and stops accepting sizes.
+    void minimumInputSideMatchesLibTorch() {
+        const LoadedModel model = loadModel(squeezeNetFile());
+        const NetworkDescription& squeeze = NetworkDescription::squeezeNet11();
+        for (const char* layer : {"relu1", "fire2", "fire5", "fire6", "fire9"}) {
+            const int side = squeeze.minimumInputSide(squeeze.indexOf(layer));
+            QVERIFY(side > 1);
+            model.network->extract(at::rand({1, 3, side, side}), {layer}, PoolingMode::Max);
+            bool refused = false;
+            try {
+                model.network->extract(at::rand({1, 3, side - 1, side - 1}), {layer},
+                                       PoolingMode::Max);
+            } catch (const std::exception&) {
+                refused = true;
+            }
+            QVERIFY2(refused, layer);
+        }
+        const NetworkDescription& vgg = NetworkDescription::vgg19();
+        QCOMPARE(vgg.minimumInputSide(vgg.indexOf("relu1_1")), 1);
+        QCOMPARE(vgg.minimumInputSide(vgg.indexOf("relu3_1")), 4);
+        QCOMPARE(vgg.minimumInputSide(vgg.indexOf("relu5_1")), 16);
+    }
+
     void anotherNetworkIsRefused() {
         try {
             loadModel(test::sharedWeights("lenet-mnist.caffemodel").toStdString());
@@ -175,9 +222,8 @@ private Q_SLOTS:
         }
     }
 
-    void preprocessingTextRoundTrips() {
-        const Preprocessing caffe = Preprocessing::caffe(1.5f, 2.0f, 3.25f);
-        QCOMPARE(Preprocessing::parse(caffe.toString()), caffe);
+    void preprocessingParses() {
+        QCOMPARE(Preprocessing::parse("caffe-bgr:1.5,2,3.25"), Preprocessing::caffe(1.5f, 2.0f, 3.25f));
         QCOMPARE(Preprocessing::parse("torchvision"), Preprocessing::torchvision());
         QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("caffe-bgr:1,2"));
         QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("imagenet"));

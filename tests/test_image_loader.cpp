@@ -2,11 +2,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 
 #include "core/image/ImageLoader.h"
 #include "core/image/PngChunks.h"
+#include "core/image/Resize.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 
@@ -46,6 +50,20 @@ void appendU16(Bytes& out, uint16_t value, bool bigEndian = true) {
 void appendU32(Bytes& out, uint32_t value, bool bigEndian = true) {
     appendU16(out, uint16_t(bigEndian ? value >> 16 : value), bigEndian);
     appendU16(out, uint16_t(bigEndian ? value : value >> 16), bigEndian);
+}
+
+// Bytes of address space the process holds (VmSize), to cap it a little above.
+rlim_t addressSpaceInUse() {
+    std::ifstream status("/proc/self/status");
+    std::string key;
+    while (status >> key) {
+        if (key == "VmSize:") {
+            rlim_t kilobytes = 0;
+            status >> kilobytes;
+            return kilobytes * 1024;
+        }
+    }
+    return 0;
 }
 
 // RGB in [0, 1] at (x, y).
@@ -123,6 +141,66 @@ Bytes withExifApp1(const Bytes& jpeg, int orientation, bool bigEndian) {
     appendU16(out, uint16_t(payload.size() + 2));
     out.insert(out.end(), payload.begin(), payload.end());
     out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+    return out;
+}
+
+// A TIFF as OpenCV writes it (little-endian, one directory) with an Orientation tag added: the
+// directory is copied to the end with the new entry in tag order, and the header pointed at it.
+// Entries that point at values elsewhere keep pointing there.
+Bytes withTiffOrientation(Bytes tiff, int orientation) {
+    const auto u16At = [&tiff](size_t at) { return uint16_t(tiff[at] | tiff[at + 1] << 8); };
+    const size_t directory = tiff[4] | tiff[5] << 8 | tiff[6] << 16 | size_t(tiff[7]) << 24;
+    std::vector<Bytes> entries;
+    for (size_t i = 0; i < u16At(directory); ++i) {
+        const auto entry = tiff.begin() + std::ptrdiff_t(directory + 2 + 12 * i);
+        entries.emplace_back(entry, entry + 12);
+    }
+    Bytes orientationEntry;
+    appendU16(orientationEntry, 0x0112, false);
+    appendU16(orientationEntry, 3, false);  // SHORT
+    appendU32(orientationEntry, 1, false);  // count
+    appendU32(orientationEntry, uint32_t(orientation), false);
+    entries.push_back(orientationEntry);
+    std::sort(entries.begin(), entries.end(), [](const Bytes& a, const Bytes& b) {
+        return (a[0] | a[1] << 8) < (b[0] | b[1] << 8);
+    });
+    if (tiff.size() % 2 != 0) {
+        tiff.push_back(0);  // directories start on a word boundary
+    }
+    const auto newDirectory = uint32_t(tiff.size());
+    appendU16(tiff, uint16_t(entries.size()), false);
+    for (const Bytes& entry : entries) {
+        tiff.insert(tiff.end(), entry.begin(), entry.end());
+    }
+    appendU32(tiff, 0, false);  // no next directory
+    Bytes offset;
+    appendU32(offset, newDirectory, false);
+    std::copy(offset.begin(), offset.end(), tiff.begin() + 4);
+    return tiff;
+}
+
+// A simple-format WebP as OpenCV writes it, turned into the extended format with an EXIF chunk:
+// VP8X header (EXIF flag, canvas size), the image chunk, then EXIF, the RIFF size updated.
+Bytes withWebpExif(const Bytes& webp, int width, int height, const Bytes& exif) {
+    Bytes chunks{'V', 'P', '8', 'X'};
+    appendU32(chunks, 10, false);
+    chunks.insert(chunks.end(), {0x08, 0, 0, 0});  // flags: EXIF present
+    for (const int side : {width, height}) {
+        Bytes value;
+        appendU32(value, uint32_t(side - 1), false);
+        chunks.insert(chunks.end(), value.begin(), value.begin() + 3);
+    }
+    chunks.insert(chunks.end(), webp.begin() + 12, webp.end());
+    chunks.insert(chunks.end(), {'E', 'X', 'I', 'F'});
+    appendU32(chunks, uint32_t(exif.size()), false);
+    chunks.insert(chunks.end(), exif.begin(), exif.end());
+    if (exif.size() % 2 != 0) {
+        chunks.push_back(0);
+    }
+    Bytes out{'R', 'I', 'F', 'F'};
+    appendU32(out, uint32_t(chunks.size() + 4), false);
+    out.insert(out.end(), {'W', 'E', 'B', 'P'});
+    out.insert(out.end(), chunks.begin(), chunks.end());
     return out;
 }
 
@@ -473,6 +551,50 @@ private Q_SLOTS:
         verifyQuadrants(loaded.image, "CADB", 0.0f);
     }
 
+    void appliesTiffOrientation_data() {
+        QTest::addColumn<int>("orientation");
+        QTest::addColumn<QByteArray>("layout");
+        QTest::newRow("2 mirrored") << 2 << QByteArray("BADC");
+        QTest::newRow("6 rotated 90 cw") << 6 << QByteArray("CADB");
+        QTest::newRow("8 rotated 90 ccw") << 8 << QByteArray("BDAC");
+    }
+    void appliesTiffOrientation() {
+        QFETCH(int, orientation);
+        QFETCH(QByteArray, layout);
+        // OpenCV's TIFF decoder turns the image itself: the loader must not turn it again.
+        const Bytes tiff = withTiffOrientation(encode(quadrants(), ".tiff"), orientation);
+        writeBytes(path("oriented.tiff"), tiff);
+        const LoadedImage loaded = loadImage(path("oriented.tiff"));
+        QCOMPARE(loaded.info.exifOrientation, orientation);
+        QCOMPARE(loaded.image.width(), orientation >= 5 ? 32 : 64);
+        verifyQuadrants(loaded.image, layout, 0.0f);
+    }
+
+    void appliesWebpExifOrientation_data() {
+        QTest::addColumn<int>("orientation");
+        QTest::addColumn<bool>("bigEndian");
+        QTest::addColumn<bool>("withPrefix");  // "Exif\0\0", which some writers copy from JPEG
+        QTest::addColumn<QByteArray>("layout");
+        QTest::newRow("6, II") << 6 << false << false << QByteArray("CADB");
+        QTest::newRow("8, MM, prefixed") << 8 << true << true << QByteArray("BDAC");
+        QTest::newRow("3, II") << 3 << false << false << QByteArray("DCBA");
+    }
+    void appliesWebpExifOrientation() {
+        QFETCH(int, orientation);
+        QFETCH(bool, bigEndian);
+        QFETCH(bool, withPrefix);
+        QFETCH(QByteArray, layout);
+        Bytes exif = withPrefix ? Bytes{'E', 'x', 'i', 'f', 0, 0} : Bytes{};
+        const Bytes tiff = exifOrientationBlock(orientation, bigEndian);
+        exif.insert(exif.end(), tiff.begin(), tiff.end());
+        const Bytes lossless = encode(quadrants(), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101});
+        writeBytes(path("oriented.webp"), withWebpExif(lossless, 64, 32, exif));
+        const LoadedImage loaded = loadImage(path("oriented.webp"));
+        QCOMPARE(loaded.info.exifOrientation, orientation);
+        QCOMPARE(loaded.image.width(), orientation >= 5 ? 32 : 64);
+        verifyQuadrants(loaded.image, layout, 0.0f);
+    }
+
     void decodesCmykJpeg() {
         // Stored (inverted) CMYK: red = no cyan, full magenta and yellow; blue = full cyan and
         // magenta; gray = only half black.
@@ -568,6 +690,39 @@ private Q_SLOTS:
 
         message = errorFrom([&] { loadImage(dir_.path().toStdString()); });
         QVERIFY2(message.endsWith("is a folder, not a file"), qPrintable(message));
+    }
+
+    void refusesFilesTooLargeToDecode() {
+        // Sparse, so the test costs no disk: the size must be judged before anything is read.
+        const fs::path huge = path("huge.png");
+        writeBytes(huge, encode(quadrants(), ".png"));
+        fs::resize_file(huge, 3'000'000'000);
+        const QString message = errorFrom([&] { loadImage(huge); });
+        fs::remove(huge);
+        QVERIFY2(message.endsWith("huge.png is too large to read (3000 MB; the limit is 2147 MB)"),
+                 qPrintable(message));
+    }
+
+    void explainsOutOfMemory() {
+        // 100 megapixels, under the pixel limit, with the address space capped so that OpenCV
+        // cannot allocate the 300 MB of pixels.
+        // libpng wants an IDAT before it reports the header; what it holds never gets decoded.
+        Bytes png = pngStart(10000, 10000, 8, 2);
+        impasto::appendPngChunk(png, "IDAT", Bytes(16, 0));
+        impasto::appendPngChunk(png, "IEND", {});
+        writeBytes(path("big.png"), png);
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_AS, &previous), 0);
+        rlimit capped = previous;
+        capped.rlim_cur = addressSpaceInUse() + 100'000'000;
+        if (capped.rlim_cur > previous.rlim_max || ::setrlimit(RLIMIT_AS, &capped) != 0) {
+            QSKIP("Cannot cap the address space");
+        }
+        const QString message = errorFrom([&] { loadImage(path("big.png")); });
+        QCOMPARE(::setrlimit(RLIMIT_AS, &previous), 0);
+        QVERIFY2(
+            message.endsWith("big.png is 10000 x 10000 pixels, too large for the memory available"),
+            qPrintable(message));
     }
 
     void decodesBytesInMemory() {

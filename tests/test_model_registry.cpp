@@ -352,6 +352,11 @@ void TestModelRegistry::modelArgumentIsNameOrFile() {
                 registry.resolveModelArgument(downloads_->path().toStdString());
             }).startsWith("Unknown model"));
     QVERIFY(errorFrom([&] { registry.resolveModelArgument(""); }).startsWith("Unknown model"));
+
+    QCOMPARE(registry.get("vgg16").name, "vgg16");
+    QCOMPARE(errorFrom([&] { registry.get("vgg91"); }),
+             "Unknown model \"vgg91\": not a registered model (vgg19, vgg16, vgg19-normalised, "
+             "squeezenet1_1)");
 }
 
 void TestModelRegistry::downloadsWholeFileWithProgress() {

@@ -15,6 +15,7 @@
 #include "core/image/ImageLoader.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngExport.h"
+#include "core/image/PngTextReader.h"
 #include "support/TestFiles.h"
 
 namespace fs = std::filesystem;

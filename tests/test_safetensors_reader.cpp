@@ -165,6 +165,36 @@ private Q_SLOTS:
         QCOMPARE(set.at("h").values[1], -std::numeric_limits<float>::infinity());
     }
 
+    void skippedTensorsMayHaveOtherTypes() {
+        // A BatchNorm checkpoint: counters of an integer type beside the float weights.
+        const QByteArray header =
+            R"({"bn.weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+            R"("bn.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[4,12]},)"
+            R"("bn.scale":{"dtype":"F8_E4M3","shape":[3],"data_offsets":[12,15]}})";
+        QByteArray data = littleEndian64(std::bit_cast<uint32_t>(0.5f)).left(4);
+        data += littleEndian64(7) + QByteArray(3, '\0');
+        const QString file = temporaryFile("batchnorm.safetensors");
+        QVERIFY(test::writeBytes(file, test::safetensorsBytes(header, data)));
+        const auto weightsOnly = [](const std::string& name) { return name == "bn.weight"; };
+        const TensorSet set = readSafetensors(toPath(file), weightsOnly);
+        QCOMPARE(set.tensors.size(), size_t{1});
+        QCOMPARE(set.at("bn.weight").values, std::vector<float>{0.5f});
+        // Asked for, the counter is still refused.
+        QVERIFY(requiredErrorFrom([&] {
+                    readSafetensors(toPath(file));
+                }).contains("tensor bn.num_batches_tracked has dtype I64"));
+
+        // A skipped tensor's byte range must still lie within the data.
+        const QByteArray outside =
+            R"({"bn.weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+            R"("bn.num_batches_tracked":{"dtype":"I64","shape":[],"data_offsets":[4,20]}})";
+        QVERIFY(test::writeBytes(file, test::safetensorsBytes(outside, data)));
+        const QString message =
+            requiredErrorFrom([&] { readSafetensors(toPath(file), weightsOnly); });
+        QVERIFY2(message.contains("bn.num_batches_tracked has data_offsets [4,20] past the end"),
+                 qPrintable(message));
+    }
+
     void acceptsOverlappingTensorsAndUnicode() {
         const QByteArray header = R"({"__metadata__":{"n\u00e9e\ud83d\ude00":"\/"},)"
                                   R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"

@@ -3,10 +3,13 @@
 // recomputing only what depends on them.
 #include <QTest>
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/Resize.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/StyleSession.h"
 #include "support/TestPaths.h"
@@ -332,6 +335,118 @@ private Q_SLOTS:
         } catch (const Error& error) {
             QVERIFY2(QString(error.what()).contains("relu4_2"), error.what());
         }
+    }
+
+    void continuesFromAGivenImage() {
+        auto session = tubingenSession(64);
+        session->step();
+        session->step();
+        const Image scream = resizeTo(sharedPicture("the_scream.jpg", 128), 64, 48);
+        session->setCurrentImage(scream);
+        QVERIFY(meanAbsoluteDifference(session->currentImage(), scream) < 1e-5);
+        QCOMPARE(session->step().iteration, 3);
+    }
+
+    void contentAlphaComesBackAtTheOutputSize() {
+        Image content = sharedPicture("tubingen.jpg", 128);
+        content.alpha = cv::Mat(content.rgb.size(), CV_32FC1, cv::Scalar(1.0f));
+        content.alpha(cv::Rect(0, 0, content.width() / 2, content.height())) = 0.25f;
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        session.setContent(content);
+        session.setStyles({sharedPicture("starry_night.jpg", 128)});
+        session.applySettings(smallSettings(64));
+        session.step();
+        const Image result = session.currentImage();
+        QCOMPARE(result.alpha.size(), result.rgb.size());
+        QCOMPARE(result.alpha.at<float>(24, 4), 0.25f);
+        QCOMPARE(result.alpha.at<float>(24, 60), 1.0f);
+    }
+
+    void aHugeLearningRateNeverLeavesTheLossUnbounded() {
+        auto session = tubingenSession(64);
+        StyleSettings settings = session->settings();
+        settings.learningRate = 1e4;
+        session->applySettings(settings);
+        const double first = session->step().losses.total;
+        double worst = first;
+        for (int i = 0; i < 15; ++i) {
+            const double total = session->step().losses.total;
+            QVERIFY(std::isfinite(total));
+            worst = std::max(worst, total);
+        }
+        // Overshooting plain steps are undone, so the loss never strays far above the start.
+        QVERIFY2(worst <= 2.0 * first, qPrintable(QString("%1 -> %2").arg(first).arg(worst)));
+    }
+
+    void adamKeepsItsMomentsWhenTheBlendMoves() {
+        auto session = std::make_unique<StyleSession>(squeezeNet(), DevicePreference::Cpu);
+        session->setContent(sharedPicture("tubingen.jpg", 128));
+        session->setStyles(
+            {sharedPicture("starry_night.jpg", 64), sharedPicture("the_scream.jpg", 64)});
+        StyleSettings settings = smallSettings(48);
+        settings.optimizer = OptimizerKind::Adam;
+        session->applySettings(settings);
+        session->step();
+        const int resets = session->counters().optimizerResets;
+        settings.styleBlend = {3.0, 1.0};
+        settings.styleWeight = 50.0;
+        session->applySettings(settings);
+        session->step();
+        QCOMPARE(session->counters().optimizerResets, resets);
+        // L-BFGS, by contrast, forgets its curvature history on the same change.
+        settings.optimizer = OptimizerKind::Lbfgs;
+        session->applySettings(settings);
+        session->step();
+        const int lbfgsResets = session->counters().optimizerResets;
+        settings.styleWeight = 80.0;
+        session->applySettings(settings);
+        session->step();
+        QCOMPARE(session->counters().optimizerResets, lbfgsResets + 1);
+    }
+
+    void tooSmallForTheLayersIsRefusedClearly() {
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        session.setContent(sharedPicture("tubingen.jpg", 128));
+        session.applySettings(smallSettings(16));  // 16 x 12: fire6 needs 17 px
+        try {
+            session.step();
+            QFAIL("16 x 12 px is too small for fire6");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("too small"), error.what());
+        }
+        session.applySettings(smallSettings(32));
+        QCOMPARE(session.step().iteration, 1);
+    }
+
+    void startingFromAnImageNeedsOne() {
+        auto session = tubingenSession(32);
+        StyleSettings settings = session->settings();
+        settings.init = InitKind::Image;
+        session->applySettings(settings);
+        QVERIFY_THROWS_EXCEPTION(Error, session->step());
+        session->setInitImage(sharedPicture("golden_gate.jpg", 64));
+        QCOMPARE(session->step().iteration, 1);
+    }
+
+    void nonFiniteWeightsAreRefused() {
+        auto session = tubingenSession(32);
+        StyleSettings settings = session->settings();
+        settings.styleLayers = {{"relu1", std::nan("")}};
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(settings));
+        settings = session->settings();
+        settings.learningRate = -1.0;
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(settings));
+        settings = session->settings();
+        settings.styleScale = 100.0;
+        QVERIFY_THROWS_EXCEPTION(Error, session->applySettings(settings));
+    }
+
+    void imagesOfTheWrongKindAreRefused() {
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        QVERIFY_THROWS_EXCEPTION(Error, session.setContent(Image{}));
+        Image bytes;
+        bytes.rgb = cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3));
+        QVERIFY_THROWS_EXCEPTION(Error, session.setStyles({bytes}));
     }
 
     void nothingToDoIsAnError() {

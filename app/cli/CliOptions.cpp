@@ -165,7 +165,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     if (!parser.parse(qtArguments)) {
         // Qt ends its message with a full stop.
         QString message = parser.errorText();
-        if (message.endsWith('.')) message.chop(1);
+        if (message.endsWith('.'))
+            message.chop(1);
         throw Error(message.toStdString() + " (see --help)");
     }
     if (parser.isSet(help)) {
@@ -203,9 +204,13 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         throw Error("Give --content FILE, --style FILE or both (see --help)");
     }
     options.outputFile = parser.value(output).toStdString();
+    if (!parser.value(output).endsWith(".png", Qt::CaseInsensitive)) {
+        throw Error("--output must name a .png file (Impasto writes PNG), not " +
+                    options.outputFile);
+    }
     options.iterations = toInteger(parser.value(iterations), "iterations", 0);
     options.model = parser.value(model).toStdString();
-    options.device = parser.value(device).toStdString();
+    options.device = parseDevicePreference(parser.value(device).toStdString());
     options.saveEvery = toInteger(parser.value(saveEvery), "save-every", 0);
     options.printEvery = toInteger(parser.value(printEvery), "print-every", 0);
     options.bitDepth = toInteger(parser.value(bitDepth), "bit-depth", 8);
@@ -217,7 +222,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     }
 
     StyleSettings& s = options.settings;
-    s.outputSize = toInteger(parser.value(size), "size", 16);
+    s.outputSize = toInteger(parser.value(size), "size", kMinimumOutputSize);
     s.contentWeight = toNumber(parser.value(contentWeight), "content-weight");
     s.styleWeight = toNumber(parser.value(styleWeight), "style-weight");
     s.tvWeight = toNumber(parser.value(tvWeight), "tv-weight");
@@ -275,6 +280,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         throw Error("--seed expects a whole number, not \"" + parser.value(seed).toStdString() +
                     "\"");
     }
+    validate(s);
     return options;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/ComputeDevice.h"
 #include "core/style/StyleSettings.h"
 
 namespace impasto::cli {
@@ -21,7 +22,7 @@ struct CliOptions {
     std::string outputFile = "out.png";
     int iterations = 300;
     std::string model = "auto";
-    std::string device = "auto";
+    DevicePreference device = DevicePreference::Auto;
     int saveEvery = 0;
     int printEvery = 50;
     int bitDepth = 8;

@@ -1,12 +1,12 @@
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <QString>
 
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
@@ -21,17 +21,50 @@ namespace impasto::cli {
 
 namespace {
 
-// Set by Ctrl+C: the run stops after the current iteration and still writes its result.
+// Ctrl+C stops the run after the current iteration, or interrupts its preparation, and the
+// result so far is still written.
 std::atomic<bool> interrupted{false};
+std::atomic<StyleSession*> runningSession{nullptr};
 
 void onInterrupt(int) {
     interrupted = true;
+    if (StyleSession* session = runningSession.load()) {
+        session->cancel();  // an atomic store: safe in a signal handler
+    }
 }
 
-LoadedImage loadInput(const std::string& file, int maxSide) {
+// Routes Ctrl+C to `session` for as long as it lives.
+class InterruptGuard {
+public:
+    explicit InterruptGuard(StyleSession& session) {
+        runningSession = &session;
+        previous_ = std::signal(SIGINT, onInterrupt);
+    }
+    ~InterruptGuard() {
+        std::signal(SIGINT, previous_);
+        runningSession = nullptr;
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+    void (*previous_)(int) = SIG_DFL;
+};
+
+Image loadInput(const std::string& file, int maxSide) {
     ImageLoadOptions options;
     options.maxSide = maxSide;
-    return loadImage(file, options);
+    return loadImage(file, options).image;
+}
+
+// A file given by path needs no registry; anything else is looked up in it.
+ModelChoice chooseModelFor(const std::string& argument) {
+    if (std::filesystem::is_regular_file(argument)) {
+        return {argument,     std::nullopt,
+                std::nullopt, std::filesystem::path(argument).filename().string(),
+                {},           {}};
+    }
+    return chooseModel(ModelRegistry::loadBuiltIn(), argument);
 }
 
 std::filesystem::path intermediateFile(const std::filesystem::path& output, int iteration) {
@@ -40,52 +73,48 @@ std::filesystem::path intermediateFile(const std::filesystem::path& output, int 
     return file;
 }
 
-void writeResult(const StyleSession& session, const std::filesystem::path& file, int bitDepth) {
+void writeResult(const StyleSession& session, const std::string& modelName,
+                 const std::filesystem::path& file, int bitDepth) {
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
     png.text["impasto:settings"] = toJson(session.settings());
-    png.text["impasto:model"] = session.model().file.filename().string();
+    // File names need not be UTF-8; the text chunk must be, and must never fail the export.
+    png.text["impasto:model"] = QString::fromStdString(modelName).toStdString();
     png.text["impasto:iterations"] = std::to_string(session.iteration());
     exportPng(file, session.currentImage(), png);
+}
+
+void requireFolder(const std::string& file) {
+    const auto folder = std::filesystem::absolute(file).parent_path();
+    if (!std::filesystem::is_directory(folder)) {
+        throw Error("Cannot write " + file + ": the folder " + folder.string() + " does not exist");
+    }
 }
 
 }  // namespace
 
 int runStylize(const CliOptions& options) {
     // Fail now rather than after the whole run when the result could not be written.
-    std::vector<std::string> written{options.outputFile};
+    requireFolder(options.outputFile);
     if (options.reportFile) {
-        written.push_back(*options.reportFile);
+        requireFolder(*options.reportFile);
     }
-    for (const std::string& file : written) {
-        const auto folder = std::filesystem::absolute(file).parent_path();
-        if (!std::filesystem::is_directory(folder)) {
-            throw Error("Cannot write " + file + ": the folder " + folder.string() +
-                        " does not exist");
-        }
-    }
-    const ModelChoice choice = chooseModel(ModelRegistry::loadBuiltIn(), options.model);
-    LoadedModel model = loadModel(choice);
+    const ModelChoice choice = chooseModelFor(options.model);
+    StyleSession session(loadModel(choice), options.device);
 
     const StyleSettings& settings = options.settings;
     // Inputs are decoded at no more than the size they are used at, to spare memory.
-    const int styleSide =
-        static_cast<int>(std::ceil(settings.outputSize * std::max(1.0, settings.styleScale)));
-    std::optional<Image> content;
     if (options.contentFile) {
-        content = loadInput(*options.contentFile, 0).image;
+        session.setContent(loadInput(*options.contentFile, settings.outputSize));
     }
     std::vector<Image> styles;
     for (const std::string& file : options.styleFiles) {
-        styles.push_back(loadInput(file, styleSide).image);
+        styles.push_back(loadInput(file, styleImageSide(settings)));
     }
-
-    StyleSession session(std::move(model), parseDevicePreference(options.device));
-    session.setContent(std::move(content));
     session.setStyles(std::move(styles));
     if (options.initFile) {
-        session.setInitImage(loadInput(*options.initFile, settings.outputSize).image);
+        session.setInitImage(loadInput(*options.initFile, settings.outputSize));
     }
     StyleSettings effective = settings;
     if (!options.contentFile && effective.init == InitKind::Content) {
@@ -95,17 +124,27 @@ int runStylize(const CliOptions& options) {
 
     std::fprintf(stderr, "Model %s (%s) on %s, %d CPU threads\n", choice.displayName.c_str(),
                  session.model().title.c_str(), session.deviceName().c_str(), computeThreads());
-    RunReport report(choice.displayName, session.deviceName(), effective);
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    const auto previousHandler = std::signal(SIGINT, onInterrupt);
-    session.prepare();
+    const InterruptGuard interruptGuard(session);
+    try {
+        session.prepare();
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "Interrupted before the first iteration: nothing written\n");
+        return 130;
+    }
     std::fprintf(stderr, "Prepared %d x %d in %.1f s\n", session.outputWidth(),
                  session.outputHeight(), elapsed());
-    for (int i = 0; i < options.iterations && !interrupted; ++i) {
-        const StepReport step = session.step();
+    RunReport report(choice.displayName, session.deviceName(), session.settings());
+    while (session.iteration() < options.iterations && !interrupted) {
+        StepReport step;
+        try {
+            step = session.step();
+        } catch (const Cancelled&) {
+            break;  // Ctrl+C inside a step: it was undone
+        }
         report.record(step, elapsed());
         const bool last = step.iteration == options.iterations;
         if (options.printEvery > 0 && (step.iteration % options.printEvery == 0 || last)) {
@@ -116,15 +155,11 @@ int runStylize(const CliOptions& options) {
                          step.losses.totalVariation, step.losses.total, step.seconds);
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
-            writeResult(session, intermediateFile(options.outputFile, step.iteration),
-                        options.bitDepth);
+            writeResult(session, choice.displayName,
+                        intermediateFile(options.outputFile, step.iteration), options.bitDepth);
         }
     }
-    std::signal(SIGINT, previousHandler);
-    if (session.iteration() == 0) {
-        session.prepare();
-    }
-    writeResult(session, options.outputFile, options.bitDepth);
+    writeResult(session, choice.displayName, options.outputFile, options.bitDepth);
     if (options.reportFile) {
         report.save(*options.reportFile);
     }

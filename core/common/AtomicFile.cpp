@@ -5,8 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
+#include <string_view>
+#include <system_error>
 
 #include "core/common/Error.h"
 
@@ -16,6 +21,39 @@ namespace {
 
 std::string systemMessage() {
     return std::strerror(errno);
+}
+
+// The process's umask. umask() can only be read by setting it, which races with threads that
+// create files meanwhile; Linux reports it in /proc/self/status instead.
+mode_t currentUmask() {
+    constexpr mode_t fallback = 022;
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        constexpr std::string_view key = "Umask:";
+        if (line.compare(0, key.size(), key) != 0) {
+            continue;
+        }
+        const size_t digits = line.find_first_not_of(" \t", key.size());
+        if (digits == std::string::npos) {
+            return fallback;
+        }
+        unsigned value = 0;
+        const char* end = line.data() + line.size();
+        const auto [stop, error] = std::from_chars(line.data() + digits, end, value, 8);
+        return error == std::errc() && stop == end && value <= 0777 ? mode_t(value) : fallback;
+    }
+    return fallback;
+}
+
+// Replacing a file keeps its permissions (a private file stays private); a new file gets what
+// open() would have given it. mkstemp itself always creates 0600.
+mode_t permissionsFor(const std::filesystem::path& file) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+        return info.st_mode & 0777;
+    }
+    return 0666 & ~currentUmask();
 }
 
 // Writes everything or throws; retries short writes and EINTR.
@@ -32,11 +70,28 @@ void writeAll(int fd, std::span<const uint8_t> bytes, const std::filesystem::pat
     }
 }
 
+// Cleanup on a path that already failed: a filesystem_error here would hide the real reason.
+void removeQuietly(const std::filesystem::path& file) {
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);
+}
+
+// Makes the rename itself durable. The new content is already on disk and visible, so a
+// failure here is not worth failing the write for.
+void syncFolder(const std::filesystem::path& folder) {
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
 }  // namespace
 
 void writeFileAtomically(const std::filesystem::path& file, std::span<const uint8_t> bytes) {
     const std::filesystem::path folder =
         file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    const mode_t permissions = permissionsFor(file);
     // Appended piecewise: `"." + string` trips a false -Wrestrict in GCC 12 at -O3.
     std::string hiddenName = ".";
     hiddenName += file.filename().string();
@@ -49,25 +104,25 @@ void writeFileAtomically(const std::filesystem::path& file, std::span<const uint
     const std::filesystem::path temporary = pattern;
     try {
         writeAll(fd, bytes, file);
-        // mkstemp creates the file 0600; an exported image should be readable like any other.
-        if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+        if (::fchmod(fd, permissions) != 0 || ::fsync(fd) != 0) {
             throw Error("Cannot write " + file.string() + ": " + systemMessage());
         }
     } catch (...) {
         ::close(fd);
-        std::filesystem::remove(temporary);
+        removeQuietly(temporary);
         throw;
     }
     if (::close(fd) != 0) {
         const std::string reason = systemMessage();
-        std::filesystem::remove(temporary);
+        removeQuietly(temporary);
         throw Error("Cannot write " + file.string() + ": " + reason);
     }
     if (std::rename(temporary.c_str(), file.c_str()) != 0) {
         const std::string reason = systemMessage();
-        std::filesystem::remove(temporary);
+        removeQuietly(temporary);
         throw Error("Cannot replace " + file.string() + ": " + reason);
     }
+    syncFolder(folder);
 }
 
 }  // namespace impasto

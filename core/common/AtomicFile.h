@@ -7,8 +7,9 @@
 namespace impasto {
 
 // Replaces `file` with `bytes` so that readers only ever see the old or the new content:
-// temporary file in the same folder, fsync, rename. Throws impasto::Error on failure and
-// leaves any existing file untouched.
+// temporary file in the same folder, fsync, rename, fsync of the folder. An existing file keeps
+// its permissions; a new one gets 0666 less the umask, as with open(). Throws impasto::Error on
+// failure and leaves any existing file untouched.
 void writeFileAtomically(const std::filesystem::path& file, std::span<const uint8_t> bytes);
 
 }  // namespace impasto

@@ -1,5 +1,7 @@
 #include "core/common/JsonText.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace impasto {
@@ -19,6 +21,15 @@ std::string jsonQuoted(const std::string& text) {
         }
     }
     return quoted + "\"";
+}
+
+std::string jsonNumber(double value) {
+    if (!std::isfinite(value)) {
+        return "null";
+    }
+    char text[32];
+    const auto result = std::to_chars(text, text + sizeof text, value);
+    return std::string(text, result.ptr);
 }
 
 }  // namespace impasto

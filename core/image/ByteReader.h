@@ -15,7 +15,6 @@ public:
         : bytes_(bytes), bigEndian_(bigEndian) {}
 
     bool ok() const { return ok_; }
-    size_t size() const { return bytes_.size(); }
     // True when `count` bytes are available at `offset` (overflow-safe).
     bool has(uint64_t offset, uint64_t count) const {
         return offset <= bytes_.size() && count <= bytes_.size() - offset;

@@ -1,9 +1,5 @@
 #pragma once
 
-#include <filesystem>
-#include <map>
-#include <string>
-
 #include <opencv2/core.hpp>
 
 namespace impasto {

@@ -2,22 +2,20 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string_view>
 
+#include "core/image/ByteMatch.h"
 #include "core/image/ByteReader.h"
+#include "core/image/ExifOrientation.h"
 #include "core/image/JpegSegments.h"
 #include "core/image/PngChunks.h"
 #include "core/image/TiffTags.h"
+#include "core/image/WebpChunks.h"
 
 namespace impasto {
 
 namespace {
 
-bool startsWith(std::span<const uint8_t> bytes, size_t offset, std::string_view text) {
-    return offset <= bytes.size() && text.size() <= bytes.size() - offset &&
-           std::equal(text.begin(), text.end(), bytes.begin() + offset,
-                      [](char a, uint8_t b) { return static_cast<uint8_t>(a) == b; });
-}
+constexpr uint8_t kApp1 = 0xE1;
 
 std::optional<ImageHeader> pngHeader(std::span<const uint8_t> bytes) {
     const PngChunkList list = readPngChunks(bytes);
@@ -43,6 +41,13 @@ std::optional<ImageHeader> pngHeader(std::span<const uint8_t> bytes) {
         default:  // palette: whether it has alpha depends on a later tRNS chunk
             break;
     }
+    // libpng may decode without reaching the missing part of a truncated file.
+    header.complete = list.complete;
+    const auto exif = std::find_if(list.chunks.begin(), list.chunks.end(),
+                                   [](const PngChunk& chunk) { return chunk.type == "eXIf"; });
+    if (exif != list.chunks.end()) {
+        header.exifOrientation = exifOrientation(exif->data);
+    }
     return header;
 }
 
@@ -52,43 +57,65 @@ bool isStartOfFrame(uint8_t marker) {
 }
 
 std::optional<ImageHeader> jpegHeader(std::span<const uint8_t> bytes) {
-    for (const JpegSegment& segment : readJpegHeader(bytes).segments) {
-        if (isStartOfFrame(segment.marker)) {
-            // precision (1), height (2), width (2), components (1)
-            ByteReader frame(segment.data, /*bigEndian=*/true);
-            ImageHeader header{ImageFormat::Jpeg, frame.u16(3), frame.u16(1)};
-            return frame.ok() ? std::optional(header) : std::nullopt;
-        }
+    const JpegHeader jpeg = readJpegHeader(bytes);
+    const auto frame = std::find_if(jpeg.segments.begin(), jpeg.segments.end(),
+                                    [](const JpegSegment& s) { return isStartOfFrame(s.marker); });
+    if (frame == jpeg.segments.end()) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    // precision (1), height (2), width (2), components (1)
+    ByteReader reader(frame->data, /*bigEndian=*/true);
+    ImageHeader header{ImageFormat::Jpeg, reader.u16(3), reader.u16(1)};
+    if (!reader.ok()) {
+        return std::nullopt;
+    }
+    // APP1 also carries XMP; only the segment with the EXIF prefix holds the TIFF block.
+    const auto exif =
+        std::find_if(jpeg.segments.begin(), jpeg.segments.end(), [](const JpegSegment& s) {
+            return s.marker == kApp1 && matchesAt(s.data, 0, kExifPrefix);
+        });
+    if (exif != jpeg.segments.end()) {
+        header.exifOrientation = exifOrientation(exif->data);
+    }
+    // libjpeg decodes a truncated file without an error, the missing part grey.
+    header.complete = hasJpegEndMarker(bytes, jpeg);
+    return header;
 }
 
 std::optional<ImageHeader> webpHeader(std::span<const uint8_t> bytes) {
-    // RIFF header (12 bytes), then the first chunk: FourCC, little-endian size, payload.
-    ByteReader reader(bytes, /*bigEndian=*/false);
-    constexpr size_t payload = 20;
+    const std::vector<WebpChunk> chunks = readWebpChunks(bytes);
+    if (chunks.empty()) {
+        return std::nullopt;
+    }
+    const WebpChunk& first = chunks.front();
+    ByteReader reader(first.data, /*bigEndian=*/false);
     ImageHeader header{ImageFormat::WebP};
-    if (startsWith(bytes, 12, "VP8 ")) {
+    if (first.fourCC == "VP8 ") {
         // Lossy: 3-byte frame tag, start code 9D 01 2A, then 14-bit width and height.
-        if (!startsWith(bytes, payload + 3, "\x9D\x01\x2A")) {
+        if (!matchesAt(first.data, 3, "\x9D\x01\x2A")) {
             return std::nullopt;
         }
-        header.width = reader.u16(payload + 6) & 0x3FFF;
-        header.height = reader.u16(payload + 8) & 0x3FFF;
-    } else if (startsWith(bytes, 12, "VP8L")) {
+        header.width = reader.u16(6) & 0x3FFF;
+        header.height = reader.u16(8) & 0x3FFF;
+    } else if (first.fourCC == "VP8L") {
         // Lossless: signature 0x2F, then width - 1 and height - 1 in 14 bits each.
-        if (reader.u8(payload) != 0x2F) {
+        if (reader.u8(0) != 0x2F) {
             return std::nullopt;
         }
-        const uint32_t bits = reader.u32(payload + 1);
+        const uint32_t bits = reader.u32(1);
         header.width = (bits & 0x3FFF) + 1;
         header.height = ((bits >> 14) & 0x3FFF) + 1;
-    } else if (startsWith(bytes, 12, "VP8X")) {
+    } else if (first.fourCC == "VP8X") {
         // Extended: flags and reserved bytes, then canvas width - 1 and height - 1 in 24 bits.
-        header.width = reader.u24(payload + 4) + 1;
-        header.height = reader.u24(payload + 7) + 1;
+        header.width = reader.u24(4) + 1;
+        header.height = reader.u24(7) + 1;
     } else {
         return std::nullopt;
+    }
+    const auto exif = std::find_if(chunks.begin(), chunks.end(),
+                                   [](const WebpChunk& chunk) { return chunk.fourCC == "EXIF"; });
+    if (exif != chunks.end()) {
+        header.exifOrientation = exifOrientation(exif->data);
     }
     return reader.ok() ? std::optional(header) : std::nullopt;
 }
@@ -122,8 +149,10 @@ std::optional<ImageHeader> tiffHeader(std::span<const uint8_t> bytes) {
     if (!width || !height || *width > UINT32_MAX || *height > UINT32_MAX) {
         return std::nullopt;
     }
-    return ImageHeader{ImageFormat::Tiff, static_cast<uint32_t>(*width),
+    ImageHeader header{ImageFormat::Tiff, static_cast<uint32_t>(*width),
                        static_cast<uint32_t>(*height)};
+    header.exifOrientation = exifOrientation(bytes);
+    return header;
 }
 
 }  // namespace
@@ -138,10 +167,10 @@ std::optional<ImageFormat> detectImageFormat(std::span<const uint8_t> bytes) {
     if (hasTiffSignature(bytes)) {
         return ImageFormat::Tiff;
     }
-    if (startsWith(bytes, 0, "RIFF") && startsWith(bytes, 8, "WEBP")) {
+    if (hasWebpSignature(bytes)) {
         return ImageFormat::WebP;
     }
-    if (startsWith(bytes, 0, "BM")) {
+    if (matchesAt(bytes, 0, "BM")) {
         return ImageFormat::Bmp;
     }
     return std::nullopt;

@@ -12,7 +12,7 @@ enum class ImageFormat { Jpeg, Png, Tiff, WebP, Bmp };
 std::optional<ImageFormat> detectImageFormat(std::span<const uint8_t> bytes);
 
 // What a file declares about itself before any pixel is decoded: enough to refuse
-// decompression bombs without allocating their pixels.
+// decompression bombs without allocating their pixels, and what the decoder does not tell.
 struct ImageHeader {
     ImageFormat format = ImageFormat::Jpeg;
     uint32_t width = 0;
@@ -20,11 +20,17 @@ struct ImageHeader {
     // Channels as stored, where the decoder does not keep them (OpenCV decodes gray+alpha PNG
     // as four channels); 0 when the decoded image tells.
     int channels = 0;
+    // 1..8, 1 = as stored: JPEG APP1 "Exif", PNG eXIf, TIFF first directory, WebP EXIF chunk.
+    int exifOrientation = 1;
+    // False when the file ends before its image data does (JPEG without EOI, PNG without IEND):
+    // libjpeg decodes a truncated JPEG without an error and libpng may not reach the missing
+    // part, so truncation is found in the file's structure. Not judged for other formats.
+    bool complete = true;
 };
 
-// Parses the header of a file of `format`: PNG IHDR, JPEG SOFn, WebP VP8/VP8L/VP8X, BMP info
-// header, TIFF first directory. Empty when the header is missing, truncated or declares no
-// pixels.
+// Parses the structure of a file of `format` once, up to the image data: PNG chunks, JPEG marker
+// segments, WebP chunks, BMP info header, TIFF first directory. Empty when the header is
+// missing, truncated or declares no pixels.
 std::optional<ImageHeader> readImageHeader(std::span<const uint8_t> bytes, ImageFormat format);
 
 }  // namespace impasto

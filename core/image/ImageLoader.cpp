@@ -1,31 +1,32 @@
 #include "core/image/ImageLoader.h"
 
 #include <algorithm>
-#include <climits>
-#include <cmath>
-#include <cstdio>
+#include <charconv>
+#include <new>
 #include <string>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "core/common/Error.h"
 #include "core/image/ExifOrientation.h"
 #include "core/image/FileBytes.h"
 #include "core/image/ImageHeader.h"
-#include "core/image/JpegSegments.h"
-#include "core/image/PngChunks.h"
+#include "core/image/Resize.h"
 
 namespace impasto {
 
 namespace {
 
-// "1600", "12.6", "0.786": whole megapixels for large sizes, three digits for small ones.
+// "1600", "12.6", "0.786": whole megapixels for large sizes, three digits for small ones. With a
+// decimal point in every locale, unlike printf.
 std::string formatMegapixels(double megapixels) {
     char text[32];
-    std::snprintf(text, sizeof text, megapixels >= 100 ? "%.0f" : "%.3g", megapixels);
-    return text;
+    const std::to_chars_result result =
+        megapixels >= 100
+            ? std::to_chars(text, text + sizeof text, megapixels, std::chars_format::fixed, 0)
+            : std::to_chars(text, text + sizeof text, megapixels, std::chars_format::general, 3);
+    return std::string(text, result.ptr);
 }
 
 // Printable ASCII or UTF-8 without control characters, judged on the first bytes: a file that
@@ -47,21 +48,8 @@ void refuseDecompressionBomb(const ImageHeader& header, const std::string& name,
     }
 }
 
-// libjpeg decodes a truncated JPEG without an error and libpng may not reach the missing part,
-// so truncation is found in the file's structure.
-bool endsEarly(std::span<const uint8_t> bytes, ImageFormat format) {
-    switch (format) {
-        case ImageFormat::Jpeg:
-            return !hasJpegEndMarker(bytes, readJpegHeader(bytes));
-        case ImageFormat::Png:
-            return !readPngChunks(bytes).complete;
-        default:
-            return false;
-    }
-}
-
 cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const std::string& name) {
-    if (bytes.size() > size_t{INT_MAX}) {
+    if (bytes.size() > kMaxImageFileBytes) {
         throw Error(name + " is too large to decode (over 2 GB)");
     }
     // imdecode only reads the buffer; cv::Mat has no constructor for constant data.
@@ -70,8 +58,12 @@ cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const std::string& name
     cv::Mat decoded;
     try {
         decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception&) {
-        // OpenCV reports corrupt data this way too, with messages meant for developers.
+    } catch (const cv::Exception& exception) {
+        // Running out of memory says nothing about the data; decodeImage reports it.
+        if (exception.code == cv::Error::StsNoMem) {
+            throw;
+        }
+        // Other failures are corrupt data, reported with messages meant for developers.
     }
     if (decoded.empty()) {
         throw Error(name + " is truncated or corrupt");
@@ -148,6 +140,26 @@ int bitDepthOf(const cv::Mat& decoded) {
     }
 }
 
+// Decodes a file whose header has passed the checks, into the engine's image.
+LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& header,
+                          const std::string& name, const ImageLoadOptions& options) {
+    LoadedImage loaded;
+    loaded.info.exifOrientation = header.exifOrientation;
+    // OpenCV's TIFF decoder applies the Orientation tag itself, even for IMREAD_UNCHANGED; the
+    // others leave it to the caller when not asked to apply it, which IMREAD_UNCHANGED forbids.
+    const int orientationToApply = header.format == ImageFormat::Tiff ? 1 : header.exifOrientation;
+    const cv::Mat decoded = applyExifOrientation(decodeWithOpenCv(bytes, name), orientationToApply);
+    loaded.info.bitDepth = bitDepthOf(decoded);
+    loaded.info.channels = header.channels > 0 ? header.channels : decoded.channels();
+    loaded.info.originalWidth = decoded.cols;
+    loaded.info.originalHeight = decoded.rows;
+    loaded.image = toEngineImage(decoded, name);
+    if (options.maxSide > 0) {
+        loaded.image = resizeToMaxSide(loaded.image, options.maxSide);
+    }
+    return loaded;
+}
+
 }  // namespace
 
 LoadedImage loadImage(const std::filesystem::path& file, const ImageLoadOptions& options) {
@@ -171,66 +183,23 @@ LoadedImage decodeImage(std::span<const uint8_t> bytes, const std::string& name,
         throw Error(name + " is truncated or corrupt (its header cannot be read)");
     }
     refuseDecompressionBomb(*header, name, options);
-    if (endsEarly(bytes, *format)) {
+    if (!header->complete) {
         throw Error(name + " is truncated (the file ends before the image data does)");
     }
 
-    LoadedImage loaded;
-    loaded.info.exifOrientation = readExifOrientation(bytes);
-    const cv::Mat decoded =
-        applyExifOrientation(decodeWithOpenCv(bytes, name), loaded.info.exifOrientation);
-    loaded.info.bitDepth = bitDepthOf(decoded);
-    loaded.info.channels = header->channels > 0 ? header->channels : decoded.channels();
-    loaded.info.originalWidth = decoded.cols;
-    loaded.info.originalHeight = decoded.rows;
-    loaded.image = toEngineImage(decoded, name);
-    if (options.maxSide > 0) {
-        loaded.image = resizeToMaxSide(loaded.image, options.maxSide);
-    }
-    return loaded;
-}
-
-Image resizeToMaxSide(const Image& image, int maxSide, bool allowUpscale) {
-    if (maxSide <= 0) {
-        throw Error("Cannot scale an image to a longest side of " + std::to_string(maxSide) +
-                    " pixels");
-    }
-    const int longest = std::max(image.width(), image.height());
-    if (longest == 0 || longest == maxSide || (longest < maxSide && !allowUpscale)) {
-        return image;
-    }
-    const double scale = double(maxSide) / longest;
-    const int width = std::max(1, int(std::lround(image.width() * scale)));
-    const int height = std::max(1, int(std::lround(image.height() * scale)));
-    return resizeTo(image, width, height);
-}
-
-Image resizeTo(const Image& image, int width, int height) {
-    if (width <= 0 || height <= 0) {
-        throw Error("Cannot scale an image to " + std::to_string(width) + " x " +
-                    std::to_string(height) + " pixels");
-    }
-    if (image.empty()) {
-        throw Error("Cannot scale an empty image");
-    }
-    if (width == image.width() && height == image.height()) {
-        return image;
-    }
-    const bool shrinking = width <= image.width() && height <= image.height();
-    const int interpolation = shrinking ? cv::INTER_AREA : cv::INTER_CUBIC;
-    Image resized;
-    cv::resize(image.rgb, resized.rgb, cv::Size(width, height), 0, 0, interpolation);
-    if (!image.alpha.empty()) {
-        cv::resize(image.alpha, resized.alpha, cv::Size(width, height), 0, 0, interpolation);
-    }
-    if (!shrinking) {
-        // Cubic interpolation overshoots at edges.
-        resized.rgb = cv::min(cv::max(resized.rgb, 0.0), 1.0);
-        if (!resized.alpha.empty()) {
-            resized.alpha = cv::min(cv::max(resized.alpha, 0.0), 1.0);
+    // Memory can run out in the decoder or in the conversion to float, which needs four times
+    // the memory of 8-bit samples; OpenCV reports it as cv::Exception, the library as bad_alloc.
+    try {
+        return decodeChecked(bytes, *header, name, options);
+    } catch (const cv::Exception& exception) {
+        if (exception.code != cv::Error::StsNoMem) {
+            throw;
         }
+    } catch (const std::bad_alloc&) {
+        // Reported below, as OpenCV's is.
     }
-    return resized;
+    throw Error(name + " is " + std::to_string(header->width) + " x " +
+                std::to_string(header->height) + " pixels, too large for the memory available");
 }
 
 }  // namespace impasto

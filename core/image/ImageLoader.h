@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 
 #include "core/image/Image.h"
 
@@ -31,23 +32,16 @@ struct LoadedImage {
 };
 
 // Decodes JPEG, PNG, TIFF, WebP and BMP through OpenCV: applies the EXIF orientation (JPEG
-// APP1, PNG eXIf), turns grayscale into RGB, keeps 16-bit precision, clamps floating-point TIFF
-// to [0, 1], composites alpha over white (keeping the alpha; an alpha that is opaque everywhere
-// is dropped). Other formats OpenCV knows are refused, since only these five have their size
-// checked before decoding. Throws impasto::Error with a message naming the file and the
-// problem: missing, empty, text, not an image, too many pixels, truncated or corrupt.
+// APP1, PNG eXIf, TIFF tag, WebP EXIF chunk), turns grayscale into RGB, keeps 16-bit precision,
+// clamps floating-point TIFF to [0, 1], composites alpha over white (keeping the alpha; an
+// alpha that is opaque everywhere is dropped). Other formats OpenCV knows are refused, since
+// only these five have their size checked before decoding. Throws impasto::Error with a message
+// naming the file and the problem: missing, empty, text, not an image, too many pixels, too
+// large for the memory available, truncated or corrupt.
 LoadedImage loadImage(const std::filesystem::path& file, const ImageLoadOptions& options = {});
 // The same for bytes already in memory (clipboard, drag and drop of data); `name` is used in
 // messages.
 LoadedImage decodeImage(std::span<const uint8_t> bytes, const std::string& name,
                         const ImageLoadOptions& options = {});
-
-// Scales so that the longest side is `maxSide` (never upscales when `allowUpscale` is false),
-// keeping the aspect ratio; returns `image` itself when no scaling is needed. Throws
-// impasto::Error when `maxSide` is not positive.
-Image resizeToMaxSide(const Image& image, int maxSide, bool allowUpscale = false);
-// Scales to an exact size (area averaging down, cubic up, clamped to [0, 1]), alpha included.
-// Throws impasto::Error for an empty image or a size that is not positive.
-Image resizeTo(const Image& image, int width, int height);
 
 }  // namespace impasto

@@ -7,7 +7,6 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
-#include "core/image/FileBytes.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngText.h"
 
@@ -111,33 +110,6 @@ void exportPng(const std::filesystem::path& file, const Image& image,
     png.insert(png.end(), encoded.begin() + afterHeader, encoded.end());
 
     writeFileAtomically(file, png);
-}
-
-std::map<std::string, std::string> readPngText(const std::filesystem::path& file) {
-    const std::string name = file.string();
-    const std::vector<uint8_t> bytes = readFileBytes(file);
-    if (!hasPngSignature(bytes)) {
-        throw Error(name + " is not a PNG file");
-    }
-    const PngChunkList chunks = readPngChunks(bytes);
-    if (!chunks.complete) {
-        throw Error(name + " is truncated or corrupt");
-    }
-    std::map<std::string, std::string> text;
-    for (const PngChunk& chunk : chunks.chunks) {
-        if (chunk.type != "tEXt" && chunk.type != "iTXt") {
-            continue;
-        }
-        if (!chunk.crcMatches()) {
-            throw Error(name + " is corrupt (a " + std::string(chunk.type) +
-                        " chunk fails its checksum)");
-        }
-        if (auto entry = parseTextChunk(chunk)) {
-            // The first entry wins when a keyword repeats, as in most PNG readers.
-            text.insert(std::move(*entry));
-        }
-    }
-    return text;
 }
 
 }  // namespace impasto

@@ -25,9 +25,4 @@ struct PngExportOptions {
 void exportPng(const std::filesystem::path& file, const Image& image,
                const PngExportOptions& options = {});
 
-// Reads the tEXt and uncompressed iTXt chunks of a PNG file (keyword -> text, both UTF-8; the
-// first of repeated keywords wins). Compressed iTXt and zTXt are skipped. Throws
-// impasto::Error when the file is missing, not a PNG, truncated, or a text chunk fails its CRC.
-std::map<std::string, std::string> readPngText(const std::filesystem::path& file);
-
 }  // namespace impasto

@@ -9,7 +9,7 @@ namespace impasto {
 bool hasTiffSignature(std::span<const uint8_t> bytes);
 
 // The first value of an integer tag (BYTE, SHORT, LONG or LONG8) of the first image file
-// directory of a TIFF structure: a TIFF or BigTIFF file, or the EXIF block of a JPEG or PNG,
+// directory of a TIFF structure: a TIFF or BigTIFF file, or the EXIF block of a JPEG, PNG or WebP,
 // which starts with the same "II"/"MM" header. Empty when the tag is absent or the structure
 // is malformed.
 std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag);

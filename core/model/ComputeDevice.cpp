@@ -45,6 +45,8 @@ void useAllCores() {
     }
 }
 
-int computeThreads() { return at::get_num_threads(); }
+int computeThreads() {
+    return at::get_num_threads();
+}
 
 }  // namespace impasto

@@ -2,23 +2,13 @@
 
 #include <algorithm>
 #include <memory>
-#include <sstream>
 
 #include "core/common/Error.h"
+#include "core/weights/Shape.h"
 
 namespace impasto {
 
 namespace {
-
-std::string shapeText(const std::vector<int64_t>& shape) {
-    std::ostringstream out;
-    out << '[';
-    for (size_t i = 0; i < shape.size(); ++i) {
-        out << (i ? "," : "") << shape[i];
-    }
-    out << ']';
-    return out.str();
-}
 
 std::vector<int64_t> withoutUnitDimensions(const std::vector<int64_t>& shape) {
     std::vector<int64_t> kept;
@@ -70,23 +60,22 @@ FeatureNetwork::FeatureNetwork(const NetworkDescription& description, TensorSet&
             }
             WeightTensor weight = weights.take(base + ".weight");
             if (!sameShape(weight.shape, slot.weightShape)) {
-                throw Error(fileName + ": " + base + " has shape " + shapeText(weight.shape) +
-                            " but " + description.title + " needs " + shapeText(slot.weightShape) +
-                            " (is this file another network?)");
+                throw Error(fileName + ": " + base + " has shape " + shapeToString(weight.shape) +
+                            " but " + description.title + " needs " +
+                            shapeToString(slot.weightShape) + " (is this file another network?)");
             }
             const std::vector<int64_t> biasShape{slot.weightShape[0]};
-            at::Tensor bias;
-            if (weights.contains(base + ".bias")) {
-                WeightTensor storedBias = weights.take(base + ".bias");
-                if (!sameShape(storedBias.shape, biasShape)) {
-                    throw Error(fileName + ": bias of " + base + " has shape " +
-                                shapeText(storedBias.shape) + " but " + description.title +
-                                " needs " + shapeText(biasShape));
-                }
-                bias = adoptTensor(std::move(storedBias), biasShape);
-            } else {
-                bias = at::zeros(biasShape, at::kFloat);
+            // Caffe and torchvision always store biases: a missing one means a damaged file.
+            if (!weights.contains(base + ".bias")) {
+                throw Error(fileName + ": " + base + " has weights but no bias");
             }
+            WeightTensor storedBias = weights.take(base + ".bias");
+            if (!sameShape(storedBias.shape, biasShape)) {
+                throw Error(fileName + ": bias of " + base + " has shape " +
+                            shapeToString(storedBias.shape) + " but " + description.title +
+                            " needs " + shapeToString(biasShape));
+            }
+            const at::Tensor bias = adoptTensor(std::move(storedBias), biasShape);
             layerConvolutions.push_back({adoptTensor(std::move(weight), slot.weightShape), bias});
         }
         if (!complete) {
@@ -123,6 +112,9 @@ void FeatureNetwork::requireLayers(const std::vector<std::string>& layers) const
 }
 
 void FeatureNetwork::to(const at::Device& device) {
+    if (device == device_) {
+        return;  // sessions sharing the network on one device must not rewrite its tensors
+    }
     for (auto& layer : convolutions_) {
         for (Convolution& convolution : layer) {
             convolution.weight = convolution.weight.to(device);

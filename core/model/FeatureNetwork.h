@@ -25,14 +25,13 @@ public:
                    const Preprocessing& preprocessing);
 
     const NetworkDescription& description() const { return *description_; }
-    const Preprocessing& preprocessing() const { return preprocessing_; }
     const std::vector<std::string>& availableLayers() const { return availableLayers_; }
     bool isAvailable(const std::string& layer) const;
     // Throws impasto::Error naming the first unknown or unavailable layer.
     void requireLayers(const std::vector<std::string>& layers) const;
 
+    // Moves the weights; a no-op on the device they are on. Not thread-safe.
     void to(const at::Device& device);
-    at::Device device() const { return device_; }
 
     // Turns RGB in [0, 1] (N x 3 x H x W) into the network's input.
     at::Tensor preprocess(const at::Tensor& rgb) const;

@@ -55,8 +55,15 @@ std::string inferArchitecture(const TensorSet& weights) {
                 " holds none of the networks Impasto knows (VGG-19, VGG-16, SqueezeNet 1.1)");
 }
 
+// Weights named after Caffe's layers (conv1_1, fire2/squeeze1x1) come from Caffe and expect
+// its input, whatever the container; torchvision's (features.N) expect torchvision's.
+bool hasCaffeNames(const TensorSet& weights) {
+    return std::any_of(weights.tensors.begin(), weights.tensors.end(),
+                       [](const auto& entry) { return entry.first.rfind("features.", 0) != 0; });
+}
+
 Preprocessing defaultPreprocessing(const std::string& architecture, const TensorSet& weights) {
-    if (weights.metadata.count("format") && weights.metadata.at("format") == "caffemodel") {
+    if (hasCaffeNames(weights)) {
         return architecture == "squeezenet1_1" ? Preprocessing::caffe(104.006f, 116.669f, 122.679f)
                                                : Preprocessing::caffe(103.939f, 116.779f, 123.68f);
     }
@@ -100,7 +107,6 @@ std::string deepestActivation(const FeatureNetwork& network) {
 LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints) {
     TensorSet weights = readWeightFile(
         file, [](const std::string& name) { return knownTensorNames().count(name) > 0; });
-    weights.sourceFile = file;
 
     std::string architecture;
     if (hints.architecture) {
@@ -112,16 +118,21 @@ LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints
     }
     const NetworkDescription& description = NetworkDescription::forArchitecture(architecture);
 
-    Preprocessing preprocessing = hints.preprocessing.value_or(
-        preprocessingFromMetadata(weights).value_or(defaultPreprocessing(architecture, weights)));
+    std::optional<Preprocessing> preprocessing = hints.preprocessing;
+    if (!preprocessing) {
+        preprocessing = preprocessingFromMetadata(weights);
+    }
+    if (!preprocessing) {
+        preprocessing = defaultPreprocessing(architecture, weights);
+    }
 
-    auto network = std::make_shared<FeatureNetwork>(description, weights, preprocessing);
+    auto network = std::make_shared<FeatureNetwork>(description, weights, *preprocessing);
 
     ModelInfo info;
     info.architecture = description.architecture;
     info.title = description.title;
     info.file = file;
-    info.preprocessing = preprocessing;
+    info.preprocessing = *preprocessing;
     info.availableLayers = network->availableLayers();
     auto preferred = [](const std::vector<std::string>& hinted,
                         const std::vector<std::string>& architectural) {

@@ -66,7 +66,8 @@ NetworkDescription vgg(const std::string& architecture, const std::string& title
         net.layers.push_back(pool("pool" + blockName, 2, 2, false));
         ++index;
     }
-    // Gatys et al.'s choice: content at conv4_2, style at the first ReLU of every block.
+    // Gatys et al.'s choice: content at (the ReLU of) conv4_2, style at the first ReLU of
+    // every block.
     net.defaultContentLayers = {"relu4_2"};
     net.defaultStyleLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
     return net;
@@ -134,13 +135,33 @@ int NetworkDescription::indexOf(const std::string& name) const {
     return found == layers.end() ? -1 : static_cast<int>(found - layers.begin());
 }
 
-std::vector<std::string> NetworkDescription::layerNames() const {
-    std::vector<std::string> names;
-    names.reserve(layers.size());
-    for (const LayerSpec& layer : layers) {
-        names.push_back(layer.name);
+int NetworkDescription::minimumInputSide(int layerIndex) const {
+    auto outputSide = [&](int side) {
+        for (int i = 0; i <= layerIndex && side > 0; ++i) {
+            const LayerSpec& layer = layers[static_cast<size_t>(i)];
+            if (layer.kind == LayerKind::Convolution) {
+                const ConvolutionSpec& c = layer.convolution;
+                const int padded = side + 2 * c.padding;
+                side = padded < c.kernel ? 0 : (padded - c.kernel) / c.stride + 1;
+            } else if (layer.kind == LayerKind::Pool) {
+                // LibTorch's rule: in ceil mode a last window may hang over the edge, as long as
+                // it starts inside the image.
+                const PoolSpec& p = layer.pool;
+                const int numerator = side - p.kernel + (p.ceilMode ? p.stride - 1 : 0);
+                int out = numerator < 0 ? 0 : numerator / p.stride + 1;
+                if (p.ceilMode && out > 0 && (out - 1) * p.stride >= side) {
+                    --out;
+                }
+                side = out;
+            }
+        }
+        return side;
+    };
+    int side = 1;
+    while (outputSide(side) < 1) {
+        ++side;
     }
-    return names;
+    return side;
 }
 
 const NetworkDescription& NetworkDescription::vgg19() {

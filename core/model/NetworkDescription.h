@@ -67,7 +67,9 @@ struct NetworkDescription {
 
     // Index of the layer named `name`, or -1.
     int indexOf(const std::string& name) const;
-    std::vector<std::string> layerNames() const;
+    // The smallest image side for which every layer up to `layerIndex` still has at least one
+    // pixel (unpadded convolutions and pools shrink the image).
+    int minimumInputSide(int layerIndex) const;
 
     static const NetworkDescription& vgg19();
     static const NetworkDescription& vgg16();

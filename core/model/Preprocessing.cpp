@@ -1,9 +1,10 @@
 #include "core/model/Preprocessing.h"
 
-#include <cstdio>
 #include <sstream>
+#include <vector>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 
 namespace impasto {
 
@@ -29,24 +30,23 @@ Preprocessing Preprocessing::parse(const std::string& text) {
         return torchvision();
     }
     const std::string prefix = "caffe-bgr:";
-    if (text.rfind(prefix, 0) == 0) {
-        float b = 0, g = 0, r = 0;
-        char tail = 0;
-        if (std::sscanf(text.c_str() + prefix.size(), "%f,%f,%f%c", &b, &g, &r, &tail) == 3) {
-            return caffe(b, g, r);
+    if (text.rfind(prefix, 0) == 0 && text.back() != ',') {
+        std::vector<double> mean;
+        std::stringstream items(text.substr(prefix.size()));
+        std::string item;
+        bool valid = true;
+        while (valid && std::getline(items, item, ',')) {
+            const auto value = parseNumber(item);
+            valid = value.has_value();
+            mean.push_back(value.value_or(0.0));
+        }
+        if (valid && mean.size() == 3) {
+            return caffe(static_cast<float>(mean[0]), static_cast<float>(mean[1]),
+                         static_cast<float>(mean[2]));
         }
     }
     throw Error("Unknown preprocessing \"" + text +
                 "\" (expected \"torchvision\" or \"caffe-bgr:B,G,R\")");
-}
-
-std::string Preprocessing::toString() const {
-    if (*this == torchvision()) {
-        return "torchvision";
-    }
-    std::ostringstream out;
-    out << "caffe-bgr:" << mean[0] << ',' << mean[1] << ',' << mean[2];
-    return out.str();
 }
 
 }  // namespace impasto

@@ -22,7 +22,6 @@ struct Preprocessing {
 
     // "caffe-bgr:104.006,116.669,122.679" or "torchvision"; throws impasto::Error otherwise.
     static Preprocessing parse(const std::string& text);
-    std::string toString() const;
 
     bool operator==(const Preprocessing&) const = default;
 };

@@ -1,6 +1,7 @@
 #include "core/registry/ModelChoice.h"
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 
 namespace impasto {
 
@@ -24,12 +25,12 @@ ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argume
                 return choiceFor(model, *file);
             }
         }
-        std::string offers;
+        std::vector<std::string> offers;
         for (const RegisteredModel& model : registry.models()) {
-            offers += (offers.empty() ? "" : ", ") + model.name + megabytes(model.sizeBytes);
+            offers.push_back(model.name + megabytes(model.sizeBytes));
         }
-        throw Error("No model is installed. Download one with --download-model NAME (" + offers +
-                    ") or pass a weight file with --model FILE");
+        throw Error("No model is installed. Download one with --download-model NAME (" +
+                    join(offers, ", ") + ") or pass a weight file with --model FILE");
     }
     const auto resolved = registry.resolveModelArgument(argument);
     if (const auto* path = std::get_if<std::filesystem::path>(&resolved)) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 
 namespace impasto {
 
@@ -69,11 +70,12 @@ std::filesystem::path builtInModelsFolder() {
             return folder;
         }
     }
-    std::string tried;
+    std::vector<std::string> tried;
     for (const std::filesystem::path& folder : candidates) {
-        tried += (tried.empty() ? "" : " or ") + folder.string();
+        tried.push_back(folder.string());
     }
-    throw Error("Cannot find the model manifest " + std::string(manifestFileName) + " in " + tried);
+    throw Error("Cannot find the model manifest " + std::string(manifestFileName) + " in " +
+                join(tried, " or "));
 }
 
 }  // namespace impasto

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 #include "core/registry/ModelFolders.h"
 
 namespace impasto {
@@ -28,13 +29,9 @@ constexpr std::array<std::string_view, 13> entryFields{
     "format",  "sizeBytes",     "sha256",       "preprocessing", "layers",
     "license", "contentLayers", "styleLayers"};
 
-template <typename Strings>
-std::string join(const Strings& strings) {
-    std::string result;
-    for (const auto& text : strings) {
-        result += (result.empty() ? "" : ", ") + std::string(text);
-    }
-    return result;
+template <size_t N>
+std::string listed(const std::array<std::string_view, N>& words) {
+    return join(std::vector<std::string>(words.begin(), words.end()), ", ");
 }
 
 bool isNameCharacter(char c) {
@@ -65,7 +62,7 @@ public:
         for (const QString& key : entry_.keys()) {
             const std::string field = key.toStdString();
             if (std::find(entryFields.begin(), entryFields.end(), field) == entryFields.end()) {
-                fail(field, "is not a known field (expected " + join(entryFields) + ")");
+                fail(field, "is not a known field (expected " + listed(entryFields) + ")");
             }
         }
     }
@@ -87,7 +84,7 @@ public:
                       const std::array<std::string_view, N>& allowed) const {
         std::string result = text(field);
         if (std::find(allowed.begin(), allowed.end(), result) == allowed.end()) {
-            fail(field, "is \"" + result + "\"; expected one of " + join(allowed));
+            fail(field, "is \"" + result + "\"; expected one of " + listed(allowed));
         }
         return result;
     }
@@ -270,6 +267,17 @@ const RegisteredModel* ModelRegistry::find(const std::string& name) const {
     return found == models_.end() ? nullptr : &*found;
 }
 
+const RegisteredModel& ModelRegistry::get(const std::string& name) const {
+    if (const RegisteredModel* model = find(name)) {
+        return *model;
+    }
+    throw Error(unknownModel(name));
+}
+
+std::string ModelRegistry::unknownModel(const std::string& name) const {
+    return "Unknown model \"" + name + "\": not a registered model (" + join(names(), ", ") + ")";
+}
+
 std::vector<std::filesystem::path> ModelRegistry::searchPath() const {
     std::vector<std::filesystem::path> folders = environmentModelFolders();
     folders.push_back(userModelsFolder());
@@ -297,8 +305,7 @@ std::variant<RegisteredModel, std::filesystem::path> ModelRegistry::resolveModel
     if (!text.empty() && std::filesystem::is_regular_file(text, error)) {
         return std::filesystem::path(text);
     }
-    throw Error("Unknown model \"" + text + "\": not a registered model (" + join(names()) +
-                ") and not a file");
+    throw Error(unknownModel(text) + " and not a file");
 }
 
 }  // namespace impasto

@@ -25,6 +25,9 @@ public:
     std::vector<std::string> names() const;
     // nullptr when no model has that name.
     const RegisteredModel* find(const std::string& name) const;
+    // The model of that name; throws impasto::Error listing the registered names when there is
+    // none.
+    const RegisteredModel& get(const std::string& name) const;
 
     // Folders searched for model files, in order: those of IMPASTO_MODEL_PATH, the user's
     // folder (userModelsFolder()), then the manifest's own folder (the built-in models).
@@ -39,6 +42,9 @@ public:
 
 private:
     ModelRegistry(std::filesystem::path manifestFile, std::vector<RegisteredModel> models);
+
+    // "Unknown model "NAME": not a registered model (NAMES)", the start of every such error.
+    std::string unknownModel(const std::string& name) const;
 
     std::filesystem::path manifestFile_;
     std::vector<RegisteredModel> models_;

@@ -1,6 +1,5 @@
 #include "core/style/RunReport.h"
 
-#include <iomanip>
 #include <sstream>
 
 #include "core/common/AtomicFile.h"
@@ -19,16 +18,17 @@ void RunReport::record(const StepReport& step, double elapsedSeconds) {
 
 std::string RunReport::toJson() const {
     std::ostringstream out;
-    out << std::setprecision(9);
     out << "{\n  \"model\": " << jsonQuoted(modelName_)
         << ",\n  \"device\": " << jsonQuoted(device_) << ",\n  \"settings\": " << settingsJson_
         << ",\n  \"iterations\": [";
     for (size_t i = 0; i < entries_.size(); ++i) {
         const auto& [step, elapsed] = entries_[i];
         out << (i ? "," : "") << "\n    {\"iteration\": " << step.iteration
-            << ", \"content\": " << step.losses.content << ", \"style\": " << step.losses.style
-            << ", \"tv\": " << step.losses.totalVariation << ", \"total\": " << step.losses.total
-            << ", \"seconds\": " << elapsed << "}";
+            << ", \"content\": " << jsonNumber(step.losses.content)
+            << ", \"style\": " << jsonNumber(step.losses.style)
+            << ", \"tv\": " << jsonNumber(step.losses.totalVariation)
+            << ", \"total\": " << jsonNumber(step.losses.total)
+            << ", \"seconds\": " << jsonNumber(elapsed) << "}";
     }
     out << "\n  ]\n}\n";
     return out.str();

@@ -16,7 +16,6 @@ public:
 
     // `elapsedSeconds` counts from the start of the run.
     void record(const StepReport& step, double elapsedSeconds);
-    const std::vector<std::pair<StepReport, double>>& entries() const { return entries_; }
 
     std::string toJson() const;
     // Writes atomically; throws impasto::Error.

@@ -2,53 +2,53 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/optim/adam.h>
-#include <torch/optim/lbfgs.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <map>
-#include <new>
 #include <set>
 
 #include "core/image/ColorTransfer.h"
-#include "core/image/ImageLoader.h"
+#include "core/image/Resize.h"
 #include "core/model/FeatureNetwork.h"
+#include "core/style/EngineErrors.h"
+#include "core/style/ImageOptimizer.h"
 #include "core/style/ImageTensor.h"
-#include "core/style/Losses.h"
+#include "core/style/StyleTargets.h"
 
 namespace impasto {
 
 namespace {
 
-constexpr int kMinimumOutputSize = 16;
-constexpr int kMaximumOutputSize = 16384;
 constexpr double kDefaultLbfgsRate = 1.0;
 constexpr double kDefaultAdamRate = 0.02;
-constexpr int kLbfgsHistory = 30;
-constexpr int kLbfgsWarmupSteps = 5;
-constexpr double kDivergenceFactor = 2.0;
 
-struct LayerTarget {
-    at::Tensor target;
-    double power = 1.0;  // the target's mean square, the layer's normaliser
-};
-
-using Targets = std::map<std::string, LayerTarget>;
-
-double sumOfWeights(const std::vector<LayerWeight>& layers) {
-    double sum = 0.0;
-    for (const LayerWeight& layer : layers) {
-        sum += layer.weight;
+// Images enter the engine as float RGB; anything else is a caller's mistake worth naming.
+void checkImage(const Image& image, const std::string& what) {
+    if (image.empty()) {
+        throw Error("The " + what + " is empty");
     }
-    return sum;
+    if (image.rgb.type() != CV_32FC3 ||
+        (!image.alpha.empty() &&
+         (image.alpha.type() != CV_32FC1 || image.alpha.size() != image.rgb.size()))) {
+        throw Error("The " + what + " is not a float RGB image (load it with loadImage)");
+    }
 }
 
-bool isOutOfMemory(const c10::Error& error) {
-    const std::string message = error.what();
-    return message.find("out of memory") != std::string::npos ||
-           message.find("can't allocate memory") != std::string::npos;
+std::vector<LayerWeight> orDefaults(const std::vector<LayerWeight>& layers,
+                                    const std::vector<std::string>& defaults) {
+    if (!layers.empty()) {
+        return layers;
+    }
+    std::vector<LayerWeight> chosen;
+    for (const std::string& name : defaults) {
+        chosen.push_back({name, 1.0});
+    }
+    return chosen;
+}
+
+std::string pixels(int width, int height) {
+    return std::to_string(width) + " x " + std::to_string(height) + " px";
 }
 
 }  // namespace
@@ -62,47 +62,58 @@ struct StyleSession::State {
     std::vector<Image> styles;
     std::optional<Image> initImage;
 
-    // Content image at the output size, for colour preservation and alpha.
+    // Content image at the output size, for the initial image, colours and alpha.
     Image contentAtSize;
-    Targets contentTargets;
-    // Gram matrices per style image, and their blend (what the loss compares against).
-    std::vector<std::map<std::string, at::Tensor>> styleGrams;
-    Targets blendedGrams;
+    StyleTargets targets;
+    ImageOptimizer optimizer;
 
+    // What is out of date; prepare() brings it up to date.
     bool contentStale = true;
     bool stylesStale = true;
     bool blendStale = true;
-    bool imageStale = true;    // start (again) from the initial image
-    bool sizeChanged = false;  // resample the current image to the new size
-    bool optimizerStale = true;
+    bool imageStale = true;      // start (again) from the initial image
+    bool optimizerStale = true;  // another optimiser or learning rate
+    bool historyStale = false;   // the objective changed under L-BFGS's curvature history
 
-    int height = 0;
     int width = 0;
-    at::Tensor image;  // 1 x 3 x H x W, RGB in [0, 1], the optimised variable
-    std::unique_ptr<torch::optim::Optimizer> optimizer;
-    int warmupStepsLeft = 0;
-    // Where the last plain L-BFGS step started, and the loss there, to undo an overshoot.
-    at::Tensor previousStepStart;
-    double previousStepTotal = 0.0;
+    int height = 0;
     int iteration = 0;
     LossBreakdown lastLosses;
     SessionCounters counters;
 
-    std::vector<std::string> allLayers() const {
+    FeatureNetwork& network() { return *model.network; }
+    const NetworkDescription& description() const { return model.network->description(); }
+
+    std::string where() const { return "at " + pixels(width, height) + " on " + device.str(); }
+
+    double learningRate() const {
+        if (settings.learningRate > 0.0)
+            return settings.learningRate;
+        return settings.optimizer == OptimizerKind::Lbfgs ? kDefaultLbfgsRate : kDefaultAdamRate;
+    }
+
+    std::vector<std::string> activeLayerNames() const {
         std::set<std::string> names;
-        for (const auto* list : {&settings.contentLayers, &settings.styleLayers}) {
-            for (const LayerWeight& layer : *list) {
-                if (layer.weight > 0.0)
-                    names.insert(layer.layer);
-            }
+        for (const auto* layers : {&settings.contentLayers, &settings.styleLayers}) {
+            for (const LayerWeight& layer : activeLayers(*layers))
+                names.insert(layer.layer);
         }
         return {names.begin(), names.end()};
     }
 
-    FeatureNetwork& network() { return *model.network; }
+    int minimumSide(const std::vector<std::string>& layers) const {
+        int deepest = 0;
+        for (const std::string& layer : layers) {
+            deepest = std::max(deepest, description().indexOf(layer));
+        }
+        return description().minimumInputSide(deepest);
+    }
+
+    at::Tensor toDevice(const Image& picture) const { return imageToTensor(picture).to(device); }
 
     // Output size: the content image's aspect at settings.outputSize, else the init image's,
-    // else the first style's, else square.
+    // else the first style's, else square; refused when too small for the layers. A new size
+    // resamples the current image at once, so that image and targets never disagree about it.
     void updateSize() {
         const Image* shape = content           ? &*content
                              : initImage       ? &*initImage
@@ -116,84 +127,69 @@ struct StyleSession::State {
             newWidth = std::max(1, static_cast<int>(std::lround(shape->width() * scale)));
             newHeight = std::max(1, static_cast<int>(std::lround(shape->height() * scale)));
         }
-        if (newWidth != width || newHeight != height) {
-            width = newWidth;
-            height = newHeight;
-            sizeChanged = image.defined();
-            contentStale = true;
-            stylesStale = true;
+        const int minimum = minimumSide(activeLayerNames());
+        if (std::min(newWidth, newHeight) < minimum) {
+            throw Error("The result would be " + pixels(newWidth, newHeight) +
+                        ", too small for the layers chosen (they need at least " +
+                        std::to_string(minimum) + " px on each side): choose a larger size");
+        }
+        if (newWidth == width && newHeight == height) {
+            return;
+        }
+        width = newWidth;
+        height = newHeight;
+        contentStale = true;
+        if (!imageStale && optimizer.isReady()) {
+            const at::Tensor resampled =
+                at::upsample_bicubic2d(optimizer.image().detach(), {height, width}, false)
+                    .clamp(0.0, 1.0);
+            optimizer.reset(resampled, settings.optimizer, learningRate());
+            optimizerStale = false;
         }
     }
 
-    at::Tensor toDevice(const Image& picture) const { return imageToTensor(picture).to(device); }
-
     void computeContentTargets() {
-        contentTargets.clear();
+        targets.clearContent();
         contentAtSize = {};
         if (!content) {
             return;
         }
         contentAtSize = resizeTo(*content, width, height);
         const at::NoGradGuard noGrad;
-        const auto features = network().extract(
-            toDevice(contentAtSize), layerNames(settings.contentLayers), settings.pooling);
-        for (const auto& [layer, activation] : features) {
-            contentTargets[layer] = {activation.detach(), meanPower(activation)};
-        }
+        targets.setContent(network().extract(toDevice(contentAtSize),
+                                             layerNames(settings.contentLayers), settings.pooling));
     }
 
     // `beforeImage(i)` runs before style image i: the place to report progress and cancel.
-    void computeStyleGrams(const std::function<void(int)>& beforeImage) {
-        styleGrams.clear();
-        const int styleSide =
-            std::max(kMinimumOutputSize,
-                     static_cast<int>(std::lround(settings.outputSize * settings.styleScale)));
+    void computeStyleTargets(const std::function<void(int)>& beforeImage) {
+        const int side = styleImageSide(settings);
+        const int minimum = minimumSide(layerNames(settings.styleLayers));
+        std::vector<StyleTargets::Features> features;
         const at::NoGradGuard noGrad;
         for (size_t i = 0; i < styles.size(); ++i) {
             beforeImage(static_cast<int>(i));
             const Image& style = styles[i];
-            const Image scaled = resizeToMaxSide(style, styleSide, true);
-            const auto features = network().extract(
-                toDevice(scaled), layerNames(settings.styleLayers), settings.pooling);
-            std::map<std::string, at::Tensor> grams;
-            for (const auto& [layer, activation] : features) {
-                grams[layer] = gramMatrix(activation).detach();
+            const int shorter = static_cast<int>(
+                std::lround(static_cast<double>(side) * std::min(style.width(), style.height()) /
+                            std::max(style.width(), style.height())));
+            if (shorter < minimum) {
+                throw Error("Style image " + std::to_string(i + 1) + " would be only " +
+                            std::to_string(shorter) + " px on its short side at this size and " +
+                            "style scale; the layers chosen need " + std::to_string(minimum) +
+                            ": raise the style scale or the output size");
             }
-            styleGrams.push_back(std::move(grams));
+            const Image scaled = resizeToMaxSide(style, side, true);
+            features.push_back(network().extract(toDevice(scaled), layerNames(settings.styleLayers),
+                                                 settings.pooling));
         }
-    }
-
-    std::vector<double> normalisedBlend() const {
-        std::vector<double> blend = settings.styleBlend;
-        if (blend.size() != styles.size()) {
-            blend.assign(styles.size(), 1.0);
-        }
-        double sum = 0.0;
-        for (const double w : blend)
-            sum += w;
-        for (double& w : blend)
-            w = sum > 0.0 ? w / sum : 1.0 / blend.size();
-        return blend;
-    }
-
-    void blendGrams() {
-        blendedGrams.clear();
-        if (styleGrams.empty()) {
-            return;
-        }
-        const std::vector<double> blend = normalisedBlend();
-        for (const LayerWeight& layer : settings.styleLayers) {
-            at::Tensor mixed;
-            for (size_t i = 0; i < styleGrams.size(); ++i) {
-                const at::Tensor part = styleGrams[i].at(layer.layer) * blend[i];
-                mixed = mixed.defined() ? mixed + part : part;
-            }
-            blendedGrams[layer.layer] = {mixed, meanPower(mixed)};
-        }
+        targets.setStyles(features);
     }
 
     at::Tensor initialImage() const {
-        if (settings.init == InitKind::Image && initImage) {
+        if (settings.init == InitKind::Image) {
+            if (!initImage) {
+                throw Error("The run starts from an image, but none was given");
+            }
             return toDevice(resizeTo(*initImage, width, height));
         }
         if (settings.init == InitKind::Content && content) {
@@ -206,123 +202,32 @@ struct StyleSession::State {
             .to(device);
     }
 
-    void resetOptimizer() {
-        image = image.detach().requires_grad_(true);
-        previousStepStart = at::Tensor();
-        const double rate = settings.learningRate > 0.0                  ? settings.learningRate
-                            : settings.optimizer == OptimizerKind::Lbfgs ? kDefaultLbfgsRate
-                                                                         : kDefaultAdamRate;
-        if (settings.optimizer == OptimizerKind::Lbfgs) {
-            // One L-BFGS iteration per step, no convergence tests: the user decides when to stop.
-            optimizer = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{image},
-                                                              torch::optim::LBFGSOptions(rate)
-                                                                  .max_iter(1)
-                                                                  .history_size(kLbfgsHistory)
-                                                                  .tolerance_grad(0.0)
-                                                                  .tolerance_change(0.0));
-            warmupStepsLeft = kLbfgsWarmupSteps;
-        } else {
-            optimizer = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image},
-                                                             torch::optim::AdamOptions(rate));
-        }
-        optimizerStale = false;
+    ImageOptimizer::Objective objective() {
+        return [this](const at::Tensor& image) {
+            return targets.losses(
+                image, network().extract(image, activeLayerNames(), settings.pooling), settings);
+        };
     }
 
-    // L-BFGS without a line search costs one evaluation per iteration but, until its history
-    // knows the curvature, can overshoot wildly; so the first iterations after a (re)start
-    // search for a step satisfying the strong Wolfe conditions, later ones take plain steps.
-    // A plain step that blows the loss up is undone and the warm-up starts again.
-    LossBreakdown lbfgsStep() {
-        auto& options =
-            static_cast<torch::optim::LBFGSOptions&>(optimizer->param_groups()[0].options());
-        const bool warmingUp = warmupStepsLeft > 0;
-        if (warmingUp) {
-            --warmupStepsLeft;
-            options.line_search_fn("strong_wolfe");
-        } else {
-            options.line_search_fn(c10::nullopt);
+    // The content image at the size of the optimised image (they differ only while a failed
+    // preparation is pending).
+    Image contentMatching(int imageWidth, int imageHeight) const {
+        if (contentAtSize.width() == imageWidth && contentAtSize.height() == imageHeight) {
+            return contentAtSize;
         }
-        const at::Tensor start = image.detach().clone();
-        std::optional<LossBreakdown> atStart;
-        optimizer->step([&] {
-            optimizer->zero_grad();
-            auto [total, terms] = losses();
-            total.backward();
-            if (!atStart)
-                atStart = terms;  // later calls are line-search trials
-            return total;
-        });
-        const bool diverged =
-            !std::isfinite(atStart->total) ||
-            (previousStepStart.defined() && atStart->total > kDivergenceFactor * previousStepTotal);
-        if (diverged && previousStepStart.defined()) {
-            // The previous plain step overshot: go back to where it started.
-            image = previousStepStart;
-            previousStepStart = at::Tensor();
-            resetOptimizer();
-            return lastLosses;
-        }
-        previousStepStart = warmingUp ? at::Tensor() : start;
-        previousStepTotal = atStart->total;
-        return *atStart;
-    }
-
-    LossBreakdown adamStep() {
-        optimizer->zero_grad();
-        auto [total, terms] = losses();
-        total.backward();
-        optimizer->step();
-        const at::NoGradGuard noGrad;
-        image.clamp_(0.0, 1.0);
-        return terms;
-    }
-
-    // The weighted loss terms at the current image.
-    std::pair<at::Tensor, LossBreakdown> losses() {
-        const auto features = network().extract(image, allLayers(), settings.pooling);
-        at::Tensor contentTerm = at::zeros({}, image.options());
-        at::Tensor styleTerm = at::zeros({}, image.options());
-        const double contentNorm = sumOfWeights(settings.contentLayers);
-        if (!contentTargets.empty() && settings.contentWeight > 0.0 && contentNorm > 0.0) {
-            for (const LayerWeight& layer : settings.contentLayers) {
-                if (layer.weight <= 0.0)
-                    continue;
-                const LayerTarget& target = contentTargets.at(layer.layer);
-                contentTerm = contentTerm + relativeSquaredError(features.at(layer.layer),
-                                                                 target.target, target.power) *
-                                                (layer.weight / contentNorm);
-            }
-            contentTerm = contentTerm * settings.contentWeight;
-        }
-        const double styleNorm = sumOfWeights(settings.styleLayers);
-        if (!blendedGrams.empty() && settings.styleWeight > 0.0 && styleNorm > 0.0) {
-            for (const LayerWeight& layer : settings.styleLayers) {
-                if (layer.weight <= 0.0)
-                    continue;
-                const LayerTarget& target = blendedGrams.at(layer.layer);
-                styleTerm = styleTerm + relativeSquaredError(gramMatrix(features.at(layer.layer)),
-                                                             target.target, target.power) *
-                                            (layer.weight / styleNorm);
-            }
-            styleTerm = styleTerm * settings.styleWeight;
-        }
-        const at::Tensor tvTerm = totalVariation(image) * settings.tvWeight;
-        const at::Tensor total = contentTerm + styleTerm + tvTerm;
-        LossBreakdown breakdown;
-        breakdown.content = contentTerm.item<double>();
-        breakdown.style = styleTerm.item<double>();
-        breakdown.totalVariation = tvTerm.item<double>();
-        breakdown.total = total.item<double>();
-        return {total, breakdown};
+        return resizeTo(*content, imageWidth, imageHeight);
     }
 };
 
 StyleSession::StyleSession(LoadedModel model, DevicePreference device)
     : state_(std::make_unique<State>()) {
-    useAllCores();
     state_->model = std::move(model);
     state_->device = at::Device(resolveDevice(device));
-    state_->network().to(state_->device);
+    try {
+        state_->network().to(state_->device);
+    } catch (...) {
+        rethrowForUser("moving the model to " + state_->device.str());
+    }
     applySettings(StyleSettings{});
 }
 
@@ -337,60 +242,44 @@ std::string StyleSession::deviceName() const {
 }
 
 void StyleSession::setContent(std::optional<Image> content) {
+    if (content)
+        checkImage(*content, "content image");
     state_->content = std::move(content);
     state_->contentStale = true;
+    state_->historyStale = true;
 }
 
 void StyleSession::setStyles(std::vector<Image> styles) {
+    for (size_t i = 0; i < styles.size(); ++i) {
+        checkImage(styles[i], "style image " + std::to_string(i + 1));
+    }
     state_->styles = std::move(styles);
     state_->stylesStale = true;
+    state_->historyStale = true;
 }
 
 void StyleSession::setInitImage(std::optional<Image> image) {
+    if (image)
+        checkImage(*image, "starting image");
     state_->initImage = std::move(image);
 }
 
 void StyleSession::applySettings(const StyleSettings& settings) {
-    if (settings.outputSize < kMinimumOutputSize || settings.outputSize > kMaximumOutputSize) {
-        throw Error("Output size must be between " + std::to_string(kMinimumOutputSize) + " and " +
-                    std::to_string(kMaximumOutputSize) + " pixels");
-    }
-    if (!(settings.styleScale > 0.0 && settings.styleScale <= 8.0)) {
-        throw Error("Style scale must be above 0 and at most 8");
-    }
-    for (const double weight : {settings.contentWeight, settings.styleWeight, settings.tvWeight}) {
-        if (!(weight >= 0.0) || !std::isfinite(weight)) {
-            throw Error("Loss weights must be finite and not negative");
-        }
-    }
-    for (const double weight : settings.styleBlend) {
-        if (!(weight >= 0.0) || !std::isfinite(weight)) {
-            throw Error("Style blend weights must be finite and not negative");
-        }
-    }
+    validate(settings);
     const ModelInfo& info = state_->model.info;
-    auto orDefaults = [](const std::vector<LayerWeight>& layers,
-                         const std::vector<std::string>& defaults) {
-        if (!layers.empty())
-            return layers;
-        std::vector<LayerWeight> chosen;
-        for (const std::string& name : defaults)
-            chosen.push_back({name, 1.0});
-        return chosen;
-    };
     const auto contentLayers = orDefaults(settings.contentLayers, info.defaultContentLayers);
     const auto styleLayers = orDefaults(settings.styleLayers, info.defaultStyleLayers);
     state_->network().requireLayers(layerNames(contentLayers));
     state_->network().requireLayers(layerNames(styleLayers));
 
     State& s = *state_;
-    const StyleSettings old = s.settings;
+    const StyleSettings& old = s.settings;
     const bool poolingChanged = settings.pooling != old.pooling;
-    if (poolingChanged || layerNames(contentLayers) != layerNames(s.settings.contentLayers)) {
+    if (poolingChanged || layerNames(contentLayers) != layerNames(old.contentLayers)) {
         s.contentStale = true;
     }
-    if (poolingChanged || layerNames(styleLayers) != layerNames(s.settings.styleLayers) ||
-        settings.styleScale != old.styleScale || settings.outputSize != old.outputSize) {
+    if (poolingChanged || layerNames(styleLayers) != layerNames(old.styleLayers) ||
+        styleImageSide(settings) != styleImageSide(old)) {
         s.stylesStale = true;
     }
     if (settings.styleBlend != old.styleBlend) {
@@ -399,14 +288,10 @@ void StyleSession::applySettings(const StyleSettings& settings) {
     if (settings.optimizer != old.optimizer || settings.learningRate != old.learningRate) {
         s.optimizerStale = true;
     }
-    // L-BFGS's curvature history describes the old objective; after any change of the loss it
-    // would take wild steps, so it starts afresh (Adam's moments adapt by themselves).
-    const bool lossChanged =
-        settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
-        settings.tvWeight != old.tvWeight || contentLayers != s.settings.contentLayers ||
-        styleLayers != s.settings.styleLayers || s.blendStale || s.contentStale || s.stylesStale;
-    if (lossChanged && settings.optimizer == OptimizerKind::Lbfgs) {
-        s.optimizerStale = true;
+    if (settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
+        settings.tvWeight != old.tvWeight || contentLayers != old.contentLayers ||
+        styleLayers != old.styleLayers || s.contentStale || s.stylesStale || s.blendStale) {
+        s.historyStale = true;
     }
     s.settings = settings;
     s.settings.contentLayers = contentLayers;
@@ -427,6 +312,10 @@ void StyleSession::cancel() {
     cancelRequested_ = true;
 }
 
+void StyleSession::clearCancel() {
+    cancelRequested_ = false;
+}
+
 void StyleSession::setPreparationObserver(PreparationObserver observer) {
     preparationObserver_ = std::move(observer);
 }
@@ -440,6 +329,8 @@ void StyleSession::prepare() {
         throw Error("There are " + std::to_string(s.styles.size()) + " style images but " +
                     std::to_string(s.settings.styleBlend.size()) + " blend weights");
     }
+    // The thread count is per thread under OpenMP: set it on the thread doing the work.
+    useAllCores();
     auto report = [this](const char* stage, int done, int total) {
         if (preparationObserver_)
             preparationObserver_(stage, done, total);
@@ -453,11 +344,10 @@ void StyleSession::prepare() {
             s.computeContentTargets();
             ++s.counters.contentTargetComputations;
             s.contentStale = false;
-            s.optimizerStale = true;
         }
         if (s.stylesStale) {
             const int count = static_cast<int>(s.styles.size());
-            s.computeStyleGrams([&](int index) {
+            s.computeStyleTargets([&](int index) {
                 report("style", index, count);
                 throwIfCancelled();
             });
@@ -467,38 +357,26 @@ void StyleSession::prepare() {
             throwIfCancelled();
         }
         if (s.blendStale) {
-            s.blendGrams();
+            s.targets.blend(s.settings.styleBlend);
             s.blendStale = false;
-            s.optimizerStale = true;
         }
         if (s.imageStale) {
-            s.image = s.initialImage();
+            s.optimizer.reset(s.initialImage(), s.settings.optimizer, s.learningRate());
             ++s.counters.starts;
             s.iteration = 0;
             s.imageStale = false;
-            s.sizeChanged = false;
-            s.optimizerStale = true;
-        } else if (s.sizeChanged) {
-            s.image = at::upsample_bicubic2d(s.image.detach(), {s.height, s.width}, false)
-                          .clamp(0.0, 1.0);
-            s.sizeChanged = false;
-            s.optimizerStale = true;
+        } else if (s.optimizerStale) {
+            s.optimizer.reset(s.optimizer.image(), s.settings.optimizer, s.learningRate());
+        } else if (s.historyStale && s.settings.optimizer == OptimizerKind::Lbfgs) {
+            // L-BFGS's curvature pairs describe the old objective and would send it astray;
+            // Adam's moments adapt by themselves.
+            s.optimizer.forgetHistory();
         }
-        if (s.optimizerStale) {
-            s.resetOptimizer();
-            ++s.counters.optimizerResets;
-        }
-    } catch (const c10::Error& error) {
-        if (!isOutOfMemory(error))
-            throw Error(std::string("Engine error: ") + error.what_without_backtrace());
-        s.contentStale = s.stylesStale = s.optimizerStale = true;
-        throw Error("Out of memory preparing " + std::to_string(s.width) + " x " +
-                    std::to_string(s.height) + " px on " + deviceName() +
-                    ": try a smaller output size or style scale");
-    } catch (const std::bad_alloc&) {
-        s.contentStale = s.stylesStale = s.optimizerStale = true;
-        throw Error("Out of memory preparing " + std::to_string(s.width) + " x " +
-                    std::to_string(s.height) + " px: try a smaller output size or style scale");
+        s.optimizerStale = false;
+        s.historyStale = false;
+        s.counters.optimizerResets = s.optimizer.resets();
+    } catch (...) {
+        rethrowForUser("preparing " + s.where());
     }
 }
 
@@ -506,27 +384,18 @@ StepReport StyleSession::step() {
     const auto start = std::chrono::steady_clock::now();
     prepare();
     State& s = *state_;
-    LossBreakdown breakdown;
+    LossBreakdown losses;
     try {
-        breakdown = s.settings.optimizer == OptimizerKind::Lbfgs ? s.lbfgsStep() : s.adamStep();
-    } catch (const c10::Error& error) {
-        if (!isOutOfMemory(error))
-            throw Error(std::string("Engine error: ") + error.what_without_backtrace());
-        s.optimizer.reset();
-        s.optimizerStale = true;
-        throw Error("Out of memory at " + std::to_string(s.width) + " x " +
-                    std::to_string(s.height) + " px on " + deviceName() +
-                    ": try a smaller output size");
-    } catch (const std::bad_alloc&) {
-        s.optimizer.reset();
-        s.optimizerStale = true;
-        throw Error("Out of memory at " + std::to_string(s.width) + " x " +
-                    std::to_string(s.height) + " px: try a smaller output size");
+        losses = s.optimizer.step(s.objective(), [this] { throwIfCancelled(); });
+    } catch (...) {
+        s.counters.optimizerResets = s.optimizer.resets();
+        rethrowForUser(s.where());
     }
+    s.counters.optimizerResets = s.optimizer.resets();
     ++s.iteration;
-    s.lastLosses = breakdown;
+    s.lastLosses = losses;
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {s.iteration, breakdown, elapsed.count()};
+    return {s.iteration, losses, elapsed.count()};
 }
 
 void StyleSession::restart() {
@@ -534,23 +403,36 @@ void StyleSession::restart() {
 }
 
 void StyleSession::setCurrentImage(const Image& image) {
+    checkImage(image, "image to continue from");
     prepare();
     State& s = *state_;
-    s.image = s.toDevice(resizeTo(image, s.width, s.height));
-    s.optimizerStale = true;
+    try {
+        s.optimizer.reset(s.toDevice(resizeTo(image, s.width, s.height)), s.settings.optimizer,
+                          s.learningRate());
+        s.counters.optimizerResets = s.optimizer.resets();
+    } catch (...) {
+        rethrowForUser(s.where());
+    }
 }
 
 Image StyleSession::currentImage() const {
     const State& s = *state_;
-    if (!s.image.defined()) {
+    if (!s.optimizer.isReady()) {
         return {};
     }
-    Image result = tensorToImage(s.image.detach());
-    if (s.settings.preserveColors && !s.contentAtSize.empty()) {
-        result = transferLuminance(result, s.contentAtSize);
+    try {
+        Image result = tensorToImage(s.optimizer.image().detach());
+        if (s.content) {
+            const Image content = s.contentMatching(result.width(), result.height());
+            if (s.settings.preserveColors) {
+                result = transferLuminance(result, content);
+            }
+            result.alpha = content.alpha;
+        }
+        return result;
+    } catch (...) {
+        rethrowForUser("reading the image " + s.where());
     }
-    result.alpha = s.contentAtSize.alpha;
-    return result;
 }
 
 int StyleSession::iteration() const {

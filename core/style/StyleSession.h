@@ -11,17 +11,10 @@
 #include "core/image/Image.h"
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
+#include "core/style/LossBreakdown.h"
 #include "core/style/StyleSettings.h"
 
 namespace impasto {
-
-// Each term as it enters the total, i.e. already multiplied by its weight.
-struct LossBreakdown {
-    double content = 0.0;
-    double style = 0.0;
-    double totalVariation = 0.0;
-    double total = 0.0;
-};
 
 struct StepReport {
     int iteration = 0;     // iterations done, this one included
@@ -65,7 +58,7 @@ public:
     // The starting image for InitKind::Image.
     void setInitImage(std::optional<Image> image);
     // Validates (throws impasto::Error, leaving the session as it was) and takes effect at the
-    // next step.
+    // next step. The starting image (init, seed, setInitImage) matters only at a (re)start.
     void applySettings(const StyleSettings& settings);
     const StyleSettings& settings() const;
 
@@ -87,7 +80,12 @@ public:
     int outputWidth() const;
     int outputHeight() const;
 
+    // Interrupts prepare() or step() at their next checkpoint (between images, between
+    // line-search evaluations), which then throws Cancelled and undoes the unfinished step.
+    // Safe from any thread. A request that finds nothing running stays pending and stops the
+    // next prepare() or step() at once; clearCancel() drops it before starting new work.
     void cancel();
+    void clearCancel();
 
     // Told what prepare() is about to compute, for a progress display: ("content", 0, 1),
     // then ("style", i, n) before style image i of n. Called on the thread that prepares.

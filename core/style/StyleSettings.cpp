@@ -1,10 +1,11 @@
 #include "core/style/StyleSettings.h"
 
-#include <cstdlib>
+#include <cmath>
 #include <sstream>
 
 #include "core/common/Error.h"
 #include "core/common/JsonText.h"
+#include "core/common/Text.h"
 
 namespace impasto {
 
@@ -20,13 +21,12 @@ std::string trimmed(const std::string& text) {
 }
 
 double parseWeight(const std::string& text, const std::string& item) {
-    char* end = nullptr;
-    const double weight = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !(weight >= 0.0)) {
+    const std::optional<double> weight = parseNumber(text);
+    if (!weight || *weight < 0.0) {
         throw Error("Bad layer weight in \"" + item +
                     "\": expected name:weight with a weight >= 0");
     }
-    return weight;
+    return *weight;
 }
 
 std::string jsonLayers(const std::vector<LayerWeight>& layers) {
@@ -34,7 +34,7 @@ std::string jsonLayers(const std::vector<LayerWeight>& layers) {
     out << '[';
     for (size_t i = 0; i < layers.size(); ++i) {
         out << (i ? "," : "") << "{\"layer\":" << jsonQuoted(layers[i].layer)
-            << ",\"weight\":" << layers[i].weight << '}';
+            << ",\"weight\":" << jsonNumber(layers[i].weight) << '}';
     }
     out << ']';
     return out.str();
@@ -68,17 +68,6 @@ std::vector<LayerWeight> parseLayerWeights(const std::string& text) {
     return layers;
 }
 
-std::string formatLayerWeights(const std::vector<LayerWeight>& layers) {
-    std::ostringstream out;
-    for (size_t i = 0; i < layers.size(); ++i) {
-        out << (i ? "," : "") << layers[i].layer;
-        if (layers[i].weight != 1.0) {
-            out << ':' << layers[i].weight;
-        }
-    }
-    return out.str();
-}
-
 std::vector<std::string> layerNames(const std::vector<LayerWeight>& layers) {
     std::vector<std::string> names;
     for (const LayerWeight& layer : layers) {
@@ -109,18 +98,66 @@ std::string toString(PoolingMode pooling) {
 
 std::string toJson(const StyleSettings& s) {
     std::ostringstream out;
-    out << "{\"contentWeight\":" << s.contentWeight << ",\"styleWeight\":" << s.styleWeight
-        << ",\"tvWeight\":" << s.tvWeight << ",\"contentLayers\":" << jsonLayers(s.contentLayers)
+    out << "{\"contentWeight\":" << jsonNumber(s.contentWeight)
+        << ",\"styleWeight\":" << jsonNumber(s.styleWeight)
+        << ",\"tvWeight\":" << jsonNumber(s.tvWeight)
+        << ",\"contentLayers\":" << jsonLayers(s.contentLayers)
         << ",\"styleLayers\":" << jsonLayers(s.styleLayers) << ",\"styleBlend\":[";
     for (size_t i = 0; i < s.styleBlend.size(); ++i) {
-        out << (i ? "," : "") << s.styleBlend[i];
+        out << (i ? "," : "") << jsonNumber(s.styleBlend[i]);
     }
-    out << "],\"styleScale\":" << s.styleScale << ",\"outputSize\":" << s.outputSize
+    out << "],\"styleScale\":" << jsonNumber(s.styleScale) << ",\"outputSize\":" << s.outputSize
         << ",\"optimizer\":" << jsonQuoted(toString(s.optimizer))
-        << ",\"learningRate\":" << s.learningRate << ",\"init\":" << jsonQuoted(toString(s.init))
-        << ",\"seed\":" << s.seed << ",\"preserveColors\":" << (s.preserveColors ? "true" : "false")
+        << ",\"learningRate\":" << jsonNumber(s.learningRate)
+        << ",\"init\":" << jsonQuoted(toString(s.init)) << ",\"seed\":" << s.seed
+        << ",\"preserveColors\":" << (s.preserveColors ? "true" : "false")
         << ",\"pooling\":" << jsonQuoted(toString(s.pooling)) << '}';
     return out.str();
+}
+
+void validate(const StyleSettings& s) {
+    if (s.outputSize < kMinimumOutputSize || s.outputSize > kMaximumOutputSize) {
+        throw Error("The output size must be between " + std::to_string(kMinimumOutputSize) +
+                    " and " + std::to_string(kMaximumOutputSize) + " pixels, not " +
+                    std::to_string(s.outputSize));
+    }
+    if (!(s.styleScale > 0.0 && s.styleScale <= kMaximumStyleScale)) {
+        throw Error("The style scale must be above 0 and at most 8");
+    }
+    if (styleImageSide(s) > kMaximumOutputSize) {
+        throw Error("Style images would be " + std::to_string(styleImageSide(s)) +
+                    " px (output size x style scale); the limit is " +
+                    std::to_string(kMaximumOutputSize));
+    }
+    auto requireWeight = [](double weight, const std::string& what) {
+        if (!std::isfinite(weight) || weight < 0.0) {
+            throw Error("The " + what + " must be a finite number of at least 0");
+        }
+    };
+    requireWeight(s.contentWeight, "content weight");
+    requireWeight(s.styleWeight, "style weight");
+    requireWeight(s.tvWeight, "smoothness (TV) weight");
+    requireWeight(s.learningRate, "learning rate");
+    for (const double weight : s.styleBlend)
+        requireWeight(weight, "style blend weight");
+    for (const auto* layers : {&s.contentLayers, &s.styleLayers}) {
+        for (const LayerWeight& layer : *layers) {
+            requireWeight(layer.weight, "weight of layer " + layer.layer);
+        }
+    }
+}
+
+std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers) {
+    std::vector<LayerWeight> active;
+    for (const LayerWeight& layer : layers) {
+        if (layer.weight > 0.0)
+            active.push_back(layer);
+    }
+    return active;
+}
+
+int styleImageSide(const StyleSettings& settings) {
+    return static_cast<int>(std::lround(settings.outputSize * settings.styleScale));
 }
 
 }  // namespace impasto

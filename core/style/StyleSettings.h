@@ -44,10 +44,22 @@ struct StyleSettings {
     bool operator==(const StyleSettings&) const = default;
 };
 
+// The limits the engine accepts; validate() names the setting at fault.
+inline constexpr int kMinimumOutputSize = 16;
+inline constexpr int kMaximumOutputSize = 8192;
+inline constexpr double kMaximumStyleScale = 8.0;
+
+// Throws impasto::Error for a value no run can use (sizes out of range, negative or
+// non-finite weights...). Layer names are checked against the model by the session.
+void validate(const StyleSettings& settings);
+
 // Parses "relu1_1,relu2_1:0.5" (weight 1 when omitted); throws impasto::Error on bad syntax.
 std::vector<LayerWeight> parseLayerWeights(const std::string& text);
-std::string formatLayerWeights(const std::vector<LayerWeight>& layers);
 std::vector<std::string> layerNames(const std::vector<LayerWeight>& layers);
+// The layers that take part in the loss: those with a weight above zero.
+std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers);
+// Longest side of the style images: the output size times the style scale.
+int styleImageSide(const StyleSettings& settings);
 
 std::string toString(OptimizerKind optimizer);
 std::string toString(InitKind init);

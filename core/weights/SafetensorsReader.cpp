@@ -19,6 +19,23 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "tensor data is little-endian and copied as is");
 
+// Real headers are kilobytes; a larger one is damage or an attempt to exhaust memory.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+
+// The JSON header's length: the first 8 bytes, little-endian. `bytes` holds at least 8.
+uint64_t headerLength(std::span<const uint8_t> bytes) {
+    uint64_t length = 0;
+    for (int i = 0; i < 8; ++i) {
+        length |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+    }
+    return length;
+}
+
+// At least "{}" and within kMaxHeaderBytes.
+bool isPlausibleHeaderLength(uint64_t length) {
+    return length >= 2 && length <= kMaxHeaderBytes;
+}
+
 enum class Dtype { F32, F16, BF16, F64 };
 
 struct TensorEntry {
@@ -72,7 +89,10 @@ public:
         throw Error(fileName_ + ": " + problem);
     }
 
-    TensorEntry readTensor(const std::string& name, const JsonValue& value) const {
+    // Checks the entry's form and byte range; the dtype and byte count only for a tensor that
+    // will be decoded (`decoded`), since a file may hold tensors of other types that are never
+    // read.
+    TensorEntry readTensor(const std::string& name, const JsonValue& value, bool decoded) const {
         if (value.kind != JsonValue::Kind::Object) {
             fail("header entry " + name + " is not an object");
         }
@@ -88,7 +108,6 @@ public:
             fail("tensor " + name + " has a dtype that is not a string");
         }
         entry.dtypeName = dtype->text;
-        entry.dtype = parseDtype(name, dtype->text);
         entry.shape = readIntegers(*shape, "tensor " + name + " has a shape");
         const std::vector<int64_t> range =
             readIntegers(*offsets, "tensor " + name + " has data_offsets");
@@ -98,6 +117,10 @@ public:
         entry.begin = static_cast<uint64_t>(range[0]);
         entry.end = static_cast<uint64_t>(range[1]);
         validateRange(entry);
+        if (decoded) {
+            entry.dtype = parseDtype(name, dtype->text);
+            validateByteCount(entry);
+        }
         return entry;
     }
 
@@ -172,6 +195,9 @@ private:
             fail("tensor " + entry.name + " has data_offsets " + offsets +
                  " past the end of the data (" + std::to_string(dataSize_) + " bytes)");
         }
+    }
+
+    void validateByteCount(const TensorEntry& entry) const {
         const std::optional<uint64_t> needed =
             checkedByteCount(entry.shape, dtypeSize(entry.dtype));
         const uint64_t actual = entry.end - entry.begin;
@@ -233,17 +259,14 @@ TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter&
         throw Error(fileName + ": too short to be a safetensors file (" +
                     std::to_string(bytes.size()) + " bytes)");
     }
-    uint64_t headerSize = 0;
-    for (int i = 0; i < 8; ++i) {
-        headerSize |= static_cast<uint64_t>(bytes[i]) << (8 * i);
-    }
+    const uint64_t headerSize = headerLength(bytes);
     if (headerSize > bytes.size() - 8) {
         throw Error(fileName + ": header length " + std::to_string(headerSize) +
                     " runs past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
     }
-    if (headerSize > kMaxSafetensorsHeaderBytes) {
+    if (!isPlausibleHeaderLength(headerSize)) {
         throw Error(fileName + ": header length " + std::to_string(headerSize) +
-                    " exceeds the 100 MB limit");
+                    " is implausible (a header holds 2 bytes to 100 MB)");
     }
     const std::string_view headerText(reinterpret_cast<const char*>(bytes.data() + 8),
                                       static_cast<size_t>(headerSize));
@@ -266,19 +289,24 @@ TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter&
     for (const auto& [name, value] : header.members) {
         if (name == "__metadata__") {
             set.metadata = reader.readMetadata(value);
-        } else {
-            entries.push_back(reader.readTensor(name, value));
+            continue;
+        }
+        const bool decoded = !wanted || wanted(name);
+        TensorEntry entry = reader.readTensor(name, value, decoded);
+        if (decoded) {
+            entries.push_back(std::move(entry));
         }
     }
     // Decoding starts only once the whole header has proved valid.
     for (const TensorEntry& entry : entries) {
-        if (wanted && !wanted(entry.name)) {
-            continue;
-        }
         set.tensors[entry.name] =
             WeightTensor{entry.shape, decode(entry, data.data() + entry.begin)};
     }
     return set;
+}
+
+bool looksLikeSafetensors(std::span<const uint8_t> start) {
+    return start.size() >= 9 && isPlausibleHeaderLength(headerLength(start)) && start[8] == '{';
 }
 
 }  // namespace impasto

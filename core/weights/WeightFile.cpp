@@ -10,21 +10,6 @@
 
 namespace impasto {
 
-namespace {
-
-// A header length the safetensors reader would accept, then the JSON header's '{'. The length
-// is not checked against the file size so that a truncated file is still recognised and its
-// error says what is wrong.
-bool looksLikeSafetensors(const std::array<uint8_t, 9>& start) {
-    uint64_t headerSize = 0;
-    for (int i = 0; i < 8; ++i) {
-        headerSize |= static_cast<uint64_t>(start[i]) << (8 * i);
-    }
-    return headerSize >= 2 && headerSize <= kMaxSafetensorsHeaderBytes && start[8] == '{';
-}
-
-}  // namespace
-
 TensorSet readWeightFile(const std::filesystem::path& file, const TensorFilter& wanted) {
     std::error_code error;
     const std::filesystem::file_status status = std::filesystem::status(file, error);

@@ -1,0 +1,93 @@
+#include "core/style/StyleTargets.h"
+
+#include "core/style/Losses.h"
+
+namespace impasto {
+
+void StyleTargets::setContent(const Features& features) {
+    content_.clear();
+    for (const auto& [layer, activation] : features) {
+        content_[layer] = {activation.detach(), meanPower(activation)};
+    }
+}
+
+void StyleTargets::clearContent() {
+    content_.clear();
+}
+
+void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage) {
+    grams_.clear();
+    for (const Features& features : featuresPerImage) {
+        Features grams;
+        for (const auto& [layer, activation] : features) {
+            grams[layer] = gramMatrix(activation).detach();
+        }
+        grams_.push_back(std::move(grams));
+    }
+    blended_.clear();
+}
+
+void StyleTargets::blend(std::vector<double> weights) {
+    blended_.clear();
+    if (grams_.empty()) {
+        return;
+    }
+    if (weights.size() != grams_.size()) {
+        weights.assign(grams_.size(), 1.0);
+    }
+    double sum = 0.0;
+    for (const double weight : weights)
+        sum += weight;
+    for (double& weight : weights) {
+        weight = sum > 0.0 ? weight / sum : 1.0 / static_cast<double>(weights.size());
+    }
+    for (const auto& [layer, unused] : grams_.front()) {
+        at::Tensor mixed = grams_[0].at(layer) * weights[0];
+        for (size_t i = 1; i < grams_.size(); ++i) {
+            mixed = mixed + grams_[i].at(layer) * weights[i];
+        }
+        blended_[layer] = {mixed, meanPower(mixed)};
+    }
+}
+
+at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& features,
+                                       const std::vector<LayerWeight>& layers, bool compareGrams,
+                                       const at::Tensor& zero) {
+    const std::vector<LayerWeight> active = activeLayers(layers);
+    double sum = 0.0;
+    for (const LayerWeight& layer : active)
+        sum += layer.weight;
+    at::Tensor error = zero;
+    if (targets.empty() || sum <= 0.0) {
+        return error;
+    }
+    for (const LayerWeight& layer : active) {
+        const LayerTarget& target = targets.at(layer.layer);
+        const at::Tensor& activation = features.at(layer.layer);
+        const at::Tensor current = compareGrams ? gramMatrix(activation) : activation;
+        error = error +
+                relativeSquaredError(current, target.target, target.power) * (layer.weight / sum);
+    }
+    return error;
+}
+
+std::pair<at::Tensor, LossBreakdown> StyleTargets::losses(const at::Tensor& image,
+                                                          const Features& features,
+                                                          const StyleSettings& settings) const {
+    const at::Tensor zero = at::zeros({}, image.options());
+    const at::Tensor contentTerm =
+        weightedError(content_, features, settings.contentLayers, false, zero) *
+        settings.contentWeight;
+    const at::Tensor styleTerm =
+        weightedError(blended_, features, settings.styleLayers, true, zero) * settings.styleWeight;
+    const at::Tensor tvTerm = totalVariation(image) * settings.tvWeight;
+    const at::Tensor total = contentTerm + styleTerm + tvTerm;
+    LossBreakdown breakdown;
+    breakdown.content = contentTerm.item<double>();
+    breakdown.style = styleTerm.item<double>();
+    breakdown.totalVariation = tvTerm.item<double>();
+    breakdown.total = total.item<double>();
+    return {total, breakdown};
+}
+
+}  // namespace impasto

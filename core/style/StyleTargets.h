@@ -1,0 +1,50 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "core/style/LossBreakdown.h"
+#include "core/style/StyleSettings.h"
+
+namespace impasto {
+
+// What the loss compares the image with, cached between steps: the content image's features
+// and the style images' Gram matrices (kept per image, so moving a blend slider only re-mixes
+// them).
+class StyleTargets {
+public:
+    using Features = std::map<std::string, at::Tensor>;
+
+    void setContent(const Features& features);
+    void clearContent();
+    // Gram matrices of each style image's features.
+    void setStyles(const std::vector<Features>& featuresPerImage);
+    // Mixes the per-image Gram matrices with `weights` (normalised here; equal when the count
+    // does not match the style images).
+    void blend(std::vector<double> weights);
+
+    // The weighted loss terms of `image` whose activations are `features`; a term without
+    // targets, weight or active layers is zero.
+    std::pair<at::Tensor, LossBreakdown> losses(const at::Tensor& image, const Features& features,
+                                                const StyleSettings& settings) const;
+
+private:
+    struct LayerTarget {
+        at::Tensor target;
+        double power = 1.0;  // the target's mean square, the layer's normaliser
+    };
+    using Targets = std::map<std::string, LayerTarget>;
+
+    static at::Tensor weightedError(const Targets& targets, const Features& features,
+                                    const std::vector<LayerWeight>& layers, bool compareGrams,
+                                    const at::Tensor& zero);
+
+    Targets content_;
+    std::vector<Features> grams_;
+    Targets blended_;
+};
+
+}  // namespace impasto
