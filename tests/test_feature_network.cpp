@@ -150,6 +150,28 @@ private Q_SLOTS:
         }
     }
 
+    // VGG-16's third block ends at conv3_3, VGG-19's at conv3_4: the names tell them apart.
+    void caffeNamesTellVgg16FromVgg19() {
+        QTemporaryDir dir;
+        const std::vector<std::pair<std::string, std::vector<int64_t>>> convolutions = {
+            {"conv1_1", {64, 3, 3, 3}},    {"conv1_2", {64, 64, 3, 3}},
+            {"conv2_1", {128, 64, 3, 3}},  {"conv2_2", {128, 128, 3, 3}},
+            {"conv3_1", {256, 128, 3, 3}}, {"conv3_2", {256, 256, 3, 3}},
+            {"conv3_3", {256, 256, 3, 3}}};
+        std::vector<test::CaffeLayer> layers;
+        for (const auto& [name, shape] : convolutions) {
+            layers.push_back(
+                {name, "Convolution", {filled(shape, 0.0f), filled({shape[0]}, 0.0f)}});
+        }
+        const QString file = dir.filePath("vgg16.caffemodel");
+        QVERIFY(test::writeCaffeModel(file, "VGG_ILSVRC_16_layers", layers,
+                                      test::CaffeEncoding::V1Layer));
+        const LoadedModel model = loadModel(file.toStdString());
+        QCOMPARE(model.info.architecture, std::string("vgg16"));
+        QCOMPARE(model.info.availableLayers.back(), std::string("pool3"));
+        QCOMPARE(model.info.defaultContentLayers, (std::vector<std::string>{"relu3_3"}));
+    }
+
     void misshapenWeightsAreRefused() {
         QTemporaryDir dir;
         const QString file = dir.filePath("wrong.safetensors");
@@ -223,7 +245,8 @@ private Q_SLOTS:
     }
 
     void preprocessingParses() {
-        QCOMPARE(Preprocessing::parse("caffe-bgr:1.5,2,3.25"), Preprocessing::caffe(1.5f, 2.0f, 3.25f));
+        QCOMPARE(Preprocessing::parse("caffe-bgr:1.5,2,3.25"),
+                 Preprocessing::caffe(1.5f, 2.0f, 3.25f));
         QCOMPARE(Preprocessing::parse("torchvision"), Preprocessing::torchvision());
         QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("caffe-bgr:1,2"));
         QVERIFY_THROWS_EXCEPTION(Error, Preprocessing::parse("imagenet"));
