@@ -122,8 +122,8 @@ int runStylize(const CliOptions& options) {
     }
     session.applySettings(effective);
 
-    std::fprintf(stderr, "Model %s (%s) on %s, %d CPU threads\n", choice.displayName.c_str(),
-                 session.model().title.c_str(), session.deviceName().c_str(), computeThreads());
+    std::fprintf(stderr, "Model %s (%s) on %s\n", choice.displayName.c_str(),
+                 session.model().title.c_str(), session.deviceName().c_str());
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -135,8 +135,8 @@ int runStylize(const CliOptions& options) {
         std::fprintf(stderr, "Interrupted before the first iteration: nothing written\n");
         return 130;
     }
-    std::fprintf(stderr, "Prepared %d x %d in %.1f s\n", session.outputWidth(),
-                 session.outputHeight(), elapsed());
+    std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.outputWidth(),
+                 session.outputHeight(), elapsed(), computeThreads());
     RunReport report(choice.displayName, session.deviceName(), session.settings());
     while (session.iteration() < options.iterations && !interrupted) {
         StepReport step;

@@ -3,6 +3,8 @@
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 
+#include <dlfcn.h>
+
 #include <thread>
 
 #include "core/common/Error.h"
@@ -42,6 +44,12 @@ void useAllCores() {
     const unsigned cores = std::thread::hardware_concurrency();
     if (cores > 0 && at::get_num_threads() < static_cast<int>(cores)) {
         at::set_num_threads(static_cast<int>(cores));
+    }
+    // Looked up at run time: which BLAS libblas.so.3 is depends on the machine's alternatives.
+    static const auto setBlasThreads =
+        reinterpret_cast<void (*)(int)>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (setBlasThreads != nullptr) {
+        setBlasThreads(1);
     }
 }
 
