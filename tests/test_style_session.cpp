@@ -343,8 +343,35 @@ private Q_SLOTS:
         session->step();
         const Image scream = resizeTo(sharedPicture("the_scream.jpg", 128), 64, 48);
         session->setCurrentImage(scream);
+        session->prepare();
         QVERIFY(meanAbsoluteDifference(session->currentImage(), scream) < 1e-5);
         QCOMPARE(session->step().iteration, 3);
+        // Restarting forgets the snapshot: back to the content photo, counting from zero.
+        session->setCurrentImage(scream);
+        session->restart();
+        session->prepare();
+        QCOMPARE(session->iteration(), 0);
+        const Image content = resizeTo(sharedPicture("tubingen.jpg", 256), 64, 48);
+        QVERIFY(meanAbsoluteDifference(session->currentImage(), content) < 1e-5);
+    }
+
+    // With a step size far too large, plain L-BFGS steps overshoot; settle() checks the image
+    // a step left behind and goes back to the best one, so what would be exported is never
+    // much worse than the best seen.
+    void settleNeverKeepsAnOvershotImage() {
+        auto session = tubingenSession(64);
+        StyleSettings settings = session->settings();
+        settings.learningRate = 1e4;
+        session->applySettings(settings);
+        double best = session->step().losses.total;
+        for (int i = 0; i < 12; ++i) {
+            session->step();
+            const double settled = session->settle().total;
+            QVERIFY(std::isfinite(settled));
+            QVERIFY2(settled <= 2.0 * best,
+                     qPrintable(QString("settled at %1, best %2").arg(settled).arg(best)));
+            best = std::min(best, settled);
+        }
     }
 
     void contentAlphaComesBackAtTheOutputSize() {

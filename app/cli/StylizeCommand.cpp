@@ -21,29 +21,27 @@ namespace impasto::cli {
 
 namespace {
 
-// Ctrl+C stops the run after the current iteration, or interrupts its preparation, and the
-// result so far is still written.
+// Ctrl+C stops the run after the current iteration, or interrupts its preparation or a line
+// search, and the result so far is still written; a second Ctrl+C ends the program at once.
+// The handler only sets this flag, which outlives every session that watches it.
 std::atomic<bool> interrupted{false};
-std::atomic<StyleSession*> runningSession{nullptr};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 void onInterrupt(int) {
-    interrupted = true;
-    if (StyleSession* session = runningSession.load()) {
-        session->cancel();  // an atomic store: safe in a signal handler
+    if (interrupted.exchange(true)) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
     }
 }
 
-// Routes Ctrl+C to `session` for as long as it lives.
+// Installs the Ctrl+C handler for as long as it lives.
 class InterruptGuard {
 public:
-    explicit InterruptGuard(StyleSession& session) {
-        runningSession = &session;
+    InterruptGuard() {
+        interrupted = false;
         previous_ = std::signal(SIGINT, onInterrupt);
     }
-    ~InterruptGuard() {
-        std::signal(SIGINT, previous_);
-        runningSession = nullptr;
-    }
+    ~InterruptGuard() { std::signal(SIGINT, previous_); }
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
@@ -73,8 +71,10 @@ std::filesystem::path intermediateFile(const std::filesystem::path& output, int 
     return file;
 }
 
-void writeResult(const StyleSession& session, const std::string& modelName,
+// Writes the current image once checked: the last step's result has not been evaluated yet.
+void writeResult(StyleSession& session, const std::string& modelName,
                  const std::filesystem::path& file, int bitDepth) {
+    session.settle();
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
@@ -128,7 +128,8 @@ int runStylize(const CliOptions& options) {
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    const InterruptGuard interruptGuard(session);
+    const InterruptGuard interruptGuard;
+    session.setCancelFlag(&interrupted);
     try {
         session.prepare();
     } catch (const Cancelled&) {
@@ -144,6 +145,12 @@ int runStylize(const CliOptions& options) {
             step = session.step();
         } catch (const Cancelled&) {
             break;  // Ctrl+C inside a step: it was undone
+        } catch (const Error&) {
+            // Out of memory or a diverging run after many good iterations: keep what there is.
+            if (session.iteration() > 0) {
+                writeResult(session, choice.displayName, options.outputFile, options.bitDepth);
+            }
+            throw;
         }
         report.record(step, elapsed());
         const bool last = step.iteration == options.iterations;

@@ -4,7 +4,10 @@
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
+#include <sched.h>
 
+#include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include "core/common/Error.h"
@@ -40,17 +43,48 @@ std::string resolveDevice(DevicePreference preference) {
     return "cpu";
 }
 
+namespace {
+
+// The cores this process may run on (taskset and cgroup masks included).
+int availableCores() {
+    cpu_set_t mask;
+    if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
+        return CPU_COUNT(&mask);
+    }
+    return static_cast<int>(std::thread::hardware_concurrency());
+}
+
+// Looked up at run time: which BLAS libblas.so.3 is depends on the machine's alternatives. Only
+// OpenBLAS's pthreads build keeps threads of its own (its OpenMP build shares LibTorch's pool,
+// and setting its count would set LibTorch's too).
+void keepOpenBlasToOneThread() {
+    using GetParallel = int (*)();
+    using SetThreads = void (*)(int);
+    const auto parallelism =
+        reinterpret_cast<GetParallel>(::dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+    const auto setThreads =
+        reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    constexpr int kOpenBlasPthreads = 1;
+    if (parallelism != nullptr && setThreads != nullptr && parallelism() == kOpenBlasPthreads) {
+        setThreads(1);
+    }
+}
+
+}  // namespace
+
 void useAllCores() {
-    const unsigned cores = std::thread::hardware_concurrency();
-    if (cores > 0 && at::get_num_threads() < static_cast<int>(cores)) {
-        at::set_num_threads(static_cast<int>(cores));
-    }
-    // Looked up at run time: which BLAS libblas.so.3 is depends on the machine's alternatives.
-    static const auto setBlasThreads =
-        reinterpret_cast<void (*)(int)>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (setBlasThreads != nullptr) {
-        setBlasThreads(1);
-    }
+    static std::once_flag blasConfigured;
+    std::call_once(blasConfigured, keepOpenBlasToOneThread);
+    // Once per thread (the OpenMP setting is per thread); an explicit OMP_NUM_THREADS is the
+    // user's choice.
+    thread_local const bool configured = [] {
+        const int cores = availableCores();
+        if (std::getenv("OMP_NUM_THREADS") == nullptr && cores > at::get_num_threads()) {
+            at::set_num_threads(cores);
+        }
+        return true;
+    }();
+    (void)configured;
 }
 
 int computeThreads() {

@@ -42,6 +42,8 @@ void rethrowForUser(const std::string& context) {
         throwOutOfMemory(context);
     } catch (const std::exception& error) {
         throw Error("Internal error " + context + ": " + error.what());
+    } catch (...) {
+        throw Error("Internal error " + context);
     }
 }
 

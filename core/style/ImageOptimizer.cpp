@@ -27,6 +27,12 @@ int historyFor(const at::Tensor& image) {
                       kMaximumHistory);
 }
 
+// Thrown from inside an evaluation whose start is ruled out, so that no line search is wasted
+// on it; the optimiser is left before anything is undone.
+struct RejectedStart {
+    LossBreakdown losses;
+};
+
 }  // namespace
 
 ImageOptimizer::ImageOptimizer() = default;
@@ -36,6 +42,7 @@ void ImageOptimizer::reset(const at::Tensor& image, OptimizerKind kind, double l
     image_ = image.detach().clone().requires_grad_(true);
     kind_ = kind;
     learningRate_ = learningRate;
+    lastFinite_ = {};
     rebuild();
 }
 
@@ -59,18 +66,48 @@ void ImageOptimizer::rebuild() {
                                                           torch::optim::AdamOptions(learningRate_));
     }
     warmupStepsLeft_ = kWarmupSteps;
-    lastStart_ = at::Tensor();
+    best_ = {};
     ++resets_;
+}
+
+bool ImageOptimizer::rejects(const LossBreakdown& losses) const {
+    return !std::isfinite(losses.total) ||
+           (best_.image.defined() && losses.total > kOvershootFactor * best_.losses.total);
+}
+
+LossBreakdown ImageOptimizer::goBack(const LossBreakdown& losses, const at::Tensor& start) {
+    const Snapshot back = std::isfinite(losses.total) ? best_ : lastFinite_;
+    const at::NoGradGuard noGrad;
+    if (!back.image.defined()) {
+        image_.copy_(start);
+        rebuild();
+        throw Error(
+            "The optimisation diverged (the loss is no longer a finite number): lower the "
+            "learning rate or the weights");
+    }
+    image_.copy_(back.image);
+    rebuild();
+    return back.losses;
+}
+
+void ImageOptimizer::remember(const LossBreakdown& losses, const at::Tensor& start) {
+    lastFinite_ = {start, losses};
+    if (!best_.image.defined() || losses.total < best_.losses.total) {
+        best_ = {start, losses};
+    }
 }
 
 LossBreakdown ImageOptimizer::step(const Objective& objective,
                                    const std::function<void()>& checkCancel) {
     const at::Tensor start = image_.detach().clone();
-    const bool plain = kind_ == OptimizerKind::Adam || warmupStepsLeft_ == 0;
-    LossBreakdown atStart;
     try {
-        atStart =
-            kind_ == OptimizerKind::Lbfgs ? lbfgsStep(objective, checkCancel) : adamStep(objective);
+        const LossBreakdown atStart = kind_ == OptimizerKind::Lbfgs
+                                          ? lbfgsStep(objective, checkCancel)
+                                          : adamStep(objective, checkCancel);
+        remember(atStart, start);
+        return atStart;
+    } catch (const RejectedStart& rejected) {
+        return goBack(rejected.losses, start);
     } catch (...) {
         // Whatever interrupted the step (cancel, out of memory) leaves the image where it was.
         const at::NoGradGuard noGrad;
@@ -78,27 +115,15 @@ LossBreakdown ImageOptimizer::step(const Objective& objective,
         rebuild();
         throw;
     }
-    const bool overshot = lastStepWasPlain_ && kind_ == OptimizerKind::Lbfgs &&
-                          lastStart_.defined() &&
-                          atStart.total > kOvershootFactor * lastStartTotal_;
-    if (!std::isfinite(atStart.total) || overshot) {
-        const at::NoGradGuard noGrad;
-        if (!lastStart_.defined()) {
-            image_.copy_(start);
-            rebuild();
-            throw Error(
-                "The optimisation diverged (the loss is no longer a finite number): lower the "
-                "learning rate or the weights");
-        }
-        image_.copy_(lastStart_);
-        rebuild();
-        return lastLosses_;
+}
+
+LossBreakdown ImageOptimizer::settle(const Objective& objective) {
+    if (!optimizer_) {
+        return {};
     }
-    lastStart_ = start;
-    lastStartTotal_ = atStart.total;
-    lastStepWasPlain_ = plain;
-    lastLosses_ = atStart;
-    return atStart;
+    const at::NoGradGuard noGrad;
+    const LossBreakdown losses = objective(image_).second;
+    return rejects(losses) ? goBack(losses, image_.detach().clone()) : losses;
 }
 
 LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
@@ -113,23 +138,29 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
     }
     std::optional<LossBreakdown> atStart;
     optimizer_->step([&] {
-        if (atStart) {
-            checkCancel();  // a line-search trial: up to 25 of them
-        }
         optimizer_->zero_grad();
         auto [total, terms] = objective(image_);
-        total.backward();
+        checkCancel();  // before the backward pass, the costlier half
         if (!atStart) {
+            if (rejects(terms)) {
+                throw RejectedStart{terms};
+            }
             atStart = terms;
         }
+        total.backward();
         return total;
     });
     return *atStart;
 }
 
-LossBreakdown ImageOptimizer::adamStep(const Objective& objective) {
+LossBreakdown ImageOptimizer::adamStep(const Objective& objective,
+                                       const std::function<void()>& checkCancel) {
     optimizer_->zero_grad();
     auto [total, terms] = objective(image_);
+    checkCancel();
+    if (rejects(terms)) {
+        throw RejectedStart{terms};
+    }
     total.backward();
     optimizer_->step();
     const at::NoGradGuard noGrad;

@@ -18,10 +18,10 @@ namespace impasto {
 // Owns the image being optimised and the optimiser that moves it, one iteration per step().
 //
 // L-BFGS without a line search costs one evaluation per iteration but, until its history knows
-// the curvature, can overshoot wildly; so the first iterations after every reset search for a
-// step satisfying the strong Wolfe conditions, later ones take plain steps. A plain step that
-// more than doubles the loss, or any step that makes it non-finite, is undone and the warm-up
-// starts again.
+// the curvature, can overshoot wildly; so the first iterations after every rebuild search for a
+// step satisfying the strong Wolfe conditions, later ones take plain steps. An image whose loss
+// is more than twice the best since the last rebuild is abandoned for that best image, and a
+// non-finite loss for the last image whose loss was finite; the warm-up then starts again.
 class ImageOptimizer {
 public:
     // Evaluates the loss (and its terms) at `image`; the optimiser calls backward on it.
@@ -32,22 +32,36 @@ public:
 
     // Starts optimising `image` (1 x 3 x H x W) with a fresh optimiser.
     void reset(const at::Tensor& image, OptimizerKind kind, double learningRate);
-    // Forgets the optimiser's history (after the objective changed), keeping the image.
+    // Forgets the optimiser's history and the best loss (after the objective changed), keeping
+    // the image.
     void forgetHistory();
     bool isReady() const { return optimizer_ != nullptr; }
     const at::Tensor& image() const { return image_; }
     int resets() const { return resets_; }
 
     // One iteration; returns the loss terms at the image it started from. `checkCancel` runs
-    // before every extra evaluation of a line search and may throw: the step is then undone.
-    // Throws impasto::Error when the loss is not finite and there is no earlier image to go
-    // back to.
+    // during every evaluation and may throw: the step is then undone. Throws impasto::Error
+    // when the loss is not finite and no earlier image had a finite one.
     LossBreakdown step(const Objective& objective, const std::function<void()>& checkCancel);
+    // Evaluates the current image without moving it and, like step(), abandons it when it is
+    // worse than the best or not finite: the last step's result is otherwise never checked.
+    LossBreakdown settle(const Objective& objective);
 
 private:
+    struct Snapshot {
+        at::Tensor image;
+        LossBreakdown losses;
+    };
+
     void rebuild();
+    // Whether the loss at an image rules it out: not finite, or well above the best.
+    bool rejects(const LossBreakdown& losses) const;
+    // Returns to the best image (the last finite one when `losses` is not finite) and rebuilds;
+    // throws impasto::Error, back at `start`, when there is none.
+    LossBreakdown goBack(const LossBreakdown& losses, const at::Tensor& start);
+    void remember(const LossBreakdown& losses, const at::Tensor& start);
     LossBreakdown lbfgsStep(const Objective& objective, const std::function<void()>& checkCancel);
-    LossBreakdown adamStep(const Objective& objective);
+    LossBreakdown adamStep(const Objective& objective, const std::function<void()>& checkCancel);
 
     at::Tensor image_;
     OptimizerKind kind_ = OptimizerKind::Lbfgs;
@@ -55,11 +69,8 @@ private:
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     int warmupStepsLeft_ = 0;
     int resets_ = 0;
-    // The start of the last step and the loss there: where an overshoot goes back to.
-    at::Tensor lastStart_;
-    double lastStartTotal_ = 0.0;
-    bool lastStepWasPlain_ = false;
-    LossBreakdown lastLosses_;
+    Snapshot best_;        // lowest loss since the last rebuild
+    Snapshot lastFinite_;  // latest image with a finite loss, kept until reset()
 };
 
 }  // namespace impasto

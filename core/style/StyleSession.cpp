@@ -61,6 +61,8 @@ struct StyleSession::State {
     std::optional<Image> content;
     std::vector<Image> styles;
     std::optional<Image> initImage;
+    // An image to continue from (setCurrentImage), used at the next (re)start instead.
+    std::optional<Image> continueFrom;
 
     // Content image at the output size, for the initial image, colours and alpha.
     Image contentAtSize;
@@ -106,7 +108,8 @@ struct StyleSession::State {
         for (const std::string& layer : layers) {
             deepest = std::max(deepest, description().indexOf(layer));
         }
-        return description().minimumInputSide(deepest);
+        // Total variation needs two pixels a side whatever the layers.
+        return std::max(2, description().minimumInputSide(deepest));
     }
 
     at::Tensor toDevice(const Image& picture) const { return imageToTensor(picture).to(device); }
@@ -136,16 +139,26 @@ struct StyleSession::State {
         if (newWidth == width && newHeight == height) {
             return;
         }
+        // Resampled before the new size is recorded: if this runs out of memory, the next
+        // prepare() tries again instead of mixing sizes.
+        if (!imageStale && optimizer.isReady()) {
+            const at::Tensor current = optimizer.image().detach();
+            const bool shrinking = newWidth * newHeight < current.size(2) * current.size(3);
+            // Antialiased when shrinking, or fine detail would alias.
+            const at::Tensor resampled =
+                (shrinking ? at::_upsample_bicubic2d_aa(current, {newHeight, newWidth}, false)
+                           : at::upsample_bicubic2d(current, {newHeight, newWidth}, false))
+                    .clamp(0.0, 1.0);
+            resetOptimizer(resampled);
+        }
         width = newWidth;
         height = newHeight;
         contentStale = true;
-        if (!imageStale && optimizer.isReady()) {
-            const at::Tensor resampled =
-                at::upsample_bicubic2d(optimizer.image().detach(), {height, width}, false)
-                    .clamp(0.0, 1.0);
-            optimizer.reset(resampled, settings.optimizer, learningRate());
-            optimizerStale = false;
-        }
+    }
+
+    void resetOptimizer(const at::Tensor& image) {
+        optimizer.reset(image, settings.optimizer, learningRate());
+        optimizerStale = false;
     }
 
     void computeContentTargets() {
@@ -157,13 +170,15 @@ struct StyleSession::State {
         contentAtSize = resizeTo(*content, width, height);
         const at::NoGradGuard noGrad;
         targets.setContent(network().extract(toDevice(contentAtSize),
-                                             layerNames(settings.contentLayers), settings.pooling));
+                                             layerNames(activeLayers(settings.contentLayers)),
+                                             settings.pooling));
     }
 
     // `beforeImage(i)` runs before style image i: the place to report progress and cancel.
     void computeStyleTargets(const std::function<void(int)>& beforeImage) {
         const int side = styleImageSide(settings);
-        const int minimum = minimumSide(layerNames(settings.styleLayers));
+        const std::vector<std::string> layers = layerNames(activeLayers(settings.styleLayers));
+        const int minimum = minimumSide(layers);
         std::vector<StyleTargets::Features> features;
         const at::NoGradGuard noGrad;
         for (size_t i = 0; i < styles.size(); ++i) {
@@ -179,8 +194,7 @@ struct StyleSession::State {
                             ": raise the style scale or the output size");
             }
             const Image scaled = resizeToMaxSide(style, side, true);
-            features.push_back(network().extract(toDevice(scaled), layerNames(settings.styleLayers),
-                                                 settings.pooling));
+            features.push_back(network().extract(toDevice(scaled), layers, settings.pooling));
         }
         targets.setStyles(features);
     }
@@ -245,6 +259,7 @@ void StyleSession::setContent(std::optional<Image> content) {
     if (content)
         checkImage(*content, "content image");
     state_->content = std::move(content);
+    state_->contentAtSize = {};  // previews must not show the old photo's colours or alpha
     state_->contentStale = true;
     state_->historyStale = true;
 }
@@ -275,10 +290,14 @@ void StyleSession::applySettings(const StyleSettings& settings) {
     State& s = *state_;
     const StyleSettings& old = s.settings;
     const bool poolingChanged = settings.pooling != old.pooling;
-    if (poolingChanged || layerNames(contentLayers) != layerNames(old.contentLayers)) {
+    // Targets exist for the layers that take part (weight above zero).
+    auto active = [](const std::vector<LayerWeight>& layers) {
+        return layerNames(activeLayers(layers));
+    };
+    if (poolingChanged || active(contentLayers) != active(old.contentLayers)) {
         s.contentStale = true;
     }
-    if (poolingChanged || layerNames(styleLayers) != layerNames(old.styleLayers) ||
+    if (poolingChanged || active(styleLayers) != active(old.styleLayers) ||
         styleImageSide(settings) != styleImageSide(old)) {
         s.stylesStale = true;
     }
@@ -303,9 +322,13 @@ const StyleSettings& StyleSession::settings() const {
 }
 
 void StyleSession::throwIfCancelled() {
-    if (cancelRequested_.exchange(false)) {
+    if (cancelRequested_.exchange(false) || (externalCancel_ && externalCancel_->load())) {
         throw Cancelled();
     }
+}
+
+void StyleSession::setCancelFlag(const std::atomic<bool>* flag) {
+    externalCancel_ = flag;
 }
 
 void StyleSession::cancel() {
@@ -360,13 +383,17 @@ void StyleSession::prepare() {
             s.targets.blend(s.settings.styleBlend);
             s.blendStale = false;
         }
-        if (s.imageStale) {
-            s.optimizer.reset(s.initialImage(), s.settings.optimizer, s.learningRate());
+        if (s.imageStale && s.continueFrom) {
+            s.resetOptimizer(s.toDevice(resizeTo(*s.continueFrom, s.width, s.height)));
+            s.continueFrom.reset();
+            s.imageStale = false;
+        } else if (s.imageStale) {
+            s.resetOptimizer(s.initialImage());
             ++s.counters.starts;
             s.iteration = 0;
             s.imageStale = false;
         } else if (s.optimizerStale) {
-            s.optimizer.reset(s.optimizer.image(), s.settings.optimizer, s.learningRate());
+            s.resetOptimizer(s.optimizer.image());
         } else if (s.historyStale && s.settings.optimizer == OptimizerKind::Lbfgs) {
             // L-BFGS's curvature pairs describe the old objective and would send it astray;
             // Adam's moments adapt by themselves.
@@ -399,17 +426,22 @@ StepReport StyleSession::step() {
 }
 
 void StyleSession::restart() {
+    state_->continueFrom.reset();
     state_->imageStale = true;
 }
 
 void StyleSession::setCurrentImage(const Image& image) {
     checkImage(image, "image to continue from");
-    prepare();
+    state_->continueFrom = image;
+    state_->imageStale = true;
+}
+
+LossBreakdown StyleSession::settle() {
     State& s = *state_;
     try {
-        s.optimizer.reset(s.toDevice(resizeTo(image, s.width, s.height)), s.settings.optimizer,
-                          s.learningRate());
+        s.lastLosses = s.optimizer.settle(s.objective());
         s.counters.optimizerResets = s.optimizer.resets();
+        return s.lastLosses;
     } catch (...) {
         rethrowForUser(s.where());
     }

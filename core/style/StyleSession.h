@@ -68,8 +68,12 @@ public:
     StepReport step();
     // Starts again from the initial image (content, noise or the init image).
     void restart();
-    // Continues from `image` (a snapshot), resampled to the output size.
+    // Continues from `image` (a snapshot), resampled to the output size, at the next step.
     void setCurrentImage(const Image& image);
+    // Evaluates the current image without a step and goes back to the best image of the run if
+    // the last step made it much worse or not finite: call before exporting, since a step's
+    // result is otherwise only checked by the next step.
+    LossBreakdown settle();
 
     // The image as it stands: clamped, colours preserved if asked, content alpha put back.
     Image currentImage() const;
@@ -86,6 +90,9 @@ public:
     // next prepare() or step() at once; clearCancel() drops it before starting new work.
     void cancel();
     void clearCancel();
+    // Also cancels while *flag is true (not cleared by the session): for a flag that outlives
+    // the session, such as one a signal handler sets. nullptr stops watching.
+    void setCancelFlag(const std::atomic<bool>* flag);
 
     // Told what prepare() is about to compute, for a progress display: ("content", 0, 1),
     // then ("style", i, n) before style image i of n. Called on the thread that prepares.
@@ -97,6 +104,7 @@ private:
     struct State;
     std::unique_ptr<State> state_;
     std::atomic<bool> cancelRequested_{false};
+    const std::atomic<bool>* externalCancel_ = nullptr;
     void throwIfCancelled();
 };
 

@@ -32,7 +32,7 @@ void StyleTargets::blend(std::vector<double> weights) {
     if (grams_.empty()) {
         return;
     }
-    if (weights.size() != grams_.size()) {
+    if (weights.empty()) {
         weights.assign(grams_.size(), 1.0);
     }
     double sum = 0.0;

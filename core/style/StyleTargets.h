@@ -22,8 +22,8 @@ public:
     void clearContent();
     // Gram matrices of each style image's features.
     void setStyles(const std::vector<Features>& featuresPerImage);
-    // Mixes the per-image Gram matrices with `weights` (normalised here; equal when the count
-    // does not match the style images).
+    // Mixes the per-image Gram matrices with `weights`, one per style image (normalised here;
+    // empty means equal).
     void blend(std::vector<double> weights);
 
     // The weighted loss terms of `image` whose activations are `features`; a term without
