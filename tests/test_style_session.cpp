@@ -43,6 +43,16 @@ std::unique_ptr<StyleSession> tubingenSession(int size, LoadedModel model = sque
     return session;
 }
 
+// The losses of the first step and of the last of `steps` more.
+std::pair<LossBreakdown, LossBreakdown> firstAndLastLosses(StyleSession& session, int steps) {
+    const LossBreakdown first = session.step().losses;
+    LossBreakdown last = first;
+    for (int i = 0; i < steps; ++i) {
+        last = session.step().losses;
+    }
+    return {first, last};
+}
+
 double meanAbsoluteDifference(const Image& a, const Image& b) {
     return cv::norm(a.rgb, b.rgb, cv::NORM_L1) / static_cast<double>(a.rgb.total() * 3);
 }
@@ -185,11 +195,9 @@ private Q_SLOTS:
         StyleSettings settings = smallSettings(64);
         settings.init = InitKind::Noise;
         session.applySettings(settings);
-        const double first = session.step().losses.style;
-        double last = first;
-        for (int i = 0; i < 30; ++i) {
-            last = session.step().losses.style;
-        }
+        const auto [firstLosses, lastLosses] = firstAndLastLosses(session, 30);
+        const double first = firstLosses.style;
+        const double last = lastLosses.style;
         QVERIFY(last < 0.5 * first);
         QCOMPARE(session.lastLosses().content, 0.0);
         // The style's aspect ratio (1024 x 640).
@@ -203,11 +211,9 @@ private Q_SLOTS:
         StyleSettings settings = smallSettings(64);
         settings.init = InitKind::Noise;
         session.applySettings(settings);
-        const double first = session.step().losses.content;
-        double last = first;
-        for (int i = 0; i < 30; ++i) {
-            last = session.step().losses.content;
-        }
+        const auto [firstLosses, lastLosses] = firstAndLastLosses(session, 30);
+        const double first = firstLosses.content;
+        const double last = lastLosses.content;
         QVERIFY(last < 0.5 * first);
         QCOMPARE(session.lastLosses().style, 0.0);
     }
@@ -254,11 +260,9 @@ private Q_SLOTS:
         StyleSettings settings = session->settings();
         settings.optimizer = OptimizerKind::Adam;
         session->applySettings(settings);
-        const double first = session->step().losses.total;
-        double last = first;
-        for (int i = 0; i < 20; ++i) {
-            last = session->step().losses.total;
-        }
+        const auto [firstLosses, lastLosses] = firstAndLastLosses(*session, 20);
+        const double first = firstLosses.total;
+        const double last = lastLosses.total;
         QVERIFY(last < 0.8 * first);
         // Adam keeps the image in range itself.
         cv::Mat channels = session->currentImage().rgb.reshape(1);
@@ -321,11 +325,9 @@ private Q_SLOTS:
         const LoadedModel vgg =
             loadModel(test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors").toStdString());
         auto session = tubingenSession(48, vgg);
-        const double first = session->step().losses.style;
-        double last = first;
-        for (int i = 0; i < 15; ++i) {
-            last = session->step().losses.style;
-        }
+        const auto [firstLosses, lastLosses] = firstAndLastLosses(*session, 15);
+        const double first = firstLosses.style;
+        const double last = lastLosses.style;
         QVERIFY(last < 0.5 * first);
         StyleSettings deeper = session->settings();
         deeper.contentLayers = {{"relu4_2", 1.0}};

@@ -58,9 +58,7 @@ Image loadInput(const std::string& file, int maxSide) {
 // A file given by path needs no registry; anything else is looked up in it.
 ModelChoice chooseModelFor(const std::string& argument) {
     if (std::filesystem::is_regular_file(argument)) {
-        return {argument,     std::nullopt,
-                std::nullopt, std::filesystem::path(argument).filename().string(),
-                {},           {}};
+        return choiceForFile(argument);
     }
     return chooseModel(ModelRegistry::loadBuiltIn(), argument);
 }

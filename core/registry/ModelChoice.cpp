@@ -13,6 +13,10 @@ std::string megabytes(int64_t bytes) {
 
 }  // namespace
 
+ModelChoice choiceForFile(const std::filesystem::path& file) {
+    return {file, std::nullopt, std::nullopt, file.filename().string(), {}, {}};
+}
+
 ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file) {
     return {file,       model.architecture,  model.preprocessing,
             model.name, model.contentLayers, model.styleLayers};
@@ -34,7 +38,7 @@ ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argume
     }
     const auto resolved = registry.resolveModelArgument(argument);
     if (const auto* path = std::get_if<std::filesystem::path>(&resolved)) {
-        return {*path, std::nullopt, std::nullopt, path->filename().string(), {}, {}};
+        return choiceForFile(*path);
     }
     const auto& model = std::get<RegisteredModel>(resolved);
     if (const auto file = registry.locate(model)) {

@@ -20,6 +20,8 @@ struct ModelChoice {
     std::vector<std::string> styleLayers;
 };
 
+// A weight file the registry does not know: everything is read from the file itself.
+ModelChoice choiceForFile(const std::filesystem::path& file);
 // `file` read as the registered `model`.
 ModelChoice choiceFor(const RegisteredModel& model, const std::filesystem::path& file);
 
