@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/model/ComputeDevice.h"
-#include "core/style/StyleSettings.h"
+#include "core/settings/StyleSettings.h"
 
 namespace impasto::cli {
 

@@ -7,7 +7,7 @@
 #include <ATen/ATen.h>
 
 #include "core/model/NetworkDescription.h"
-#include "core/model/PoolingMode.h"
+#include "core/settings/PoolingMode.h"
 #include "core/model/Preprocessing.h"
 #include "core/weights/TensorSet.h"
 

@@ -7,7 +7,7 @@
 #include <ATen/ATen.h>
 
 #include "core/style/LossBreakdown.h"
-#include "core/style/StyleSettings.h"
+#include "core/settings/StyleSettings.h"
 
 namespace torch::optim {
 class Optimizer;

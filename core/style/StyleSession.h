@@ -12,7 +12,7 @@
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/LossBreakdown.h"
-#include "core/style/StyleSettings.h"
+#include "core/settings/StyleSettings.h"
 
 namespace impasto {
 

@@ -1,4 +1,4 @@
-#include "core/style/StyleSettings.h"
+#include "core/settings/StyleSettings.h"
 
 #include <cmath>
 #include <sstream>
@@ -111,7 +111,8 @@ std::string toJson(const StyleSettings& s) {
         << ",\"learningRate\":" << jsonNumber(s.learningRate)
         << ",\"init\":" << jsonQuoted(toString(s.init)) << ",\"seed\":" << s.seed
         << ",\"preserveColors\":" << (s.preserveColors ? "true" : "false")
-        << ",\"pooling\":" << jsonQuoted(toString(s.pooling)) << '}';
+        << ",\"pooling\":" << jsonQuoted(toString(s.pooling))
+        << ",\"coarseToFine\":" << (s.coarseToFine ? "true" : "false") << '}';
     return out.str();
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model/PoolingMode.h"
+#include "core/settings/PoolingMode.h"
 
 namespace impasto {
 
@@ -40,6 +40,8 @@ struct StyleSettings {
     uint64_t seed = 0;
     bool preserveColors = false;
     PoolingMode pooling = PoolingMode::Max;
+    // Large outputs are optimised at a lower resolution first and then refined at full size.
+    bool coarseToFine = true;
 
     bool operator==(const StyleSettings&) const = default;
 };
