@@ -5,7 +5,10 @@ set -euo pipefail
 
 # libopenblas0-pthread: without it libblas.so.3 is the reference BLAS, which made every
 # iteration 4x slower.
-packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenblas0-pthread)
+# dpkg-dev, librsvg2-bin, desktop-file-utils, appstream: the Debian package (dpkg-shlibdeps), its
+# icons, and the validation of its menu entry and metainfo.
+packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenblas0-pthread
+          dpkg-dev librsvg2-bin desktop-file-utils appstream)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -57,25 +58,27 @@ std::filesystem::path userModelsFolder() {
 }
 
 std::filesystem::path builtInModelsFolder() {
-    std::vector<std::filesystem::path> candidates;
     std::error_code error;
     const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (!error) {
-        candidates.push_back(
-            (executable.parent_path() / ".." / IMPASTO_INSTALLED_MODELS_DIR).lexically_normal());
+    if (error) {
+        throw Error("Cannot find the running program (/proc/self/exe), so not the model manifest " +
+                    std::string(manifestFileName) + " either");
     }
-    candidates.emplace_back(IMPASTO_SOURCE_MODELS_DIR);
-    for (const std::filesystem::path& folder : candidates) {
-        if (std::filesystem::is_regular_file(folder / manifestFileName, error)) {
-            return folder;
-        }
+    // An installed program only ever looks beside itself; the source tree is for programs run
+    // from the build folder, so that an installed copy never picks up a stale checkout.
+    const std::filesystem::path buildFolder(IMPASTO_BUILD_DIR);
+    const bool runFromBuildFolder =
+        std::mismatch(buildFolder.begin(), buildFolder.end(), executable.begin(), executable.end())
+            .first == buildFolder.end();
+    const std::filesystem::path folder =
+        runFromBuildFolder
+            ? std::filesystem::path(IMPASTO_SOURCE_MODELS_DIR)
+            : (executable.parent_path() / ".." / IMPASTO_INSTALLED_MODELS_DIR).lexically_normal();
+    if (!std::filesystem::is_regular_file(folder / manifestFileName, error)) {
+        throw Error("Cannot find the model manifest " + std::string(manifestFileName) + " in " +
+                    folder.string());
     }
-    std::vector<std::string> tried;
-    for (const std::filesystem::path& folder : candidates) {
-        tried.push_back(folder.string());
-    }
-    throw Error("Cannot find the model manifest " + std::string(manifestFileName) + " in " +
-                join(tried, " or "));
+    return folder;
 }
 
 }  // namespace impasto

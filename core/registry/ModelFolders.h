@@ -19,8 +19,8 @@ std::vector<std::filesystem::path> environmentModelFolders();
 std::filesystem::path userModelsFolder();
 
 // The folder holding the manifest (registry.json) shipped with Impasto: share/impasto/models
-// beside the running executable's bin/ when installed, else the source tree's models/ (a
-// program run from a build folder). Throws impasto::Error when neither has the manifest.
+// beside the running executable's bin/ when installed, or the source tree's models/ for a
+// program inside the build folder. Throws impasto::Error when the manifest is not there.
 std::filesystem::path builtInModelsFolder();
 
 }  // namespace impasto
