@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QImage>
+#include <QList>
+#include <QSize>
+#include <QStringList>
+#include <QWidget>
+
+class QLabel;
+class QVBoxLayout;
+
+namespace impasto::ui {
+
+class StyleRow;
+
+// The style images of a run, one row each (thumbnail, file name, blend weight 0..1, remove).
+// Signals carry a row's index at the time they are emitted, so they stay right after removals.
+// Removal is the caller's decision: removeRequested asks, removeStyle does it.
+class StyleListView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit StyleListView(QWidget* parent = nullptr);
+
+    // `fullSize`, the image's pixel size, goes into the file name's tooltip when given.
+    void addStyle(const QString& path, const QImage& thumbnail, double weight = 1.0,
+                  QSize fullSize = QSize());
+    // An index out of range is ignored.
+    void removeStyle(int index);
+    void clear();
+    int count() const { return static_cast<int>(rows_.size()); }
+    QList<double> weights() const;
+    QStringList paths() const;
+    // Emits weightChanged when the weight changes; an index out of range is ignored.
+    void setWeight(int index, double weight);
+    StyleRow* row(int index) const;
+
+Q_SIGNALS:
+    void weightChanged(int index, double weight);
+    void removeRequested(int index);
+
+private:
+    QList<StyleRow*> rows_;
+    QVBoxLayout* rowsLayout_;
+    QLabel* emptyLabel_;
+};
+
+}  // namespace impasto::ui

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QFrame>
+#include <QImage>
+#include <QSize>
+
+class QLabel;
+class QToolButton;
+
+namespace impasto::ui {
+
+class ParameterControl;
+
+// One style image in a StyleListView: thumbnail, file name, blend weight and a remove button.
+// Delete or Backspace on the focused row asks for removal too.
+class StyleRow : public QFrame {
+    Q_OBJECT
+
+public:
+    StyleRow(const QString& path, const QImage& thumbnail, double weight, QSize fullSize,
+             QWidget* parent = nullptr);
+
+    QString path() const { return path_; }
+    ParameterControl* weightControl() const { return weight_; }
+    QToolButton* removeButton() const { return removeButton_; }
+    QLabel* nameLabel() const { return name_; }
+
+    static constexpr int kThumbnailSize = 48;  // logical pixels, longest side
+
+Q_SIGNALS:
+    void weightChanged(double weight);
+    void removeRequested();
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
+
+private:
+    QString path_;
+    QLabel* name_;
+    ParameterControl* weight_;
+    QToolButton* removeButton_;
+};
+
+}  // namespace impasto::ui
