@@ -9,6 +9,9 @@ set -euo pipefail
 # icons, and the validation of its menu entry and metainfo.
 packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenblas0-pthread
           dpkg-dev librsvg2-bin desktop-file-utils appstream)
+# clang and libclang-rt-dev (libFuzzer and the sanitizer runtimes; on bookworm it pulls in
+# libclang-rt-14-dev) build the fuzz targets that the test suite runs briefly (tests/fuzz/).
+packages+=(clang libclang-rt-dev)
 
 missing=()
 for package in "${packages[@]}"; do

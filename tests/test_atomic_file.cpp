@@ -2,8 +2,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <string>
@@ -131,6 +135,50 @@ private Q_SLOTS:
         QVERIFY2(message.contains("kept.bin"), qPrintable(message));
         QCOMPARE(readBytes(file), bytesOf("original"));
         QCOMPARE(filesIn(locked), std::vector<std::string>{"kept.bin"});
+    }
+
+    void fullDiskLeavesFileAlone() {
+        // A real full file system: a 64 KiB tmpfs. Mounting needs root, as CI runs.
+        const fs::path disk = folder("disk");
+        if (::geteuid() != 0 || ::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=64k") != 0) {
+            QSKIP("Mounting a small tmpfs needs root (CI runs as root)");
+        }
+        const fs::path file = disk / "kept.bin";
+        QString message;
+        try {
+            writeFileAtomically(file, Bytes(20000, 'a'));
+            message = errorFrom([&] { writeFileAtomically(file, Bytes(60000, 'b')); });
+        } catch (...) {
+            ::umount(disk.c_str());
+            throw;
+        }
+        const Bytes after = readBytes(file);
+        const std::vector<std::string> names = filesIn(disk);
+        QCOMPARE(::umount(disk.c_str()), 0);
+        QVERIFY2(message.contains("kept.bin") && message.contains("No space left"),
+                 qPrintable(message));
+        QCOMPARE(after, Bytes(20000, 'a'));
+        QCOMPARE(names, std::vector<std::string>{"kept.bin"});
+    }
+
+    void fileSizeLimitLeavesFileAlone() {
+        // RLIMIT_FSIZE: writes past the limit fail with EFBIG once SIGXFSZ (which would end the
+        // process) is ignored. Works without root.
+        const fs::path file = folder("limited") / "kept.bin";
+        writeFileAtomically(file, bytesOf("original"));
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &previous), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limited = previous;
+        limited.rlim_cur = 4096;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+        const QString message = errorFrom([&] { writeFileAtomically(file, Bytes(10000, 'b')); });
+        ::setrlimit(RLIMIT_FSIZE, &previous);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY2(message.contains("kept.bin") && message.contains("too large"),
+                 qPrintable(message));
+        QCOMPARE(readBytes(file), bytesOf("original"));
+        QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{"kept.bin"});
     }
 };
 

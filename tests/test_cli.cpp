@@ -262,7 +262,7 @@ private Q_SLOTS:
             "iterations",     "model",           "content-weight", "style-weight", "tv-weight",
             "content-layers", "style-layers",    "optimizer",      "init",         "pooling",
             "style-scale",    "preserve-colors", "seed",           "device",       "save-every",
-            "report",         "download-model"};
+            "report",         "download-model",  "preset"};
         for (const QString& option : options) {
             // "--style" must appear by itself, not only as the start of "--style-blend".
             const QRegularExpression listed("--" + QRegularExpression::escape(option) +
@@ -507,6 +507,33 @@ private Q_SLOTS:
                  QFileInfo(partialVgg19()).fileName());
     }
 
+    void presetSettingsWithFlagsOverriding() {
+        const QString preset = path("preset.json");
+        QVERIFY(writeFile(preset, R"({"outputSize": 80, "pooling": "avg", "seed": 7,
+                                     "styleLayers": [{"layer": "fire2", "weight": 2}]})"));
+        const QString fromPreset = path("preset.png");
+        const QJsonObject settings = expectSuccess(
+            withoutOption(stylizeArguments(fromPreset), "--size") << "--preset" << preset,
+            fromPreset, 80, 60);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(settings.value("pooling").toString(), QString("avg"));
+        QCOMPARE(settings.value("seed").toInt(), 7);
+        QCOMPARE(layerNames(settings.value("styleLayers")), QStringList{"fire2"});
+
+        const QString overridden = path("overridden.png");
+        const QJsonObject flags =
+            expectSuccess(stylizeArguments(overridden) << "--preset" << preset << "--pooling"
+                                                       << "max",
+                          overridden, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(flags.value("pooling").toString(), QString("max"));
+        QCOMPARE(flags.value("seed").toInt(), 7);
+    }
+
     void badInputFailsCleanly_data() {
         // Arguments may name {dir} (the test's folder, holding the files badInputFailsCleanly
         // writes); --output is added unless the row gives one.
@@ -538,6 +565,22 @@ private Q_SLOTS:
         row("unknown option", QStringList(good) << "--frobnicate", "frobnicate");
         row("no installed model", withOption(good, "--model", "auto"), "--download-model");
         row("registry model not installed", withOption(good, "--model", "vgg19"), "not installed");
+        row("preset missing",
+            QStringList(good) << "--preset"
+                              << "{dir}/nope.json",
+            "nope.json");
+        row("preset with unknown key",
+            QStringList(good) << "--preset"
+                              << "{dir}/typo.json",
+            "styleWieght");
+        row("preset not JSON",
+            QStringList(good) << "--preset"
+                              << "{dir}/text.jpg",
+            "JSON");
+        row("preset starting from an image",
+            QStringList(good) << "--preset"
+                              << "{dir}/image-init.json",
+            "--init");
         row("output folder missing",
             QStringList(good) << "--output"
                               << "{dir}/nowhere/out.png",
@@ -561,6 +604,8 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("empty.jpg"), {}));
         QVERIFY(writeFile(path("truncated.jpg"), tubingen.left(tubingen.size() / 2)));
         QVERIFY(writeFile(path("random.safetensors"), noise));
+        QVERIFY(writeFile(path("typo.json"), R"({"styleWieght": 5})"));
+        QVERIFY(writeFile(path("image-init.json"), R"({"init": "image"})"));
 
         for (QString& argument : arguments) {
             argument.replace("{dir}", dir_->path());

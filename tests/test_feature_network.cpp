@@ -244,6 +244,49 @@ private Q_SLOTS:
         }
     }
 
+    // The memory layout is a speed choice only: features and gradients stay the same.
+    void channelsLastGivesTheSameFeaturesAndGradients() {
+        LoadedModel model = loadModel(shallowVggFile());
+        FeatureNetwork& network = *model.network;
+        const at::Tensor image = at::rand({1, 3, 24, 20});
+        auto run = [&](bool channelsLast) {
+            network.setChannelsLast(channelsLast);
+            const at::Tensor input = image.clone().requires_grad_(true);
+            const auto features = network.extract(input, {"relu1_2", "relu2_1"}, PoolingMode::Max);
+            (features.at("relu1_2").pow(2).mean() + features.at("relu2_1").mean()).backward();
+            return std::make_pair(features, input.grad());
+        };
+        const auto [contiguous, contiguousGradient] = run(false);
+        const auto [channelsLast, channelsLastGradient] = run(true);
+        QVERIFY(network.channelsLast());
+        QVERIFY(channelsLast.at("relu2_1").is_contiguous(at::MemoryFormat::ChannelsLast));
+        for (const char* layer : {"relu1_2", "relu2_1"}) {
+            QVERIFY(at::allclose(channelsLast.at(layer), contiguous.at(layer), 1e-4, 1e-3));
+        }
+        QVERIFY(at::allclose(channelsLastGradient, contiguousGradient, 1e-3, 1e-6));
+    }
+
+    // ReLUs work in place only on activations nobody asked for: a requested convolution output
+    // keeps its negative values.
+    void requestedFeaturesAreNotOverwritten() {
+        const LoadedModel model = loadModel(shallowVggFile());
+        const auto features = model.network->extract(
+            at::rand({1, 3, 16, 16}), {"conv1_1", "relu1_1", "conv1_2"}, PoolingMode::Max);
+        const at::Tensor& convolution = features.at("conv1_1");
+        QVERIFY(convolution.min().item<float>() < 0.0f);
+        QVERIFY(at::equal(features.at("relu1_1"), at::relu(convolution)));
+    }
+
+    // bfloat16 is for CUDA; the CPU keeps float32 whatever is asked.
+    void reducedPrecisionOnlyOnCuda() {
+        LoadedModel model = loadModel(squeezeNetFile());
+        model.network->setReducedPrecision(true);
+        QVERIFY(!model.network->reducedPrecision());
+        const auto features =
+            model.network->extract(at::rand({1, 3, 32, 32}), {"fire2"}, PoolingMode::Max);
+        QCOMPARE(features.at("fire2").scalar_type(), at::kFloat);
+    }
+
     void preprocessingParses() {
         QCOMPARE(Preprocessing::parse("caffe-bgr:1.5,2,3.25"),
                  Preprocessing::caffe(1.5f, 2.0f, 3.25f));

@@ -692,6 +692,18 @@ private Q_SLOTS:
         QVERIFY2(message.endsWith("is a folder, not a file"), qPrintable(message));
     }
 
+    void judgesFilesByContentNotName() {
+        cv::Mat picture(8, 8, CV_8UC3, cv::Scalar(0, 0, 255));
+        // A PNG that calls itself a JPEG is still read.
+        writeBytes(path("actually-png.jpg"), encode(picture, ".png"));
+        QCOMPARE(loadImage(path("actually-png.jpg")).image.width(), 8);
+        // Formats OpenCV reads but whose size Impasto cannot check before decoding are refused.
+        writeBytes(path("picture.ppm"), encode(picture, ".ppm"));
+        const QString message = errorFrom([&] { loadImage(path("picture.ppm")); });
+        QVERIFY2(message.endsWith("picture.ppm is not a JPEG, PNG, TIFF, WebP or BMP image"),
+                 qPrintable(message));
+    }
+
     void refusesFilesTooLargeToDecode() {
         // Sparse, so the test costs no disk: the size must be judged before anything is read.
         const fs::path huge = path("huge.png");

@@ -52,6 +52,21 @@ private Q_SLOTS:
         QCOMPARE(totalVariation(at::ones({1, 3, 5, 5})).item<double>(), 0.0);
     }
 
+    // Channels-last activations are read in place: same matrix, same gradient.
+    void gramMatrixReadsChannelsLast() {
+        const at::Tensor features = at::rand({1, 5, 6, 7});
+        const at::Tensor contiguous = features.clone().requires_grad_(true);
+        const at::Tensor channelsLast =
+            features.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+        QVERIFY(channelsLast.is_contiguous(at::MemoryFormat::ChannelsLast));
+        const at::Tensor expected = gramMatrix(contiguous);
+        const at::Tensor actual = gramMatrix(channelsLast);
+        QVERIFY(at::allclose(actual, expected, 1e-5, 1e-6));
+        expected.pow(2).sum().backward();
+        actual.pow(2).sum().backward();
+        QVERIFY(at::allclose(channelsLast.grad(), contiguous.grad(), 1e-5, 1e-6));
+    }
+
     void gradientsFlowThroughEveryTerm() {
         const at::Tensor image = at::rand({1, 3, 8, 8}).requires_grad_(true);
         const at::Tensor target = at::rand({1, 3, 3});

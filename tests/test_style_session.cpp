@@ -433,6 +433,109 @@ private Q_SLOTS:
         QCOMPARE(session->counters().optimizerResets, lbfgsResets + 1);
     }
 
+    // At 512 px coarse-to-fine starts at half size, moves on by itself once the loss levels
+    // off, and the progress made there carries over: at full size the style loss starts below
+    // the photo's (about 0.7 of it: fine texture is what only the full size can add).
+    void coarseToFineStartsAtHalfSizeAndFinishesAtFullSize() {
+        const Image content = sharedPicture("tubingen.jpg", 512);
+        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        session.setContent(content);
+        session.setStyles({sharedPicture("starry_night.jpg", 512)});
+        session.applySettings(smallSettings(512));
+        session.step();
+        QCOMPARE(session.finalWidth(), 512);
+        QCOMPARE(session.finalHeight(), 384);
+        QCOMPARE(session.outputWidth(), 256);
+        QCOMPARE(session.outputHeight(), 192);
+        QVERIFY(!session.atFinalScale());
+        QCOMPARE(session.scaleStage(), 0);
+        QCOMPARE(session.scaleStageCount(), 2);
+        QCOMPARE(session.currentImage().width(), 256);
+
+        // A stage lasts at most 50 steps.
+        for (int i = 0; i < 50 && !session.atFinalScale(); ++i) {
+            session.step();
+        }
+        QVERIFY(session.scaleStage() == 1);
+        const double styleAtFullSize = session.step().losses.style;
+        QCOMPARE(session.outputWidth(), 512);
+        QCOMPARE(session.currentImage().width(), 512);
+
+        StyleSettings singleScale = smallSettings(512);
+        singleScale.coarseToFine = false;
+        StyleSession photo(squeezeNet(), DevicePreference::Cpu);
+        photo.setContent(content);
+        photo.setStyles({sharedPicture("starry_night.jpg", 512)});
+        photo.applySettings(singleScale);
+        const double photoStyle = photo.step().losses.style;
+        QVERIFY2(
+            styleAtFullSize < 0.85 * photoStyle,
+            qPrintable(QString("style %1 vs the photo's %2").arg(styleAtFullSize).arg(photoStyle)));
+    }
+
+    // settle(), which comes before every export, ends the coarse stage: the image is then full
+    // size, upsampled from the coarse one, and the run goes on there.
+    void settleMovesToTheFinalSize() {
+        auto session = tubingenSession(512);
+        session->step();
+        session->step();
+        const Image coarse = session->currentImage();
+        QCOMPARE(coarse.width(), 256);
+        const int styleComputations = session->counters().styleTargetComputations;
+        const LossBreakdown settled = session->settle();
+        QVERIFY(std::isfinite(settled.total) && settled.total > 0.0);
+        QVERIFY(session->atFinalScale());
+        const Image full = session->currentImage();
+        QCOMPARE(full.width(), 512);
+        QCOMPARE(full.height(), 384);
+        QVERIFY(meanAbsoluteDifference(resizeTo(full, 256, 192), coarse) < 0.02);
+        QCOMPARE(session->counters().styleTargetComputations, styleComputations + 1);
+        QCOMPARE(session->step().iteration, 3);
+        QCOMPARE(session->outputWidth(), 512);
+    }
+
+    void withoutCoarseToFineEveryStepIsFullSize() {
+        auto session = tubingenSession(512);
+        StyleSettings settings = session->settings();
+        settings.coarseToFine = false;
+        session->applySettings(settings);
+        session->step();
+        QVERIFY(session->atFinalScale());
+        QCOMPARE(session->scaleStageCount(), 1);
+        QCOMPARE(session->outputWidth(), 512);
+
+        // Turned on mid-run it keeps the full size; a small output never has coarse stages.
+        settings.coarseToFine = true;
+        session->applySettings(settings);
+        session->step();
+        QCOMPARE(session->outputWidth(), 512);
+        settings.outputSize = 384;
+        session->applySettings(settings);
+        session->restart();
+        session->step();
+        QCOMPARE(session->scaleStageCount(), 1);
+        QCOMPARE(session->outputWidth(), 384);
+    }
+
+    // Turning coarse-to-fine off during a coarse stage goes straight to the full size, and a
+    // restart begins at the coarsest stage again.
+    void switchingCoarseToFineOffMidStageGoesToFullSize() {
+        auto session = tubingenSession(512);
+        session->step();
+        QCOMPARE(session->outputWidth(), 256);
+        StyleSettings settings = session->settings();
+        settings.coarseToFine = false;
+        session->applySettings(settings);
+        QCOMPARE(session->step().iteration, 2);
+        QCOMPARE(session->outputWidth(), 512);
+        settings.coarseToFine = true;
+        session->applySettings(settings);
+        session->restart();
+        session->step();
+        QCOMPARE(session->outputWidth(), 256);
+        QCOMPARE(session->iteration(), 1);
+    }
+
     void tooSmallForTheLayersIsRefusedClearly() {
         StyleSession session(squeezeNet(), DevicePreference::Cpu);
         session.setContent(sharedPicture("tubingen.jpg", 128));
@@ -481,6 +584,20 @@ private Q_SLOTS:
     void nothingToDoIsAnError() {
         StyleSession session(squeezeNet(), DevicePreference::Cpu);
         QVERIFY_THROWS_EXCEPTION(Error, session.step());
+    }
+
+    void settleRightAfterNewLayersUsesTheirTargets() {
+        // Found by tests/soak: settings applied and then settle() (as before an export) with
+        // no step between evaluated the new layers against targets not yet computed.
+        auto session = tubingenSession(64);
+        session->step();
+        StyleSettings changed = session->settings();
+        changed.styleLayers = {{"fire7", 1.0}, {"fire2", 2.0}};
+        changed.contentLayers = {{"fire3", 1.0}};
+        session->applySettings(changed);
+        const LossBreakdown settled = session->settle();
+        QVERIFY(std::isfinite(settled.total));
+        QVERIFY(std::isfinite(session->step().losses.total));
     }
 };
 

@@ -6,8 +6,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "core/common/Error.h"
+#include "core/settings/SettingsJson.h"
 
 namespace impasto::cli {
 
@@ -36,6 +39,19 @@ int toInteger(const QString& text, const QString& flag, int minimum) {
                     std::to_string(minimum) + ", not \"" + text.toStdString() + "\"");
     }
     return value;
+}
+
+StyleSettings readPreset(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    if (!(in && text << in.rdbuf())) {
+        throw Error("Cannot read the preset " + file);
+    }
+    try {
+        return settingsFromJson(text.str());
+    } catch (const Error& error) {
+        throw Error("Preset " + file + ": " + error.what());
+    }
 }
 
 std::vector<double> toNumberList(const QString& text, const QString& flag) {
@@ -68,6 +84,11 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "A style image (painting). Repeat for several styles. Leave it out for feature "
                "inversion (the content alone).",
                "FILE");
+    const QCommandLineOption preset =
+        option({"preset"},
+               "Start from the settings in a preset (JSON, as the desktop app saves them or as "
+               "stored in an exported PNG); the options given here override it.",
+               "FILE.json");
     const QCommandLineOption styleBlend =
         option({"style-blend", "style_blend_weights"},
                "Blend weights of the style images, one per --style, e.g. 3,1 (default: equal).",
@@ -129,6 +150,10 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     const QCommandLineOption preserveColors =
         option({"preserve-colors", "original_colors"},
                "Keep the photo's colours (transfer luminance only).");
+    const QCommandLineOption noCoarseToFine =
+        option({"no-coarse-to-fine"},
+               "Optimise at the full size from the first iteration (by default outputs of 512 px "
+               "and more start at half size or less and are refined at full size).");
     const QCommandLineOption seed =
         option({"seed"}, "Random seed for noise. Default: 0.", "N", "0");
     const QCommandLineOption device =
@@ -151,12 +176,13 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     const QCommandLineOption listModels =
         option({"list-models"}, "List the registry's models, where they are installed, and exit.");
 
-    parser.addOptions({content,       style,       styleBlend,     output,       size,
-                       iterations,    model,       contentWeight,  styleWeight,  tvWeight,
-                       contentLayers, styleLayers, optimizer,      learningRate, init,
-                       pooling,       styleScale,  preserveColors, seed,         device,
-                       saveEvery,     printEvery,  bitDepth,       report,       downloadModel,
-                       listModels});
+    parser.addOptions({content,       style,         preset,      styleBlend,     output,
+                       size,          iterations,    model,       contentWeight,  styleWeight,
+                       tvWeight,      contentLayers, styleLayers, optimizer,      learningRate,
+                       init,          pooling,       styleScale,  preserveColors, seed,
+                       device,        saveEvery,     printEvery,  bitDepth,       report,
+                       downloadModel, listModels});
+    parser.addOption(noCoarseToFine);
 
     QStringList qtArguments;
     for (const std::string& argument : arguments) {
@@ -221,11 +247,24 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         options.reportFile = parser.value(report).toStdString();
     }
 
+    // Settings come from the preset when there is one, else the defaults; each option given
+    // overrides its setting.
     StyleSettings& s = options.settings;
-    s.outputSize = toInteger(parser.value(size), "size", kMinimumOutputSize);
-    s.contentWeight = toNumber(parser.value(contentWeight), "content-weight");
-    s.styleWeight = toNumber(parser.value(styleWeight), "style-weight");
-    s.tvWeight = toNumber(parser.value(tvWeight), "tv-weight");
+    if (parser.isSet(preset)) {
+        s = readPreset(parser.value(preset).toStdString());
+    }
+    if (parser.isSet(size)) {
+        s.outputSize = toInteger(parser.value(size), "size", kMinimumOutputSize);
+    }
+    if (parser.isSet(contentWeight)) {
+        s.contentWeight = toNumber(parser.value(contentWeight), "content-weight");
+    }
+    if (parser.isSet(styleWeight)) {
+        s.styleWeight = toNumber(parser.value(styleWeight), "style-weight");
+    }
+    if (parser.isSet(tvWeight)) {
+        s.tvWeight = toNumber(parser.value(tvWeight), "tv-weight");
+    }
     if (parser.isSet(contentLayers)) {
         s.contentLayers = parseLayerWeights(parser.value(contentLayers).toStdString());
     }
@@ -234,20 +273,23 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     }
     if (parser.isSet(styleBlend)) {
         s.styleBlend = toNumberList(parser.value(styleBlend), "style-blend");
-        if (s.styleBlend.size() != options.styleFiles.size()) {
-            throw Error("--style-blend needs one weight per --style: got " +
-                        std::to_string(s.styleBlend.size()) + " weights and " +
-                        std::to_string(options.styleFiles.size()) + " --style");
-        }
     }
-    const QString optimizerName = parser.value(optimizer);
-    if (optimizerName == "lbfgs") {
-        s.optimizer = OptimizerKind::Lbfgs;
-    } else if (optimizerName == "adam") {
-        s.optimizer = OptimizerKind::Adam;
-    } else {
-        throw Error("--optimizer must be lbfgs or adam, not \"" + optimizerName.toStdString() +
-                    "\"");
+    if (!s.styleBlend.empty() && s.styleBlend.size() != options.styleFiles.size()) {
+        throw Error(
+            std::string(parser.isSet(styleBlend) ? "--style-blend" : "The preset's styleBlend") +
+            " needs one weight per --style: got " + std::to_string(s.styleBlend.size()) +
+            " weights and " + std::to_string(options.styleFiles.size()) + " --style");
+    }
+    if (parser.isSet(optimizer)) {
+        const QString optimizerName = parser.value(optimizer);
+        if (optimizerName == "lbfgs") {
+            s.optimizer = OptimizerKind::Lbfgs;
+        } else if (optimizerName == "adam") {
+            s.optimizer = OptimizerKind::Adam;
+        } else {
+            throw Error("--optimizer must be lbfgs or adam, not \"" + optimizerName.toStdString() +
+                        "\"");
+        }
     }
     if (parser.isSet(learningRate)) {
         s.learningRate = toNumber(parser.value(learningRate), "learning-rate");
@@ -255,30 +297,47 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
             throw Error("--learning-rate must be above 0");
         }
     }
-    const QString initValue = parser.value(init);
-    if (initValue == "content") {
-        s.init = InitKind::Content;
-    } else if (initValue == "noise" || initValue == "random") {
-        s.init = InitKind::Noise;
-    } else {
-        s.init = InitKind::Image;
-        options.initFile = initValue.toStdString();
+    if (parser.isSet(init)) {
+        const QString initValue = parser.value(init);
+        if (initValue == "content") {
+            s.init = InitKind::Content;
+        } else if (initValue == "noise" || initValue == "random") {
+            s.init = InitKind::Noise;
+        } else {
+            s.init = InitKind::Image;
+            options.initFile = initValue.toStdString();
+        }
     }
-    const QString poolingValue = parser.value(pooling);
-    if (poolingValue == "max") {
-        s.pooling = PoolingMode::Max;
-    } else if (poolingValue == "avg" || poolingValue == "average") {
-        s.pooling = PoolingMode::Average;
-    } else {
-        throw Error("--pooling must be max or avg, not \"" + poolingValue.toStdString() + "\"");
+    if (s.init == InitKind::Image && !options.initFile) {
+        // A preset records that the run started from an image, not which one.
+        throw Error("The preset starts from an image: name it with --init FILE");
     }
-    s.styleScale = toNumber(parser.value(styleScale), "style-scale");
-    s.preserveColors = parser.isSet(preserveColors);
-    bool seedOk = false;
-    s.seed = parser.value(seed).toULongLong(&seedOk);
-    if (!seedOk) {
-        throw Error("--seed expects a whole number, not \"" + parser.value(seed).toStdString() +
-                    "\"");
+    if (parser.isSet(pooling)) {
+        const QString poolingValue = parser.value(pooling);
+        if (poolingValue == "max") {
+            s.pooling = PoolingMode::Max;
+        } else if (poolingValue == "avg" || poolingValue == "average") {
+            s.pooling = PoolingMode::Average;
+        } else {
+            throw Error("--pooling must be max or avg, not \"" + poolingValue.toStdString() + "\"");
+        }
+    }
+    if (parser.isSet(styleScale)) {
+        s.styleScale = toNumber(parser.value(styleScale), "style-scale");
+    }
+    if (parser.isSet(preserveColors)) {
+        s.preserveColors = true;
+    }
+    if (parser.isSet(noCoarseToFine)) {
+        s.coarseToFine = false;
+    }
+    if (parser.isSet(seed)) {
+        bool seedOk = false;
+        s.seed = parser.value(seed).toULongLong(&seedOk);
+        if (!seedOk) {
+            throw Error("--seed expects a whole number, not \"" + parser.value(seed).toStdString() +
+                        "\"");
+        }
     }
     validate(s);
     return options;

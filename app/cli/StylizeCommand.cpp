@@ -70,9 +70,13 @@ std::filesystem::path intermediateFile(const std::filesystem::path& output, int 
 }
 
 // Writes the current image once checked: the last step's result has not been evaluated yet.
+// settle() also moves a coarse-to-fine run to the full size, so an intermediate image taken
+// during a coarse stage is written unchecked at that stage's size instead.
 void writeResult(StyleSession& session, const std::string& modelName,
-                 const std::filesystem::path& file, int bitDepth) {
-    session.settle();
+                 const std::filesystem::path& file, int bitDepth, bool intermediate = false) {
+    if (!intermediate || session.atFinalScale()) {
+        session.settle();
+    }
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
@@ -134,8 +138,12 @@ int runStylize(const CliOptions& options) {
         std::fprintf(stderr, "Interrupted before the first iteration: nothing written\n");
         return 130;
     }
-    std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.outputWidth(),
-                 session.outputHeight(), elapsed(), computeThreads());
+    std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.finalWidth(),
+                 session.finalHeight(), elapsed(), computeThreads());
+    if (!session.atFinalScale()) {
+        std::fprintf(stderr, "Coarse-to-fine: starting at %d x %d\n", session.outputWidth(),
+                     session.outputHeight());
+    }
     RunReport report(choice.displayName, session.deviceName(), session.settings());
     while (session.iteration() < options.iterations && !interrupted) {
         StepReport step;
@@ -161,7 +169,8 @@ int runStylize(const CliOptions& options) {
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
             writeResult(session, choice.displayName,
-                        intermediateFile(options.outputFile, step.iteration), options.bitDepth);
+                        intermediateFile(options.outputFile, step.iteration), options.bitDepth,
+                        true);
         }
     }
     writeResult(session, choice.displayName, options.outputFile, options.bitDepth);

@@ -11,8 +11,11 @@
 namespace impasto {
 
 std::map<std::string, std::string> readPngText(const std::filesystem::path& file) {
-    const std::string name = file.string();
-    const std::vector<uint8_t> bytes = readFileBytes(file);
+    return readPngText(readFileBytes(file), file.string());
+}
+
+std::map<std::string, std::string> readPngText(std::span<const uint8_t> bytes,
+                                               const std::string& name) {
     if (!hasPngSignature(bytes)) {
         throw Error(name + " is not a PNG file");
     }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <memory>
 
+#include <ATen/Context.h>
+#include <c10/core/GradMode.h>
+
 #include "core/common/Error.h"
 #include "core/weights/Shape.h"
 
@@ -87,9 +90,16 @@ FeatureNetwork::FeatureNetwork(const NetworkDescription& description, TensorSet&
     if (availableLayers_.empty()) {
         throw Error(fileName + " has no weights for the first layer of " + description.title);
     }
-    const auto& p = preprocessing_;
-    mean_ = at::tensor(std::vector<float>(p.mean.begin(), p.mean.end())).view({1, 3, 1, 1});
-    stddev_ = at::tensor(std::vector<float>(p.stddev.begin(), p.stddev.end())).view({1, 3, 1, 1});
+    // (x * inputScale - mean) / stddev = x * scale + shift, per channel.
+    std::vector<float> scale, shift;
+    for (size_t channel = 0; channel < 3; ++channel) {
+        const auto& p = preprocessing_;
+        scale.push_back(p.inputScale / p.stddev[channel]);
+        shift.push_back(-p.mean[channel] / p.stddev[channel]);
+    }
+    scale_ = at::tensor(scale).view({1, 3, 1, 1});
+    shift_ = at::tensor(shift).view({1, 3, 1, 1});
+    prepareWeights();
 }
 
 bool FeatureNetwork::isAvailable(const std::string& layer) const {
@@ -111,6 +121,24 @@ void FeatureNetwork::requireLayers(const std::vector<std::string>& layers) const
     }
 }
 
+namespace {
+
+// Whether a bfloat16 convolution and its backward pass run on `device`: cuDNN refuses them on
+// GPUs before Ampere.
+bool bfloat16ConvolutionWorks(const at::Device& device) {
+    try {
+        const at::AutoGradMode gradients(true);
+        const auto options = at::TensorOptions().device(device).dtype(at::kBFloat16);
+        const at::Tensor input = at::ones({1, 3, 8, 8}, options).requires_grad_(true);
+        at::conv2d(input, at::ones({4, 3, 3, 3}, options)).sum().backward();
+        return input.grad().defined();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
 void FeatureNetwork::to(const at::Device& device) {
     if (device == device_) {
         return;  // sessions sharing the network on one device must not rewrite its tensors
@@ -121,9 +149,41 @@ void FeatureNetwork::to(const at::Device& device) {
             convolution.bias = convolution.bias.to(device);
         }
     }
-    mean_ = mean_.to(device);
-    stddev_ = stddev_.to(device);
+    scale_ = scale_.to(device);
+    shift_ = shift_.to(device);
     device_ = device;
+    reducedPrecisionWorks_ = device.is_cuda() && bfloat16ConvolutionWorks(device);
+    if (device.is_cuda()) {
+        at::globalContext().setBenchmarkCuDNN(true);
+    }
+    prepareWeights();
+}
+
+void FeatureNetwork::setChannelsLast(bool enabled) {
+    channelsLast_ = enabled;
+    prepareWeights();
+}
+
+void FeatureNetwork::setReducedPrecision(bool enabled) {
+    reducedPrecisionWanted_ = enabled;
+    prepareWeights();
+}
+
+at::MemoryFormat FeatureNetwork::memoryFormat() const {
+    return channelsLast_ ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+}
+
+void FeatureNetwork::prepareWeights() {
+    computeType_ = reducedPrecisionWanted_ && reducedPrecisionWorks_ ? at::kBFloat16 : at::kFloat;
+    running_.clear();
+    for (const auto& layer : convolutions_) {
+        std::vector<Convolution> converted;
+        for (const Convolution& convolution : layer) {
+            converted.push_back({convolution.weight.to(computeType_).contiguous(memoryFormat()),
+                                 convolution.bias.to(computeType_)});
+        }
+        running_.push_back(std::move(converted));
+    }
 }
 
 at::Tensor FeatureNetwork::preprocess(const at::Tensor& rgb) const {
@@ -131,7 +191,7 @@ at::Tensor FeatureNetwork::preprocess(const at::Tensor& rgb) const {
     if (preprocessing_.channelOrder == Preprocessing::ChannelOrder::Bgr) {
         input = input.flip({1});
     }
-    return (input * preprocessing_.inputScale - mean_) / stddev_;
+    return at::addcmul(shift_, input, scale_);
 }
 
 at::Tensor FeatureNetwork::convolve(const Convolution& convolution, const at::Tensor& input,
@@ -140,16 +200,16 @@ at::Tensor FeatureNetwork::convolve(const Convolution& convolution, const at::Te
                       {padding, padding});
 }
 
-at::Tensor FeatureNetwork::runLayer(size_t index, const at::Tensor& input,
-                                    PoolingMode pooling) const {
+at::Tensor FeatureNetwork::runLayer(size_t index, at::Tensor input, PoolingMode pooling,
+                                    bool mayOverwrite) const {
     const LayerSpec& layer = description_->layers[index];
     switch (layer.kind) {
         case LayerKind::Convolution: {
             const ConvolutionSpec& spec = layer.convolution;
-            return convolve(convolutions_[index][0], input, spec.stride, spec.padding);
+            return convolve(running_[index][0], input, spec.stride, spec.padding);
         }
         case LayerKind::Relu:
-            return at::relu(input);
+            return mayOverwrite ? at::relu_(input) : at::relu(input);
         case LayerKind::Pool: {
             const PoolSpec& spec = layer.pool;
             if (pooling == PoolingMode::Average) {
@@ -160,10 +220,11 @@ at::Tensor FeatureNetwork::runLayer(size_t index, const at::Tensor& input,
                                   {0, 0}, {1, 1}, spec.ceilMode);
         }
         case LayerKind::Fire: {
-            const auto& fire = convolutions_[index];
-            const at::Tensor squeezed = at::relu(convolve(fire[0], input, 1, 0));
-            return at::cat({at::relu(convolve(fire[1], squeezed, 1, 0)),
-                            at::relu(convolve(fire[2], squeezed, 1, 1))},
+            const auto& fire = running_[index];
+            // Fresh convolution outputs: their ReLUs may work in place.
+            const at::Tensor squeezed = convolve(fire[0], input, 1, 0).relu_();
+            return at::cat({convolve(fire[1], squeezed, 1, 0).relu_(),
+                            convolve(fire[2], squeezed, 1, 1).relu_()},
                            1);
         }
     }
@@ -179,12 +240,15 @@ std::map<std::string, at::Tensor> FeatureNetwork::extract(const at::Tensor& rgb,
         deepest = std::max(deepest, description_->indexOf(layer));
     }
     std::map<std::string, at::Tensor> features;
-    at::Tensor activation = preprocess(rgb);
+    at::Tensor activation = preprocess(rgb).to(computeType_).contiguous(memoryFormat());
+    bool activationIsFeature = false;
     for (int index = 0; index <= deepest; ++index) {
-        activation = runLayer(static_cast<size_t>(index), activation, pooling);
+        activation =
+            runLayer(static_cast<size_t>(index), activation, pooling, !activationIsFeature);
         const std::string& name = description_->layers[static_cast<size_t>(index)].name;
-        if (std::find(layers.begin(), layers.end(), name) != layers.end()) {
-            features[name] = activation;
+        activationIsFeature = std::find(layers.begin(), layers.end(), name) != layers.end();
+        if (activationIsFeature) {
+            features[name] = activation.to(at::kFloat);
         }
     }
     return features;

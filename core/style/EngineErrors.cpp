@@ -12,7 +12,9 @@ namespace impasto {
 namespace {
 
 bool mentionsOutOfMemory(const std::string& message) {
+    // LibTorch 1.13 says "can't allocate memory", later versions "not enough memory".
     return message.find("out of memory") != std::string::npos ||
+           message.find("not enough memory") != std::string::npos ||
            message.find("can't allocate memory") != std::string::npos ||
            message.find("Insufficient memory") != std::string::npos;
 }
@@ -28,6 +30,9 @@ void rethrowForUser(const std::string& context) {
         throw;
     } catch (const Error&) {
         throw;
+    } catch (const c10::OutOfMemoryError&) {
+        // CUDA's allocator, whatever its message says.
+        throwOutOfMemory(context);
     } catch (const c10::Error& error) {
         const std::string message = error.what_without_backtrace();
         if (mentionsOutOfMemory(message))

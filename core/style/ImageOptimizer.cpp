@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <cstdlib>
 
 #include "core/common/Error.h"
 
@@ -43,29 +44,33 @@ void ImageOptimizer::reset(const at::Tensor& image, OptimizerKind kind, double l
     kind_ = kind;
     learningRate_ = learningRate;
     lastFinite_ = {};
-    rebuild();
+    rebuildForStart();
 }
 
 void ImageOptimizer::forgetHistory() {
     if (optimizer_) {
-        rebuild();
+        rebuildForStart();
     }
 }
 
-void ImageOptimizer::rebuild() {
+void ImageOptimizer::rebuildForStart() {
+    rebuild(cautiousStart_ ? kWarmupSteps : 0);
+}
+
+void ImageOptimizer::rebuild(int warmupSteps) {
     if (kind_ == OptimizerKind::Lbfgs) {
         // One iteration per step and no convergence tests: the user decides when to stop.
         optimizer_ = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{image_},
                                                            torch::optim::LBFGSOptions(learningRate_)
                                                                .max_iter(1)
-                                                               .history_size(historyFor(image_))
+                                                               .history_size(!cautiousStart_ && std::getenv("IMPASTO_HIST") ? std::atoi(std::getenv("IMPASTO_HIST")) : historyFor(image_))
                                                                .tolerance_grad(0.0)
                                                                .tolerance_change(0.0));
     } else {
         optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image_},
                                                           torch::optim::AdamOptions(learningRate_));
     }
-    warmupStepsLeft_ = kWarmupSteps;
+    warmupStepsLeft_ = warmupSteps;
     best_ = {};
     ++resets_;
 }
@@ -80,13 +85,13 @@ LossBreakdown ImageOptimizer::goBack(const LossBreakdown& losses, const at::Tens
     const at::NoGradGuard noGrad;
     if (!back.image.defined()) {
         image_.copy_(start);
-        rebuild();
+        rebuild(kWarmupSteps);
         throw Error(
             "The optimisation diverged (the loss is no longer a finite number): lower the "
             "learning rate or the weights");
     }
     image_.copy_(back.image);
-    rebuild();
+    rebuild(kWarmupSteps);
     return back.losses;
 }
 
@@ -112,7 +117,7 @@ LossBreakdown ImageOptimizer::step(const Objective& objective,
         // Whatever interrupted the step (cancel, out of memory) leaves the image where it was.
         const at::NoGradGuard noGrad;
         image_.copy_(start);
-        rebuild();
+        rebuildForStart();
         throw;
     }
 }
@@ -139,6 +144,7 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
     std::optional<LossBreakdown> atStart;
     optimizer_->step([&] {
         optimizer_->zero_grad();
+        ++evaluations_;
         auto [total, terms] = objective(image_);
         checkCancel();  // before the backward pass, the costlier half
         if (!atStart) {
@@ -156,6 +162,7 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
 LossBreakdown ImageOptimizer::adamStep(const Objective& objective,
                                        const std::function<void()>& checkCancel) {
     optimizer_->zero_grad();
+    ++evaluations_;
     auto [total, terms] = objective(image_);
     checkCancel();
     if (rejects(terms)) {

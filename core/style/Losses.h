@@ -5,7 +5,8 @@
 namespace impasto {
 
 // Gram matrix of N x C x H x W features, normalised by H * W so that it does not grow with the
-// image size: G[c, d] = sum_xy F[c, xy] F[d, xy] / (H W). Returns N x C x C.
+// image size: G[c, d] = sum_xy F[c, xy] F[d, xy] / (H W). Returns N x C x C. Reads either
+// memory layout (contiguous or channels-last) without copying.
 at::Tensor gramMatrix(const at::Tensor& features);
 
 // Mean squared difference divided by `targetPower` (the target's mean square), so that every

@@ -78,8 +78,8 @@ std::string blobName(const std::string& layerName, size_t index) {
 
 class CaffeDecoder {
 public:
-    CaffeDecoder(const std::filesystem::path& file, const TensorFilter& wanted)
-        : file_(file), fileName_(file.filename().string()), wanted_(wanted) {}
+    CaffeDecoder(std::string fileName, const TensorFilter& wanted)
+        : fileName_(std::move(fileName)), wanted_(wanted) {}
 
     TensorSet decode(std::span<const uint8_t> bytes) {
         if (bytes.empty()) {
@@ -108,7 +108,6 @@ public:
         const bool legacy = !v1LayerMessages.empty();
 
         TensorSet set;
-        set.sourceFile = file_;
         set.metadata = {{"format", "caffemodel"},
                         {"network", network},
                         {"encoding", legacy ? "V1LayerParameter" : "layer"}};
@@ -316,7 +315,6 @@ private:
         set.tensors[name] = WeightTensor{layout.shape, readValues(message, layout)};
     }
 
-    std::filesystem::path file_;
     std::string fileName_;
     const TensorFilter& wanted_;
     std::set<std::string> names_;
@@ -326,7 +324,14 @@ private:
 
 TensorSet readCaffeModel(const std::filesystem::path& file, const TensorFilter& wanted) {
     const MappedFile mapped(file);
-    return CaffeDecoder(file, wanted).decode(mapped.bytes());
+    TensorSet set = readCaffeModel(mapped.bytes(), file.filename().string(), wanted);
+    set.sourceFile = file;
+    return set;
+}
+
+TensorSet readCaffeModel(std::span<const uint8_t> bytes, const std::string& name,
+                         const TensorFilter& wanted) {
+    return CaffeDecoder(name, wanted).decode(bytes);
 }
 
 }  // namespace impasto

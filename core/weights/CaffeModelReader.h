@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string>
 
 #include "core/weights/TensorSet.h"
 
@@ -14,5 +17,9 @@ namespace impasto {
 // decoded. Metadata: format=caffemodel, network=<net name>, encoding=layer|V1LayerParameter.
 // Throws impasto::Error naming the file and the problem.
 TensorSet readCaffeModel(const std::filesystem::path& file, const TensorFilter& wanted = {});
+// The same for a file already in memory (fuzzing reads its input from a buffer of exactly its
+// size); `name` stands for the file in messages and sourceFile stays empty.
+TensorSet readCaffeModel(std::span<const uint8_t> bytes, const std::string& name,
+                         const TensorFilter& wanted = {});
 
 }  // namespace impasto

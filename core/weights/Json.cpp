@@ -4,6 +4,13 @@
 
 namespace impasto {
 
+JsonValue::JsonValue() = default;
+JsonValue::JsonValue(const JsonValue&) = default;
+JsonValue::JsonValue(JsonValue&&) noexcept = default;
+JsonValue& JsonValue::operator=(const JsonValue&) = default;
+JsonValue& JsonValue::operator=(JsonValue&&) noexcept = default;
+JsonValue::~JsonValue() = default;
+
 namespace {
 
 // Deep enough for any real header; bounds the recursion on hostile input like "[[[[...".
@@ -11,7 +18,7 @@ constexpr int kMaxDepth = 64;
 
 class Parser {
 public:
-    explicit Parser(std::string_view text) : text_(text) {}
+    Parser(std::string_view text, JsonGrammar grammar) : text_(text), grammar_(grammar) {}
 
     JsonValue parseDocument() {
         JsonValue value = parseValue(0);
@@ -61,14 +68,25 @@ private:
             return parseArray(depth);
         }
         JsonValue value;
+        const bool complete = grammar_ == JsonGrammar::Complete;
         if (first == '"') {
             value.kind = JsonValue::Kind::String;
             value.text = parseString();
-        } else if (first == '-' || (first >= '0' && first <= '9')) {
+        } else if (complete && (first == '-' || isDigit(first))) {
+            value.kind = JsonValue::Kind::Number;
+            value.text = parseNumberLiteral();
+        } else if (first == '-' || isDigit(first)) {
             value.kind = JsonValue::Kind::Integer;
             value.integer = parseInteger();
+        } else if (complete && (first == 't' || first == 'f')) {
+            value.kind = JsonValue::Kind::Boolean;
+            value.boolean = first == 't';
+            expectWord(value.boolean ? "true" : "false");
+        } else if (complete && first == 'n') {
+            value.kind = JsonValue::Kind::Null;
+            expectWord("null");
         } else {
-            fail("expected an object, array, string or integer");
+            fail(complete ? "expected a value" : "expected an object, array, string or integer");
         }
         return value;
     }
@@ -123,6 +141,55 @@ private:
             }
             expect(',');
         }
+    }
+
+    static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    void expectWord(std::string_view word) {
+        if (text_.substr(position_, word.size()) != word) {
+            fail("expected " + std::string(word));
+        }
+        position_ += word.size();
+    }
+
+    size_t skipDigits() {
+        const size_t start = position_;
+        while (position_ < text_.size() && isDigit(text_[position_])) {
+            ++position_;
+        }
+        return position_ - start;
+    }
+
+    // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, returned as written.
+    std::string parseNumberLiteral() {
+        const size_t start = position_;
+        if (peek() == '-') {
+            ++position_;
+        }
+        if (!isDigit(peek())) {
+            fail("expected a digit");
+        }
+        if (text_[position_] == '0' && position_ + 1 < text_.size() &&
+            isDigit(text_[position_ + 1])) {
+            fail("leading zero in a number");
+        }
+        skipDigits();
+        if (position_ < text_.size() && text_[position_] == '.') {
+            ++position_;
+            if (skipDigits() == 0) {
+                fail("expected a digit after the decimal point");
+            }
+        }
+        if (position_ < text_.size() && (text_[position_] == 'e' || text_[position_] == 'E')) {
+            ++position_;
+            if (position_ < text_.size() && (text_[position_] == '+' || text_[position_] == '-')) {
+                ++position_;
+            }
+            if (skipDigits() == 0) {
+                fail("expected a digit in the exponent");
+            }
+        }
+        return std::string(text_.substr(start, position_ - start));
     }
 
     int64_t parseInteger() {
@@ -266,13 +333,14 @@ private:
     }
 
     std::string_view text_;
+    JsonGrammar grammar_;
     size_t position_ = 0;
 };
 
 }  // namespace
 
-JsonValue parseJson(std::string_view text) {
-    return Parser(text).parseDocument();
+JsonValue parseJson(std::string_view text, JsonGrammar grammar) {
+    return Parser(text, grammar).parseDocument();
 }
 
 }  // namespace impasto

@@ -252,9 +252,14 @@ std::vector<float> decode(const TensorEntry& entry, const uint8_t* data) {
 }  // namespace
 
 TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter& wanted) {
-    const std::string fileName = file.filename().string();
     const MappedFile mapped(file);
-    const std::span<const uint8_t> bytes = mapped.bytes();
+    TensorSet set = readSafetensors(mapped.bytes(), file.filename().string(), wanted);
+    set.sourceFile = file;
+    return set;
+}
+
+TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fileName,
+                          const TensorFilter& wanted) {
     if (bytes.size() < 8) {
         throw Error(fileName + ": too short to be a safetensors file (" +
                     std::to_string(bytes.size()) + " bytes)");
@@ -284,7 +289,6 @@ TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter&
     }
 
     TensorSet set;
-    set.sourceFile = file;
     std::vector<TensorEntry> entries;
     for (const auto& [name, value] : header.members) {
         if (name == "__metadata__") {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 
 #include "core/weights/TensorSet.h"
 
@@ -16,6 +17,10 @@ namespace impasto {
 // file is not refused for a tensor nobody reads (e.g. an I64 num_batches_tracked). Throws
 // impasto::Error naming the file and the problem.
 TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter& wanted = {});
+// The same for a file already in memory (fuzzing reads its input from a buffer of exactly its
+// size); `name` stands for the file in messages and sourceFile stays empty.
+TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& name,
+                          const TensorFilter& wanted = {});
 
 // Whether the first bytes of a file (at least 9) start like a safetensors file: a header length
 // readSafetensors accepts, then the header's '{'. The length is not checked against the file

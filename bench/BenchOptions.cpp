@@ -1,0 +1,100 @@
+#include "bench/BenchOptions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/common/Error.h"
+#include "core/common/Text.h"
+
+namespace impasto::bench {
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: impasto-bench [--quick] [--shared DIR] [--output DIR] [--device auto|cpu|cuda]\n"
+    "\n"
+    "Measures the engine against a plain single-scale L-BFGS baseline (contiguous memory,\n"
+    "float32, no coarse-to-fine), interleaving baseline and fast runs and printing medians\n"
+    "and ratios:\n"
+    "  ms per iteration (forward + backward) for SqueezeNet 1.1 and VGG-19 at 256/512/1024 px,\n"
+    "  seconds to the first preview frame, from a weight change to the next frame,\n"
+    "  seconds until the style loss (evaluated at 512 px) reaches 5% of its start on\n"
+    "  tubingen/starry_night at 512 px, peak host and device memory, and the final losses.\n"
+    "  --quick    fewer repeats and no VGG race: a few minutes\n"
+    "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
+    "  --output   folder for the result images (default: bench-results)\n"
+    "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
+    "  --only LIST  some of iterations,preview,race\n"
+    "  --trace    print every iteration of the race\n";
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        items.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
+}
+
+}  // namespace
+
+bool BenchOptions::runs(const std::string& section) const {
+    return std::find(sections.begin(), sections.end(), section) != sections.end();
+}
+
+std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& arguments) {
+    BenchOptions options;
+    options.sharedDir = IMPASTO_BENCH_SHARED_DIR;
+    std::optional<int> repeats;
+    for (size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= arguments.size()) {
+                throw Error(argument + " needs a value");
+            }
+            return arguments[++i];
+        };
+        if (argument == "--help" || argument == "-h") {
+            std::fputs(kUsage, stdout);
+            return std::nullopt;
+        } else if (argument == "--trace") {
+            options.trace = true;
+        } else if (argument == "--quick") {
+            options.quick = true;
+        } else if (argument == "--shared") {
+            options.sharedDir = value();
+        } else if (argument == "--output") {
+            options.outputDir = value();
+        } else if (argument == "--device") {
+            options.device = parseDevicePreference(value());
+        } else if (argument == "--repeats") {
+            const std::optional<double> number = parseNumber(value());
+            if (!number || *number < 1 || *number != std::floor(*number)) {
+                throw Error("--repeats needs a whole number of at least 1");
+            }
+            repeats = static_cast<int>(*number);
+        } else if (argument == "--only") {
+            options.sections = splitList(value());
+            for (const std::string& section : options.sections) {
+                if (section != "iterations" && section != "preview" && section != "race") {
+                    throw Error("Unknown section \"" + section +
+                                "\" for --only (iterations, preview, race)");
+                }
+            }
+        } else {
+            throw Error("Unknown argument \"" + argument + "\" (see --help)");
+        }
+    }
+    if (options.quick) {
+        options.repeats = 3;
+        options.raceRuns = 1;
+        options.raceVgg = false;
+    }
+    options.repeats = repeats.value_or(options.repeats);
+    return options;
+}
+
+}  // namespace impasto::bench

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/ComputeDevice.h"
+
+namespace impasto::bench {
+
+// What to measure and how often: --quick for a check in a few minutes, the default (full) for
+// the numbers that get reported.
+struct BenchOptions {
+    bool quick = false;
+    std::filesystem::path sharedDir;  // images/ and weights/ as in ../shared
+    std::filesystem::path outputDir = "bench-results";
+    DevicePreference device = DevicePreference::Auto;
+    // Interleaved baseline/fast pairs per measurement; medians are reported.
+    int repeats = 5;
+    std::vector<int> iterationSizes{256, 512, 1024};
+    // Runs of the time-to-5% race per network (VGG's only in full mode).
+    int raceRuns = 3;
+    bool raceVgg = true;
+    // Which measurements run: "iterations", "preview", "race" (all by default).
+    std::vector<std::string> sections{"iterations", "preview", "race"};
+
+    // Prints every iteration of the race (scale, seconds, style loss at 512 px).
+    bool trace = false;
+
+    bool runs(const std::string& section) const;
+};
+
+// Parses the arguments after the program name. Returns nullopt after printing --help; throws
+// impasto::Error with a one-line message for anything unknown.
+std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& arguments);
+
+}  // namespace impasto::bench

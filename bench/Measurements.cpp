@@ -1,0 +1,192 @@
+#include "bench/Measurements.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <cstdlib>
+
+#include "core/image/PngExport.h"
+
+namespace impasto::bench {
+
+namespace {
+
+constexpr int kRaceSize = 512;
+constexpr double kRaceTarget = 0.05;  // of the starting style loss
+constexpr int kRaceMaximumIterations = 1000;
+constexpr int kStepsBeforeWeightChange = 8;
+constexpr double kMegabyte = 1024.0 * 1024.0;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename Work>
+double timed(Work&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    return secondsSince(start);
+}
+
+// Baseline first in even rounds, fast first in odd ones.
+std::array<size_t, 2> order(int round) {
+    return round % 2 == 0 ? std::array<size_t, 2>{0, 1} : std::array<size_t, 2>{1, 0};
+}
+
+std::string slug(const std::string& text) {
+    std::string result;
+    for (const char c : text) {
+        result +=
+            std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+    }
+    return result;
+}
+
+}  // namespace
+
+Measurements::Measurements(const BenchOptions& options, const BenchImages& images,
+                           ResultTable& table)
+    : options_(options), images_(images), table_(table) {}
+
+void Measurements::iterationTime(const BenchNetwork& network, int size) {
+    std::array<Variant, 2> variants{baselineVariant(), fastVariant()};
+    StyleSettings settings;
+    settings.optimizer = OptimizerKind::Adam;  // one evaluation per step, no line search
+    std::array<std::unique_ptr<StyleSession>, 2> sessions;
+    for (size_t k = 0; k < 2; ++k) {
+        variants[k].coarseToFine = false;  // both at `size`
+        sessions[k] = makeSession(variants[k], loadModelFor(variants[k], network.weights), images_,
+                                  settings, size, options_.device);
+        sessions[k]->step();  // targets and first-call allocations
+    }
+    std::array<std::vector<double>, 2> milliseconds, megabytes;
+    for (int round = 0; round < options_.repeats; ++round) {
+        for (const size_t k : order(round)) {
+            ::malloc_trim(0);
+            memory_.reset();
+            milliseconds[k].push_back(1000.0 * timed([&] { sessions[k]->step(); }));
+            megabytes[k].push_back(memory_.hostBytes() / kMegabyte);
+        }
+    }
+    const std::string where = network.title + " at " + std::to_string(size) + " px";
+    table_.add(where + ": iteration (forward + backward)", "ms", milliseconds[0], milliseconds[1]);
+    table_.add(where + ": peak host memory in an iteration (both sessions resident)", "MiB",
+               megabytes[0], megabytes[1]);
+}
+
+void Measurements::previewLatency(const BenchNetwork& network) {
+    const std::array<Variant, 2> variants{baselineVariant(), fastVariant()};
+    std::array<std::vector<double>, 2> firstFrame, afterChange;
+    for (int round = 0; round < options_.repeats; ++round) {
+        for (const size_t k : order(round)) {
+            LoadedModel model = loadModelFor(variants[k], network.weights);
+            std::unique_ptr<StyleSession> session;
+            firstFrame[k].push_back(timed([&] {
+                session = makeSession(variants[k], std::move(model), images_, {}, kRaceSize,
+                                      options_.device);
+                session->step();
+                session->currentImage();
+            }));
+            for (int i = 0; i < kStepsBeforeWeightChange; ++i) {
+                session->step();
+            }
+            StyleSettings changed = session->settings();
+            changed.styleWeight *= 4.0;
+            afterChange[k].push_back(timed([&] {
+                session->applySettings(changed);
+                session->step();
+                session->currentImage();
+            }));
+        }
+    }
+    const std::string where = network.title + " at 512 px";
+    table_.add(where + ": first preview frame", "s", firstFrame[0], firstFrame[1]);
+    table_.add(where + ": weight change to its first frame", "s", afterChange[0], afterChange[1]);
+}
+
+void Measurements::raceToFivePercent(const BenchNetwork& network) {
+    const std::array<Variant, 2> variants{baselineVariant(), fastVariant()};
+    // The judge: the baseline's network and loss at 512 px, stepped never.
+    auto judge = makeSession(baselineVariant(), loadModelFor(baselineVariant(), network.weights),
+                             images_, {}, kRaceSize, options_.device);
+    judge->prepare();
+    const double startingStyle = judge->settle().style;
+    auto evaluate = [&](const Image& image) {
+        judge->setCurrentImage(image);
+        judge->prepare();
+        return judge->settle();
+    };
+    const double maximumSeconds = std::getenv("IMPASTO_MAXSEC") ? 2000.0 : options_.quick ? 150.0 : 600.0;
+
+    std::array<std::vector<double>, 2> seconds, iterations, evaluations, content, total, hostPeak,
+        devicePeak;
+    for (int run = 0; run < options_.raceRuns; ++run) {
+        for (const size_t k : order(run)) {
+            if (k == 0 && std::getenv("IMPASTO_ONLYFAST")) continue;
+            auto session = makeSession(variants[k], loadModelFor(variants[k], network.weights),
+                                       images_, {}, kRaceSize, options_.device);
+            double elapsed = 0.0, host = 0.0, device = 0.0;
+            int steps = 0;
+            LossBreakdown at512;
+            bool reached = false;
+            while (!reached && steps < kRaceMaximumIterations && elapsed < maximumSeconds) {
+                ::malloc_trim(0);
+                memory_.reset();
+                elapsed += timed([&] { session->step(); });
+                host = std::max(host, memory_.hostBytes() / kMegabyte);
+                device = std::max(device, memory_.deviceBytes() / kMegabyte);
+                ++steps;
+                at512 = evaluate(session->currentImage());
+                reached = at512.style <= kRaceTarget * startingStyle;
+                if (options_.trace) {
+                    std::printf(
+                        "    %s %3d  scale %d/%d  %3d evaluations  %6.2f s  style at 512 px "
+                        "%.4f of the photo's\n",
+                        variants[k].name.c_str(), steps, session->scaleStage() + 1,
+                        session->scaleStageCount(), session->counters().evaluations, elapsed,
+                        at512.style / startingStyle);
+                    std::fflush(stdout);
+                }
+            }
+            const double missing = std::numeric_limits<double>::quiet_NaN();
+            seconds[k].push_back(reached ? elapsed : missing);
+            iterations[k].push_back(reached ? steps : missing);
+            evaluations[k].push_back(reached ? session->counters().evaluations : missing);
+            content[k].push_back(at512.content);
+            total[k].push_back(at512.total);
+            hostPeak[k].push_back(host);
+            devicePeak[k].push_back(device);
+            std::printf(
+                "  %s run %d: %s after %d iterations, %.1f s (style %.3g of %.3g, scale "
+                "%d/%d)\n",
+                variants[k].name.c_str(), run + 1, reached ? "reached 5%" : "stopped", steps,
+                elapsed, at512.style, startingStyle, session->scaleStage() + 1,
+                session->scaleStageCount());
+            if (run == 0) {
+                session->settle();  // to the final size, as an export would
+                const auto file = options_.outputDir /
+                                  (slug(network.title) + "-" + slug(variants[k].name) + "-512.png");
+                exportPng(file, session->currentImage());
+                std::printf("  wrote %s\n", file.string().c_str());
+            }
+        }
+    }
+    const std::string where = network.title + " at 512 px";
+    table_.add(where + ": time to 5% style loss", "s", seconds[0], seconds[1]);
+    table_.add(where + ": iterations to 5% style loss", "", iterations[0], iterations[1]);
+    table_.add(where + ": loss evaluations to 5% style loss", "", evaluations[0], evaluations[1]);
+    table_.add(where + ": content loss at 512 px at that point", "", content[0], content[1]);
+    table_.add(where + ": total loss at 512 px at that point", "", total[0], total[1]);
+    table_.add(where + ": peak host memory in a step", "MiB", hostPeak[0], hostPeak[1]);
+    if (devicePeak[0].front() > 0.0) {
+        table_.add(where + ": peak device memory in a step", "MiB", devicePeak[0], devicePeak[1]);
+    }
+}
+
+}  // namespace impasto::bench

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "bench/BenchOptions.h"
+#include "bench/PeakMemory.h"
+#include "bench/ResultTable.h"
+#include "bench/Variant.h"
+
+namespace impasto::bench {
+
+struct BenchNetwork {
+    std::string title;
+    std::filesystem::path weights;
+};
+
+// The measurements, each comparing the single-scale baseline with the fast paths on the same
+// work; baseline and fast runs alternate (and swap which goes first) so that a neighbour's load
+// on the machine hits both alike. Results go to the table.
+class Measurements {
+public:
+    Measurements(const BenchOptions& options, const BenchImages& images, ResultTable& table);
+
+    // Milliseconds per iteration (forward and backward pass and an Adam update, whose own cost
+    // is a few element-wise operations) at `size` px, both variants at that size: what the
+    // memory layout and precision change. Also the peak host memory of an iteration.
+    void iterationTime(const BenchNetwork& network, int size);
+    // At 512 px: seconds from nothing (model loaded) to the first preview frame (session,
+    // targets, first step, image conversion), and from a weight change to the frame that
+    // reflects it.
+    void previewLatency(const BenchNetwork& network);
+    // At 512 px from the content photo: seconds of stepping until the style loss of the current
+    // image, evaluated at 512 px whatever scale the run is at, is 5% of the photo's. Evaluation
+    // is not timed. Also the losses at that point (the quality), the peak host and device
+    // memory, and the images, saved for a look.
+    void raceToFivePercent(const BenchNetwork& network);
+
+private:
+    const BenchOptions& options_;
+    const BenchImages& images_;
+    ResultTable& table_;
+    PeakMemory memory_;
+};
+
+}  // namespace impasto::bench

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/image/Image.h"
+#include "core/model/ComputeDevice.h"
+#include "core/model/ModelLoader.h"
+#include "core/settings/StyleSettings.h"
+#include "core/style/StyleSession.h"
+
+namespace impasto::bench {
+
+// One way of running the engine: the plain single-scale L-BFGS baseline or the fast paths.
+struct Variant {
+    std::string name;
+    bool channelsLast = false;
+    bool reducedPrecision = false;  // bfloat16 convolutions, on CUDA only
+    bool coarseToFine = false;
+    // L-BFGS searches for its step size after every start (see ImageOptimizer).
+    bool cautiousStart = false;
+};
+
+// Contiguous float32 activations, every iteration at the full size, L-BFGS's cautious start:
+// the engine before the speed work.
+Variant baselineVariant();
+// Channels-last, reduced precision on CUDA, coarse-to-fine, plain L-BFGS steps from the start.
+Variant fastVariant();
+
+// The photo and the painting every measurement uses, decoded once (never timed).
+struct BenchImages {
+    Image content;  // tubingen.jpg
+    Image style;    // starry_night.jpg
+};
+BenchImages loadBenchImages(const std::filesystem::path& sharedDir);
+
+// Loads a weight file and sets its network up the variant's way.
+LoadedModel loadModelFor(const Variant& variant, const std::filesystem::path& weights);
+
+// A session on `model` with the bench images at `size` px, the settings' other values as given
+// and the variant's coarse-to-fine and start choices.
+std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel model,
+                                          const BenchImages& images, StyleSettings settings,
+                                          int size, DevicePreference device);
+
+}  // namespace impasto::bench

@@ -1,0 +1,35 @@
+// libFuzzer target: image decoding from memory (format sniffing, EXIF/TIFF/WebP orientation,
+// size checks, colour conversion). OpenCV's decoders are not instrumented, so findings inside
+// them show only as crashes; our code around them is fully checked.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include <opencv2/core.hpp>
+
+#include "core/common/Error.h"
+#include "core/image/ImageLoader.h"
+#include "tests/fuzz/FuzzCheck.h"
+
+using impasto::fuzz::require;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    // A small pixel limit keeps every run fast and exercises the decompression-bomb check.
+    const impasto::ImageLoadOptions options{.maxSide = 0, .maxMegapixels = 0.25};
+    try {
+        const impasto::LoadedImage loaded = impasto::decodeImage({data, size}, "fuzz", options);
+        const cv::Mat& rgb = loaded.image.rgb;
+        require(!rgb.empty() && rgb.type() == CV_32FC3, "the image is float RGB");
+        require(rgb.total() <= 250'000, "the pixel limit holds");
+        require(loaded.image.alpha.empty() || (loaded.image.alpha.type() == CV_32FC1 &&
+                                               loaded.image.alpha.size() == rgb.size()),
+                "an alpha matches the image");
+        double low = 0.0;
+        double high = 0.0;
+        cv::minMaxLoc(rgb.reshape(1), &low, &high);
+        require(std::isfinite(low) && std::isfinite(high) && low >= 0.0 && high <= 1.0,
+                "samples lie in [0, 1]");
+    } catch (const impasto::Error&) {
+    }
+    return 0;
+}

@@ -1,0 +1,360 @@
+// The real main window, offscreen, with real drops, sliders and the real SqueezeNet weights at
+// small sizes: a run from dropped images to an exported PNG, changes reaching the running
+// session, bad files, pause and resume, the iteration target, and closing during a run.
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/image/PngTextReader.h"
+#include "core/settings/SettingsJson.h"
+#include "support/LocalHttpServer.h"
+#include "support/TestFiles.h"
+#include "support/TestPaths.h"
+#include "ui/panels/MessageBanner.h"
+#include "ui/panels/ModelSetupPanel.h"
+#include "ui/panels/ParameterPanel.h"
+#include "ui/panels/RunStatusBar.h"
+#include "ui/session/SessionController.h"
+#include "ui/settings/PresetFile.h"
+#include "ui/widgets/ImageSlot.h"
+#include "ui/widgets/LayerWeightsEditor.h"
+#include "ui/widgets/LossCurveView.h"
+#include "ui/widgets/ParameterControl.h"
+#include "ui/widgets/PreviewView.h"
+#include "ui/widgets/StyleListView.h"
+#include "ui/windows/MainWindow.h"
+
+using namespace impasto;
+using namespace impasto::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+constexpr int kSize = 80;
+
+QString squeezeNetFile() {
+    return test::sharedWeights("squeezenet1_1-features.safetensors");
+}
+
+// Drops `file` on `target` (a widget of `window`) as a file manager would: enter, then drop.
+bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(file)});
+    const QPoint position = target->mapTo(&window, target->rect().center());
+    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    if (!enter.isAccepted()) {
+        return false;
+    }
+    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    return drop.isAccepted();
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir home_;
+
+    // A shown window with SqueezeNet loaded, small output, tubingen and starry_night dropped.
+    std::unique_ptr<MainWindow> readyWindow(int iterations) {
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1280, 800);
+        window->show();
+        window->loadModel(squeezeNetFile());
+        if (!QTest::qWaitFor([&] { return window->startAction()->isEnabled(); }, kTimeoutMs)) {
+            return nullptr;
+        }
+        window->parameterPanel()->outputSizeBox()->setValue(kSize);
+        window->parameterPanel()->iterationsBox()->setValue(iterations);
+        if (!dropFile(*window, window->preview(), test::sharedImage("tubingen.jpg")) ||
+            !dropFile(*window, window->styleList(), test::sharedImage("starry_night.jpg")) ||
+            !QTest::qWaitFor(
+                [&] {
+                    return window->contentSlot()->hasImage() && window->styleList()->count() == 1;
+                },
+                kTimeoutMs)) {
+            return nullptr;
+        }
+        return window;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(home_.isValid());
+        // Settings and downloaded models go to a fresh home: no model is installed.
+        qputenv("XDG_CONFIG_HOME", (home_.path() + "/config").toUtf8());
+        qputenv("XDG_DATA_HOME", (home_.path() + "/data").toUtf8());
+        qunsetenv("IMPASTO_MODEL_PATH");
+        QTest::failOnWarning(QRegularExpression("QThread: Destroyed while thread"));
+    }
+
+    void firstRunOffersADownloadOrAWeightFile() {
+        MainWindow window;
+        window.show();
+        ModelSetupPanel* setup = window.modelSetupPanel();
+        QTRY_VERIFY(setup->isVisible());
+        QVERIFY2(setup->downloadButton()->text().startsWith("Download squeezenet1_1"),
+                 qPrintable(setup->downloadButton()->text()));
+        QVERIFY(!window.startAction()->isEnabled());
+        window.loadModel(squeezeNetFile());
+        QTRY_VERIFY_WITH_TIMEOUT(window.startAction()->isEnabled(), kTimeoutMs);
+        QVERIFY(!setup->isVisible());
+        QVERIFY(window.runStatus()->deviceText().contains("SqueezeNet"));
+    }
+
+    // The first-run panel downloads through the engine's downloader, with progress and cancel.
+    void firstRunDownloadShowsProgressAndCancels() {
+        test::LocalHttpServer server;
+        const QByteArray body(3 * 1024 * 1024, 'w');
+        server.serve("/model", body);
+        RegisteredModel model;
+        model.name = "tiny";
+        model.title = "Tiny";
+        model.fileName = "tiny.safetensors";
+        model.sizeBytes = body.size();
+        QTemporaryDir destination;
+        ModelSetupPanel panel;
+        panel.setModels({model});
+        panel.setDownloadLocation(destination.path(), server.url("/model"));
+        panel.show();
+        QVERIFY(panel.downloadButton()->text().startsWith("Download tiny (3"));
+
+        QSignalSpy installed(&panel, &ModelSetupPanel::modelInstalled);
+        QTest::mouseClick(panel.downloadButton(), Qt::LeftButton);
+        QVERIFY(installed.wait(kTimeoutMs));
+        QCOMPARE(installed.first().at(0).toString(), QString("tiny"));
+        const QString file = installed.first().at(1).toString();
+        QCOMPARE(file, destination.filePath("tiny.safetensors"));
+        QCOMPARE(QFileInfo(file).size(), body.size());
+        QCOMPARE(panel.progressBar()->maximum(), body.size() / 1024);
+        QVERIFY(QFile::remove(file));
+
+        // A transfer that stalls: Cancel ends it with the downloader's message.
+        server.stallNextResponseAfter(1024 * 1024);
+        QTest::mouseClick(panel.downloadButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.progressBar()->value() > 0, kTimeoutMs);
+        QVERIFY(panel.cancelButton()->isVisible());
+        QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.messageLabel()->isVisible(), kTimeoutMs);
+        QCOMPARE(panel.messageLabel()->text(), QString("Download cancelled"));
+        QVERIFY(panel.downloadButton()->isEnabled());
+        QVERIFY(!QFileInfo::exists(file));
+    }
+
+    void presetsRoundTripAndNameTheirFaults() {
+        QTemporaryDir folder;
+        StyleSettings settings;
+        settings.styleWeight = 2500.0;
+        settings.styleLayers = {{"fire2", 0.5}, {"fire5", 1.5}};
+        settings.outputSize = 640;
+        settings.preserveColors = true;
+        const QString file = folder.filePath("soft.json");
+        savePreset(file, settings);
+        QCOMPARE(loadPreset(file), settings);
+
+        QVERIFY(test::writeBytes(file, R"({"styleWeight": "strong"})"));
+        const QString message = test::requiredErrorFrom([&] { loadPreset(file); });
+        QVERIFY2(message.contains("soft.json") && message.contains("styleWeight"),
+                 qPrintable(message));
+        QVERIFY(test::requiredErrorFrom([&] {
+                    loadPreset(folder.filePath("missing.json"));
+                }).contains("missing.json"));
+    }
+
+    void runChangeStopExportAndScreenshot() {
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        QCOMPARE(window->styleList()->count(), 1);
+        QVERIFY(window->contentSlot()->path().endsWith("tubingen.jpg"));
+
+        QList<StyleSettings> applied;
+        QList<SessionCounters> counters;
+        QList<int> appliedIterations;
+        connect(&window->controller(), &SessionController::settingsApplied, this,
+                [&](const StyleSettings& settings, const SessionCounters& count, int iteration) {
+                    applied.append(settings);
+                    counters.append(count);
+                    appliedIterations.append(iteration);
+                });
+        QImage firstPreview;
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() >= 1, kTimeoutMs);
+        firstPreview = window->preview()->image();
+        QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() >= 4, kTimeoutMs);
+        QVERIFY(window->preview()->image() != firstPreview);
+        QCOMPARE(qMax(window->preview()->image().width(), window->preview()->image().height()),
+                 kSize);
+        QVERIFY(window->runStatus()->iterationText().contains("of 100000"));
+        QVERIFY(!window->runStatus()->speedText().isEmpty());
+
+        // A style weight change from the slider, mid-run.
+        applied.clear();
+        const int iterationBefore = window->shownIteration();
+        ParameterControl* styleWeight = window->parameterPanel()->styleWeightControl();
+        const double before = styleWeight->value();
+        QTest::keyClick(styleWeight->slider(), Qt::Key_PageUp);
+        QVERIFY(styleWeight->value() > before);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !applied.isEmpty() && applied.last().styleWeight == styleWeight->value(), kTimeoutMs);
+        // The running session took it without a restart and without new targets.
+        QCOMPARE(counters.last().starts, 1);
+        QCOMPARE(counters.last().styleTargetComputations, 1);
+        QVERIFY(appliedIterations.last() >= iterationBefore);
+        QTRY_VERIFY_WITH_TIMEOUT(window->lossCurve()->markerCount() >= 1, kTimeoutMs);
+        QVERIFY(window->lossCurve()->pointCount() >= window->shownIteration() - 1);
+
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+        QVERIFY(window->exportAction()->isEnabled());
+        const int iterations = window->shownIteration();
+
+        QTemporaryDir output;
+        const QString file = output.filePath("result.png");
+        QSignalSpy exported(&window->controller(), &SessionController::exported);
+        window->exportTo(file, 16);
+        QVERIFY(exported.wait(kTimeoutMs));
+        const QImage result(file);
+        QCOMPARE(qMax(result.width(), result.height()), kSize);
+        QCOMPARE(result.depth(), 64);  // 16 bits per channel
+        const auto text = readPngText(file.toStdString());
+        QCOMPARE(text.at("impasto:iterations"), std::to_string(iterations));
+        const StyleSettings stored = settingsFromJson(text.at("impasto:settings"));
+        QCOMPARE(stored.styleWeight, styleWeight->value());
+        QCOMPARE(stored.outputSize, kSize);
+
+        const QString screenshot = test::binaryDir() + "/main_window.png";
+        QVERIFY(window->grab().save(screenshot));
+    }
+
+    void unreadableDropIsRefusedWithAMessage() {
+        auto window = readyWindow(10);
+        QVERIFY(window);
+        QTemporaryDir folder;
+        const QString notAnImage = folder.filePath("notes.jpg");
+        QVERIFY(test::writeBytes(notAnImage, "just some words, not a picture"));
+        QVERIFY(dropFile(*window, window->contentSlot(), notAnImage));
+        QTRY_VERIFY_WITH_TIMEOUT(window->banner()->isVisible(), kTimeoutMs);
+        QVERIFY2(window->banner()->text().contains("notes.jpg"),
+                 qPrintable(window->banner()->text()));
+        QVERIFY(window->contentSlot()->path().endsWith("tubingen.jpg"));
+        // The session still has the photo: a run works.
+        window->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Finished, kTimeoutMs);
+        QCOMPARE(window->shownIteration(), 10);
+    }
+
+    void pauseAndResumeContinueTheCount() {
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        QList<int> frameIterations;
+        connect(&window->controller(), &SessionController::frameReady, this,
+                [&](const SessionFrame& frame) { frameIterations.append(frame.iteration); });
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 3, kTimeoutMs);
+        window->pauseAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Paused, kTimeoutMs);
+        QVERIFY(window->resumeAction()->isEnabled());
+        const int pausedAt = window->shownIteration();
+        frameIterations.clear();
+        window->resumeAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= pausedAt + 3, kTimeoutMs);
+        QVERIFY(frameIterations.first() > pausedAt);
+        QVERIFY(std::is_sorted(frameIterations.begin(), frameIterations.end()));
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+    }
+
+    void reachingTheTargetStopsAndContinueGoesOn() {
+        auto window = readyWindow(6);
+        QVERIFY(window);
+        window->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Finished, kTimeoutMs);
+        QCOMPARE(window->shownIteration(), 6);
+        QVERIFY(window->exportAction()->isEnabled());
+        QVERIFY(window->continueAction()->isEnabled());
+        window->continueAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->shownIteration(), 12, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Finished, kTimeoutMs);
+    }
+
+    void pasteTakesThePhotoThenPaintings() {
+        MainWindow window;
+        window.show();
+        QImage pasted(120, 90, QImage::Format_RGB32);
+        pasted.fill(QColor(40, 90, 160));
+        QApplication::clipboard()->setImage(pasted);
+        QTRY_VERIFY(QApplication::clipboard()->mimeData()->hasImage());
+        QCOMPARE(window.pasteAction()->shortcut(), QKeySequence(QKeySequence::Paste));
+        window.pasteAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.contentSlot()->hasImage(), kTimeoutMs);
+        QCOMPARE(window.contentSlot()->path(), QString("Pasted photo"));
+        QCOMPARE(window.styleList()->count(), 0);
+        window.pasteAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window.styleList()->count(), 1, kTimeoutMs);
+        QCOMPARE(window.styleList()->paths(), QStringList{"Pasted painting"});
+    }
+
+    void closingDuringARunIsClean() {
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() >= 2, kTimeoutMs);
+        QVERIFY(window->close());
+        window.reset();  // joins the worker thread; a warning about it fails the test
+    }
+
+    // Settings, layer choice included, the run length and the model come back next time.
+    void settingsSurviveARestart() {
+        StyleSettings expected;
+        {
+            auto window = std::make_unique<MainWindow>();
+            window->show();
+            window->loadModel(squeezeNetFile());
+            QTRY_VERIFY_WITH_TIMEOUT(window->startAction()->isEnabled(), kTimeoutMs);
+            ParameterPanel* panel = window->parameterPanel();
+            panel->styleWeightControl()->setValue(1234.5);
+            panel->iterationsBox()->setValue(77);
+            LayerWeightsEditor* layers = panel->styleLayersEditor();
+            const QString dropped = layers->chosenLayers().first().first;
+            layers->checkBox(layers->availableLayers().indexOf(dropped))->click();
+            expected = panel->settings();
+            QCOMPARE(expected.styleWeight, 1234.5);
+            QVERIFY(!expected.styleLayers.empty());
+            QVERIFY(std::none_of(
+                expected.styleLayers.begin(), expected.styleLayers.end(),
+                [&](const LayerWeight& layer) { return layer.layer == dropped.toStdString(); }));
+            QVERIFY(window->close());
+        }
+        MainWindow second;
+        second.show();
+        QTRY_VERIFY_WITH_TIMEOUT(second.startAction()->isEnabled(), kTimeoutMs);
+        QVERIFY(second.parameterPanel()->settings() == expected);
+        QCOMPARE(second.parameterPanel()->iterationTarget(), 77);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,278 @@
+// The session worker and its controller without windows, on the real SqueezeNet weights and the
+// shared photos at small sizes: frames are throttled and dropped while unconsumed, the newest
+// settings win, and stop and cancel take effect within an iteration, preparation included.
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+#include "support/TestPaths.h"
+#include "ui/session/SessionController.h"
+#include "ui/session/SessionWorker.h"
+
+using namespace impasto;
+using namespace impasto::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+QString squeezeNetFile() {
+    return test::sharedWeights("squeezenet1_1-features.safetensors");
+}
+
+StyleSettings settingsAt(int size) {
+    StyleSettings settings;
+    settings.outputSize = size;
+    return settings;
+}
+
+// Everything a controller reported, in order.
+struct Recorder {
+    QList<SessionFrame> frames;
+    QList<RunState> states;
+    QList<int> appliedRevisions;
+    QList<int> appliedIterations;
+    QList<StyleSettings> appliedSettings;
+    QList<SessionCounters> appliedCounters;
+    QStringList failures;
+    bool modelLoaded = false;
+    int inputsLoaded = 0;
+
+    explicit Recorder(SessionController& controller) {
+        QObject::connect(&controller, &SessionController::frameReady,
+                         [this](const SessionFrame& frame) { frames.append(frame); });
+        QObject::connect(&controller, &SessionController::stateChanged,
+                         [this](RunState state) { states.append(state); });
+        QObject::connect(&controller, &SessionController::settingsApplied,
+                         [this](const StyleSettings& settings, const SessionCounters& counters,
+                                int iteration, int revision) {
+                             appliedRevisions.append(revision);
+                             appliedIterations.append(iteration);
+                             appliedSettings.append(settings);
+                             appliedCounters.append(counters);
+                         });
+        QObject::connect(&controller, &SessionController::modelLoaded,
+                         [this] { modelLoaded = true; });
+        QObject::connect(&controller, &SessionController::contentLoaded,
+                         [this] { ++inputsLoaded; });
+        QObject::connect(&controller, &SessionController::styleAdded, [this] { ++inputsLoaded; });
+        for (auto signal : {&SessionController::loadFailed, &SessionController::modelLoadFailed,
+                            &SessionController::runFailed, &SessionController::exportFailed}) {
+            QObject::connect(&controller, signal,
+                             [this](const QString& message) { failures.append(message); });
+        }
+    }
+
+    int lastIteration() const { return frames.isEmpty() ? 0 : frames.last().iteration; }
+};
+
+// A controller with SqueezeNet, tubingen as content and starry_night as style, at `size`.
+bool prepareTubingen(SessionController& controller, Recorder& recorder, int size) {
+    controller.loadModel(squeezeNetFile());
+    controller.loadContent(test::sharedImage("tubingen.jpg"));
+    controller.addStyle(test::sharedImage("starry_night.jpg"));
+    controller.applySettings(settingsAt(size));
+    return QTest::qWaitFor([&] { return recorder.modelLoaded && recorder.inputsLoaded == 2; },
+                           kTimeoutMs) &&
+           recorder.failures.isEmpty();
+}
+
+}  // namespace
+
+class TestSessionWorker : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void framesAreThrottledAndCarryEveryLoss() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        QElapsedTimer timer;
+        timer.start();
+        controller.start(40);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RunState::Finished, kTimeoutMs);
+        const qint64 elapsedMs = timer.elapsed();
+
+        QVERIFY(!recorder.frames.isEmpty());
+        // One frame per interval at most, plus the final one.
+        QVERIFY2(
+            recorder.frames.size() <= 2 + elapsedMs / SessionWorker::kFrameIntervalMs,
+            qPrintable(QString("%1 frames in %2 ms").arg(recorder.frames.size()).arg(elapsedMs)));
+        QCOMPARE(recorder.lastIteration(), 40);
+        // The loss curve still gets every iteration, once, in order.
+        QList<int> iterations;
+        for (const SessionFrame& frame : recorder.frames) {
+            QCOMPARE(frame.image.size(), frame.outputSize);
+            QCOMPARE(qMax(frame.outputSize.width(), frame.outputSize.height()), 64);
+            for (const LossPoint& point : frame.lossHistory) {
+                iterations.append(point.iteration);
+            }
+        }
+        QCOMPARE(iterations.size(), 40);
+        for (int i = 0; i < 40; ++i) {
+            QCOMPARE(iterations[i], i + 1);
+        }
+        QVERIFY(recorder.frames.last().iterationsPerSecond > 0.0);
+        QCOMPARE(recorder.frames.last().counters.starts, 1);
+    }
+
+    // Without a consumer calling frameConsumed(), one frame is sent during the run and the final
+    // one at its end: the UI is never flooded.
+    void unconsumedFramesAreDropped() {
+        QThread thread;
+        auto* worker = new SessionWorker(64);
+        worker->moveToThread(&thread);
+        connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+        std::atomic<int> frames{0};
+        std::atomic<int> lastIteration{0};
+        std::atomic<bool> finished{false};
+        connect(worker, &SessionWorker::frameReady, worker, [&](const SessionFrame& frame) {
+            ++frames;
+            lastIteration = frame.iteration;
+        });
+        connect(worker, &SessionWorker::stateChanged, worker,
+                [&](RunState state) { finished = state == RunState::Finished; });
+        thread.start();
+        const QString model = squeezeNetFile();
+        const QString content = test::sharedImage("tubingen.jpg");
+        // Long enough that frames would be due several times over.
+        worker->submitSettings(settingsAt(96), 1);
+        QMetaObject::invokeMethod(worker, [=] {
+            worker->loadModel(model);
+            worker->loadContent(content);
+            worker->start(40);
+        });
+        const bool done = QTest::qWaitFor([&] { return finished.load(); }, kTimeoutMs);
+        thread.quit();
+        thread.wait();
+        QVERIFY(done);
+        QCOMPARE(frames.load(), 2);
+        QCOMPARE(lastIteration.load(), 40);
+    }
+
+    void newestSettingsWinWithoutRestart() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        controller.start(100000);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.lastIteration() >= 3, kTimeoutMs);
+
+        // Hold the worker between two steps while five changes arrive: it applies only the last.
+        QSemaphore held, release;
+        QMetaObject::invokeMethod(controller.worker(), [&] {
+            held.release();
+            release.acquire();
+        });
+        held.acquire();
+        recorder.appliedRevisions.clear();
+        const int iterationBeforeChange = recorder.lastIteration();
+        int newest = 0;
+        for (int i = 1; i <= 5; ++i) {
+            StyleSettings settings = settingsAt(64);
+            settings.styleWeight = 100.0 * (i + 1);
+            newest = controller.applySettings(settings);
+        }
+        release.release();
+        QTRY_VERIFY_WITH_TIMEOUT(!recorder.appliedRevisions.isEmpty(), kTimeoutMs);
+        QCOMPARE(recorder.appliedRevisions, QList<int>{newest});
+        QCOMPARE(recorder.appliedSettings.last().styleWeight, 600.0);
+        // Applied to the running session: no restart, no new targets for a weight change.
+        QCOMPARE(recorder.appliedCounters.last().starts, 1);
+        QCOMPARE(recorder.appliedCounters.last().styleTargetComputations, 1);
+        QCOMPARE(recorder.appliedCounters.last().contentTargetComputations, 1);
+        // The iteration count went on: the change did not start the run again.
+        QVERIFY(recorder.appliedIterations.last() > iterationBeforeChange);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.frames.last().settingsRevision == newest, kTimeoutMs);
+        controller.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Stopped, kTimeoutMs);
+        QVERIFY(recorder.failures.isEmpty());
+    }
+
+    // A new style mid-run makes the next step prepare its targets: stopping then interrupts
+    // that step, and no iteration completes after the request.
+    void stopInterruptsTheStepInProgress() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        controller.start(100000);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.lastIteration() >= 3, kTimeoutMs);
+        std::atomic<bool> stopRequested{false};
+        connect(
+            controller.worker(), &SessionWorker::preparing, controller.worker(),
+            [&](const QString& stage) {
+                if (stage == "style" && !stopRequested.exchange(true)) {
+                    controller.stop();
+                }
+            },
+            Qt::DirectConnection);
+        controller.addStyle(test::sharedImage("the_scream.jpg"));
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Stopped, kTimeoutMs);
+        QVERIFY(stopRequested);
+        // The interrupted step computed no new style targets and was undone.
+        const SessionFrame last = recorder.frames.last();
+        QCOMPARE(last.counters.styleTargetComputations, 1);
+        QCOMPARE(last.counters.starts, 1);
+
+        // Still usable: it goes on from where it stopped, with both styles.
+        controller.resume(last.iteration + 2);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Finished, kTimeoutMs);
+        QCOMPARE(recorder.lastIteration(), last.iteration + 2);
+        QCOMPARE(recorder.frames.last().counters.styleTargetComputations, 2);
+        QVERIFY(recorder.failures.isEmpty());
+    }
+
+    void cancelDuringPreparationKeepsTheSessionUsable() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        // Stop from inside the preparation, on the worker's thread, as it reaches the style.
+        QMetaObject::Connection stopper = connect(
+            controller.worker(), &SessionWorker::preparing, controller.worker(),
+            [&](const QString& stage) {
+                if (stage == "style") {
+                    controller.stop();
+                }
+            },
+            Qt::DirectConnection);
+        controller.start(5);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.states.size() >= 2, kTimeoutMs);
+        QCOMPARE(recorder.states, (QList<RunState>{RunState::Running, RunState::Idle}));
+        QVERIFY(recorder.frames.isEmpty());
+        disconnect(stopper);
+
+        controller.start(5);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Finished, kTimeoutMs);
+        QCOMPARE(recorder.lastIteration(), 5);
+        // The interrupted preparation never finished the style targets.
+        QCOMPARE(recorder.frames.last().counters.styleTargetComputations, 1);
+        QVERIFY(recorder.failures.isEmpty());
+    }
+
+    void unreadableFileLeavesTheInputsAlone() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QSignalSpy failed(&controller, &SessionController::loadFailed);
+        controller.loadContent(test::sharedWeights("squeezenet1_1-features.safetensors"));
+        QVERIFY(failed.wait(kTimeoutMs));
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains("squeezenet1_1-features.safetensors"), qPrintable(message));
+        QVERIFY(!message.contains('\n'));
+        QCOMPARE(recorder.inputsLoaded, 0);
+    }
+
+    void destroyingDuringARunIsClean() {
+        auto controller = std::make_unique<SessionController>();
+        Recorder recorder(*controller);
+        QVERIFY(prepareTubingen(*controller, recorder, 128));
+        controller->start(100000);
+        QTRY_VERIFY_WITH_TIMEOUT(!recorder.frames.isEmpty(), kTimeoutMs);
+        controller.reset();  // interrupts the step and joins the thread
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionWorker)
+#include "test_session_worker.moc"

@@ -1,0 +1,149 @@
+#include <QTest>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "core/settings/SettingsJson.h"
+#include "core/settings/StyleSettings.h"
+#include "support/TestFiles.h"
+
+using impasto::InitKind;
+using impasto::OptimizerKind;
+using impasto::PoolingMode;
+using impasto::settingsFromJson;
+using impasto::StyleSettings;
+using impasto::toJson;
+using impasto::test::errorFrom;
+using impasto::test::requiredErrorFrom;
+
+namespace {
+
+// Every field differs from StyleSettings{}. A field added to toJson without a reader here makes
+// settingsFromJson refuse the key, so the round trip below fails until the parser learns it.
+StyleSettings everyFieldChanged() {
+    StyleSettings s;
+    s.contentWeight = 2.5;
+    s.styleWeight = 1e-7;
+    s.tvWeight = 0.0;
+    s.contentLayers = {{"fire6", 1.0}};
+    s.styleLayers = {{"relu1", 0.125}, {"fire3", 3.0}, {"na\"me\\\n", 0.0}};
+    s.styleBlend = {3.0, 1.0 / 3.0};
+    s.styleScale = 0.7;
+    s.outputSize = 1234;
+    s.optimizer = OptimizerKind::Adam;
+    s.learningRate = 0.01;
+    s.init = InitKind::Noise;
+    s.seed = std::numeric_limits<uint64_t>::max();
+    s.preserveColors = true;
+    s.pooling = PoolingMode::Average;
+    s.coarseToFine = false;
+    return s;
+}
+
+}  // namespace
+
+class TestSettingsJson : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripsTheDefaults() {
+        QVERIFY(settingsFromJson(toJson(StyleSettings{})) == StyleSettings{});
+    }
+
+    void roundTripsEveryField() {
+        const StyleSettings changed = everyFieldChanged();
+        QVERIFY(!(changed == StyleSettings{}));
+        QVERIFY(settingsFromJson(toJson(changed)) == changed);
+        StyleSettings imageInit = changed;
+        imageInit.init = InitKind::Image;
+        QVERIFY(settingsFromJson(toJson(imageInit)) == imageInit);
+    }
+
+    void missingKeysKeepTheirDefaults() {
+        QVERIFY(settingsFromJson("{}") == StyleSettings{});
+        StyleSettings expected;
+        expected.outputSize = 256;
+        expected.styleLayers = {{"relu2_1", 1.0}};
+        QVERIFY(settingsFromJson(R"( { "outputSize" : 256 ,
+                                       "styleLayers": [{"layer": "relu2_1"}] } )") == expected);
+    }
+
+    void refusesBadSettings_data() {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown key") << R"({"styleWieght": 5})"
+                                     << "Unknown setting \"styleWieght\"";
+        QTest::newRow("not JSON") << "outputSize=5"
+                                  << "not valid JSON";
+        QTest::newRow("truncated") << R"({"outputSize": 5)"
+                                   << "not valid JSON";
+        QTest::newRow("trailing comma") << R"({"outputSize": 512,})"
+                                        << "not valid JSON";
+        QTest::newRow("duplicate key") << R"({"seed": 1, "seed": 2})"
+                                       << "duplicate key \"seed\"";
+        QTest::newRow("array document") << "[1]"
+                                        << "must be a JSON object";
+        for (const char* number : {"1.", ".5", "1e", "1e+", "-", "+1", "01", "1.5.2", "0x10"}) {
+            QTest::newRow(number) << QString(R"({"styleWeight": %1})").arg(number)
+                                  << "not valid JSON";
+        }
+        QTest::newRow("misspelt true") << R"({"preserveColors": tru})"
+                                       << "not valid JSON";
+        QTest::newRow("misspelt null") << R"({"tvWeight": nul})"
+                                       << "not valid JSON";
+        QTest::newRow("string for a number") << R"({"styleWeight": "5"})"
+                                             << "\"styleWeight\" must be a number";
+        QTest::newRow("null weight") << R"({"tvWeight": null})"
+                                     << "\"tvWeight\" must be a number";
+        QTest::newRow("overflowing number") << R"({"contentWeight": 1e999})"
+                                            << "\"contentWeight\" must be a finite number";
+        QTest::newRow("negative weight") << R"({"styleWeight": -1})"
+                                         << "style weight";
+        QTest::newRow("fractional size") << R"({"outputSize": 512.5})"
+                                         << "\"outputSize\" must be a whole number";
+        QTest::newRow("size out of int") << R"({"outputSize": 99999999999})"
+                                         << "\"outputSize\" is out of range";
+        QTest::newRow("size too small") << R"({"outputSize": 8})"
+                                        << "output size must be between";
+        QTest::newRow("negative seed") << R"({"seed": -1})"
+                                       << "\"seed\" must be a whole number";
+        QTest::newRow("seed beyond 64 bits") << R"({"seed": 18446744073709551616})"
+                                             << "\"seed\" is out of range";
+        QTest::newRow("bool as number") << R"({"preserveColors": 1})"
+                                        << "\"preserveColors\" must be true or false";
+        QTest::newRow("unknown optimizer") << R"({"optimizer": "sgd"})"
+                                           << "must be one of adam, lbfgs, not \"sgd\"";
+        QTest::newRow("unknown pooling") << R"({"pooling": "average"})"
+                                         << "avg, max";
+        QTest::newRow("layers not a list") << R"({"styleLayers": "relu1_1"})"
+                                           << "\"styleLayers\" must be a list";
+        QTest::newRow("layer without name") << R"({"styleLayers": [{"weight": 2}]})"
+                                            << "without a name";
+        QTest::newRow("layer unknown key") << R"({"contentLayers": [{"layer": "a", "w": 2}]})"
+                                           << "unknown key \"w\"";
+        QTest::newRow("negative layer weight")
+            << R"({"styleLayers": [{"layer": "fire2", "weight": -0.5}]})"
+            << "layer fire2";
+        QTest::newRow("blend not numbers") << R"({"styleBlend": [1, "2"]})"
+                                           << "\"styleBlend\" must be a number";
+        QTest::newRow("style scale too big") << R"({"styleScale": 9})"
+                                             << "style scale";
+    }
+
+    void refusesBadSettings() {
+        QFETCH(QString, json);
+        QFETCH(QString, message);
+        const QString error = requiredErrorFrom([&] { settingsFromJson(json.toStdString()); });
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY2(!error.contains('\n'), qPrintable(error));
+    }
+
+    void refusesDeepNestingWithoutCrashing() {
+        const std::string deep(100000, '[');
+        QVERIFY(errorFrom([&] { settingsFromJson(deep); }).contains("nested too deeply"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSettingsJson)
+#include "test_settings_json.moc"

@@ -1,0 +1,300 @@
+#include "ui/panels/ParameterPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+
+#include "ui/widgets/LayerWeightsEditor.h"
+#include "ui/widgets/ParameterControl.h"
+
+namespace impasto::ui {
+
+namespace {
+
+const StyleSettings kDefaults;
+
+// The weights span decades, so their sliders are log-spaced; 0 switches a term off.
+const ParameterRange kContentWeight{0.0, 100.0, kDefaults.contentWeight, 3, true, {}};
+const ParameterRange kStyleWeight{0.0, 100000.0, kDefaults.styleWeight, 1, true, {}};
+const ParameterRange kSmoothness{0.0, 10.0, kDefaults.tvWeight, 4, true, {}};
+const ParameterRange kStyleScale{0.25, kMaximumStyleScale, kDefaults.styleScale, 2, true, {}};
+
+QList<QPair<QString, double>> toPairs(const std::vector<LayerWeight>& layers) {
+    QList<QPair<QString, double>> pairs;
+    for (const LayerWeight& layer : layers) {
+        pairs.append({QString::fromStdString(layer.layer), layer.weight});
+    }
+    return pairs;
+}
+
+QList<QPair<QString, double>> recommended(const QStringList& layers) {
+    QList<QPair<QString, double>> pairs;
+    for (const QString& layer : layers) {
+        pairs.append({layer, 1.0});
+    }
+    return pairs;
+}
+
+// Selects the item whose data is `value`.
+void selectData(QComboBox* box, int value) {
+    box->setCurrentIndex(std::max(0, box->findData(value)));
+}
+
+}  // namespace
+
+ParameterPanel::ParameterPanel(QWidget* parent)
+    : QWidget(parent),
+      contentWeight_(new ParameterControl(tr("Content weight"), kContentWeight)),
+      styleWeight_(new ParameterControl(tr("Style weight"), kStyleWeight)),
+      smoothness_(new ParameterControl(tr("Smoothness"), kSmoothness)),
+      styleScale_(new ParameterControl(tr("Style scale"), kStyleScale)),
+      styleLayers_(new LayerWeightsEditor),
+      contentLayer_(new QComboBox),
+      outputSize_(new QSpinBox),
+      iterations_(new QSpinBox),
+      snapshotInterval_(new QSpinBox),
+      optimizer_(new QComboBox),
+      pooling_(new QComboBox),
+      init_(new QComboBox),
+      initImageName_(new QLabel),
+      preserveColors_(new QCheckBox(tr("Preserve the photo's colours"))),
+      seed_(new QSpinBox),
+      coarseToFine_(new QCheckBox(tr("Coarse to fine"))) {
+    contentWeight_->setToolTip(
+        tr("How strongly the result keeps the photo's structure. 0 ignores the photo."));
+    styleWeight_->setToolTip(
+        tr("How strongly the result takes on the painting's texture and colours."));
+    smoothness_->setToolTip(
+        tr("Total variation weight: higher values smooth away noise and fine speckle."));
+    styleScale_->setToolTip(
+        tr("The size of the painting's brush marks: the painting is seen at the output size "
+           "times this factor."));
+    styleLayers_->setToolTip(
+        tr("The network layers whose textures make the style, and the weight of each: early "
+           "layers give fine strokes, deep layers larger motifs."));
+    contentLayer_->setToolTip(
+        tr("The layer whose features the result must share with the photo: deeper layers keep "
+           "the layout but let the style repaint details."));
+
+    outputSize_->setRange(kMinimumOutputSize, kMaximumOutputSize);
+    outputSize_->setSingleStep(64);
+    outputSize_->setSuffix(tr(" px"));
+    outputSize_->setValue(kDefaults.outputSize);
+    outputSize_->setToolTip(
+        tr("The longest side of the result. Time and memory grow with its square."));
+    iterations_->setRange(1, 100000);
+    iterations_->setValue(kDefaultIterations);
+    iterations_->setToolTip(
+        tr("Iterations of a run; the run stops by itself there. Continue goes on for as many "
+           "again."));
+    snapshotInterval_->setRange(0, 100000);
+    snapshotInterval_->setSpecialValueText(tr("Never"));
+    snapshotInterval_->setValue(kDefaultSnapshotInterval);
+    snapshotInterval_->setToolTip(
+        tr("Keep a snapshot every this many iterations, to compare, export or continue from."));
+    optimizer_->addItem(tr("L-BFGS"), static_cast<int>(OptimizerKind::Lbfgs));
+    optimizer_->addItem(tr("Adam"), static_cast<int>(OptimizerKind::Adam));
+    optimizer_->setToolTip(
+        tr("L-BFGS converges in the fewest iterations; Adam needs less memory."));
+    pooling_->addItem(tr("Max"), static_cast<int>(PoolingMode::Max));
+    pooling_->addItem(tr("Average"), static_cast<int>(PoolingMode::Average));
+    pooling_->setToolTip(
+        tr("Average pooling gives smoother, more painterly results; max pooling is what the "
+           "network was trained with."));
+    init_->addItem(tr("Photo"), static_cast<int>(InitKind::Content));
+    init_->addItem(tr("Noise"), static_cast<int>(InitKind::Noise));
+    init_->addItem(tr("Image file..."), static_cast<int>(InitKind::Image));
+    init_->setToolTip(tr("What a run starts from: the photo, random noise (seeded) or an image."));
+    preserveColors_->setToolTip(
+        tr("Keep the photo's colours and take only the painting's light and texture."));
+    seed_->setRange(0, std::numeric_limits<int>::max());
+    seed_->setToolTip(tr("The noise a run starts from when it starts from noise."));
+    coarseToFine_->setChecked(kDefaults.coarseToFine);
+    coarseToFine_->setToolTip(
+        tr("Optimise large outputs at a lower resolution first, then refine them at full size."));
+
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(contentWeight_);
+    form->addRow(styleWeight_);
+    form->addRow(smoothness_);
+    form->addRow(styleScale_);
+    form->addRow(tr("Style layers"), styleLayers_);
+    form->addRow(tr("Content layer"), withReset(contentLayer_, [this] {
+                     contentLayer_->setCurrentText(model_.defaultContentLayers.value(0));
+                 }));
+    form->addRow(tr("Output size"),
+                 withReset(outputSize_, [this] { outputSize_->setValue(kDefaults.outputSize); }));
+    form->addRow(tr("Iterations"),
+                 withReset(iterations_, [this] { iterations_->setValue(kDefaultIterations); }));
+    form->addRow(tr("Snapshot every"), withReset(snapshotInterval_, [this] {
+                     snapshotInterval_->setValue(kDefaultSnapshotInterval);
+                 }));
+    form->addRow(tr("Optimizer"), withReset(optimizer_, [this] {
+                     selectData(optimizer_, static_cast<int>(kDefaults.optimizer));
+                 }));
+    form->addRow(tr("Pooling"), withReset(pooling_, [this] {
+                     selectData(pooling_, static_cast<int>(kDefaults.pooling));
+                 }));
+    form->addRow(tr("Start from"),
+                 withReset(init_, [this] { selectData(init_, static_cast<int>(kDefaults.init)); }));
+    form->addRow(QString(), initImageName_);
+    form->addRow(tr("Seed"), withReset(seed_, [this] { seed_->setValue(0); }));
+    form->addRow(withReset(preserveColors_,
+                           [this] { preserveColors_->setChecked(kDefaults.preserveColors); }));
+    form->addRow(
+        withReset(coarseToFine_, [this] { coarseToFine_->setChecked(kDefaults.coarseToFine); }));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addStretch(1);
+    initImageName_->hide();
+
+    for (ParameterControl* control : {contentWeight_, styleWeight_, smoothness_, styleScale_}) {
+        connect(control, &ParameterControl::valueChanged, this, &ParameterPanel::changed);
+    }
+    connect(styleLayers_, &LayerWeightsEditor::layersChanged, this, &ParameterPanel::changed);
+    for (QComboBox* box : {contentLayer_, optimizer_, pooling_}) {
+        connect(box, &QComboBox::currentIndexChanged, this, &ParameterPanel::changed);
+    }
+    for (QSpinBox* box : {outputSize_, seed_}) {
+        connect(box, &QSpinBox::valueChanged, this, &ParameterPanel::changed);
+    }
+    for (QCheckBox* box : {preserveColors_, coarseToFine_}) {
+        connect(box, &QCheckBox::toggled, this, &ParameterPanel::changed);
+    }
+    connect(init_, &QComboBox::currentIndexChanged, this, [this] {
+        if (!updating_ && init_->currentData().toInt() == static_cast<int>(InitKind::Image)) {
+            Q_EMIT initImageRequested();
+        }
+        changed();
+    });
+    connect(iterations_, &QSpinBox::valueChanged, this, [this](int value) {
+        if (!updating_) {
+            Q_EMIT iterationTargetChanged(value);
+        }
+    });
+    connect(snapshotInterval_, &QSpinBox::valueChanged, this,
+            &ParameterPanel::snapshotIntervalChanged);
+}
+
+QWidget* ParameterPanel::withReset(QWidget* editor, const std::function<void()>& reset) {
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(editor, 1);
+    auto* button = new QToolButton;
+    button->setText(QStringLiteral("\u21BA"));
+    button->setAutoRaise(true);
+    button->setToolTip(tr("Back to the default"));
+    button->setAccessibleName(tr("Reset"));
+    connect(button, &QToolButton::clicked, this, reset);
+    layout->addWidget(button);
+    return row;
+}
+
+void ParameterPanel::changed() {
+    if (!updating_) {
+        Q_EMIT settingsChanged();
+    }
+}
+
+void ParameterPanel::setModel(const ModelSummary& model) {
+    // Before the first model there were no layers to show: the last settings given hold them.
+    const StyleSettings current = model_.availableLayers.isEmpty() ? requested_ : settings();
+    model_ = model;
+    updating_ = true;
+    contentLayer_->clear();
+    contentLayer_->addItems(model.availableLayers);
+    styleLayers_->setRecommended(recommended(model.defaultStyleLayers));
+    showLayers(current);
+    updating_ = false;
+}
+
+void ParameterPanel::showLayers(const StyleSettings& settings) {
+    QList<QPair<QString, double>> style;
+    for (const auto& layer : toPairs(settings.styleLayers)) {
+        if (model_.availableLayers.contains(layer.first)) {
+            style.append(layer);
+        }
+    }
+    styleLayers_->setLayers(model_.availableLayers,
+                            style.isEmpty() ? recommended(model_.defaultStyleLayers) : style);
+    const QString content = settings.contentLayers.empty()
+                                ? QString()
+                                : QString::fromStdString(settings.contentLayers.front().layer);
+    contentLayer_->setCurrentText(
+        model_.availableLayers.contains(content) ? content : model_.defaultContentLayers.value(0));
+}
+
+StyleSettings ParameterPanel::settings() const {
+    StyleSettings settings;
+    settings.contentWeight = contentWeight_->value();
+    settings.styleWeight = styleWeight_->value();
+    settings.tvWeight = smoothness_->value();
+    settings.styleScale = styleScale_->value();
+    for (const auto& [layer, weight] : styleLayers_->chosenLayers()) {
+        settings.styleLayers.push_back({layer.toStdString(), weight});
+    }
+    if (!contentLayer_->currentText().isEmpty()) {
+        settings.contentLayers.push_back({contentLayer_->currentText().toStdString(), 1.0});
+    }
+    settings.outputSize = outputSize_->value();
+    settings.optimizer = static_cast<OptimizerKind>(optimizer_->currentData().toInt());
+    settings.pooling = static_cast<PoolingMode>(pooling_->currentData().toInt());
+    settings.init = static_cast<InitKind>(init_->currentData().toInt());
+    settings.seed = static_cast<uint64_t>(seed_->value());
+    settings.preserveColors = preserveColors_->isChecked();
+    settings.coarseToFine = coarseToFine_->isChecked();
+    return settings;
+}
+
+void ParameterPanel::setSettings(const StyleSettings& settings) {
+    requested_ = settings;
+    updating_ = true;
+    contentWeight_->setValue(settings.contentWeight);
+    styleWeight_->setValue(settings.styleWeight);
+    smoothness_->setValue(settings.tvWeight);
+    styleScale_->setValue(settings.styleScale);
+    showLayers(settings);
+    outputSize_->setValue(settings.outputSize);
+    selectData(optimizer_, static_cast<int>(settings.optimizer));
+    selectData(pooling_, static_cast<int>(settings.pooling));
+    selectData(init_, static_cast<int>(settings.init));
+    seed_->setValue(
+        static_cast<int>(std::min<uint64_t>(settings.seed, std::numeric_limits<int>::max())));
+    preserveColors_->setChecked(settings.preserveColors);
+    coarseToFine_->setChecked(settings.coarseToFine);
+    updating_ = false;
+}
+
+int ParameterPanel::iterationTarget() const {
+    return iterations_->value();
+}
+
+void ParameterPanel::setIterationTarget(int iterations) {
+    iterations_->setValue(iterations);
+}
+
+int ParameterPanel::snapshotInterval() const {
+    return snapshotInterval_->value();
+}
+
+void ParameterPanel::setSnapshotInterval(int interval) {
+    snapshotInterval_->setValue(interval);
+}
+
+void ParameterPanel::setInitImageName(const QString& name) {
+    initImageName_->setText(tr("Starts from %1").arg(name));
+    initImageName_->setVisible(!name.isEmpty());
+}
+
+}  // namespace impasto::ui

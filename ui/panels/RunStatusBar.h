@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include "ui/session/ModelSummary.h"
+#include "ui/session/RunState.h"
+#include "ui/session/SessionFrame.h"
+
+class QLabel;
+class QProgressBar;
+class QStatusBar;
+
+namespace impasto::ui {
+
+// The run's vital signs in the window's status bar: iteration of target, losses, iterations per
+// second, time left and the compute device; a busy bar while targets are prepared.
+class RunStatusBar : public QObject {
+    Q_OBJECT
+
+public:
+    explicit RunStatusBar(QStatusBar* statusBar);
+
+    void showModel(const ModelSummary& model);
+    void showFrame(const SessionFrame& frame, int iterationTarget);
+    void showState(RunState state);
+    void showPreparation(const QString& stage, int done, int total);
+
+    QString iterationText() const;
+    QString lossText() const;
+    QString speedText() const;
+    QString timeLeftText() const;
+    QString deviceText() const;
+
+    // "1:05" or "12 s": how long `seconds` is, for people.
+    static QString duration(double seconds);
+
+private:
+    QStatusBar* statusBar_;
+    QLabel* iteration_;
+    QLabel* losses_;
+    QLabel* speed_;
+    QLabel* timeLeft_;
+    QLabel* device_;
+    QProgressBar* preparation_;
+};
+
+}  // namespace impasto::ui

@@ -1,0 +1,507 @@
+#include "ui/session/SessionWorker.h"
+
+#include <QMetaObject>
+
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include "core/common/Error.h"
+#include "core/image/ImageLoader.h"
+#include "core/image/PngExport.h"
+#include "core/image/Resize.h"
+#include "core/model/ComputeDevice.h"
+#include "core/model/ModelLoader.h"
+#include "core/registry/ModelChoice.h"
+#include "core/registry/ModelRegistry.h"
+#include "ui/session/ImageConversion.h"
+
+namespace impasto::ui {
+
+namespace {
+
+QStringList toQStringList(const std::vector<std::string>& strings) {
+    QStringList list;
+    for (const std::string& text : strings) {
+        list.append(QString::fromStdString(text));
+    }
+    return list;
+}
+
+ModelSummary summaryOf(const StyleSession& session, const QString& displayName) {
+    const ModelInfo& info = session.model();
+    ModelSummary summary;
+    summary.displayName = displayName;
+    summary.title = QString::fromStdString(info.title);
+    summary.file = QString::fromStdString(info.file.string());
+    summary.deviceName = QString::fromStdString(session.deviceName());
+    summary.computeThreads = computeThreads();
+    summary.availableLayers = toQStringList(info.availableLayers);
+    summary.defaultContentLayers = toQStringList(info.defaultContentLayers);
+    summary.defaultStyleLayers = toQStringList(info.defaultStyleLayers);
+    return summary;
+}
+
+// Inputs are kept at up to the largest output size, which is all a run can use.
+LoadedImage loadInput(const QString& file) {
+    ImageLoadOptions options;
+    options.maxSide = kMaximumOutputSize;
+    return loadImage(file.toStdString(), options);
+}
+
+QString messageOf(const std::exception& error) {
+    return QString::fromUtf8(error.what());
+}
+
+}  // namespace
+
+SessionWorker::SessionWorker(int thumbnailSide, QObject* parent)
+    : QObject(parent), thumbnailSide_(thumbnailSide) {
+    sinceFrame_.start();
+}
+
+SessionWorker::~SessionWorker() = default;
+
+void SessionWorker::submitSettings(const StyleSettings& settings, int revision) {
+    {
+        const std::lock_guard lock(pendingMutex_);
+        pendingSettings_ = settings;
+        pendingRevision_ = revision;
+    }
+    if (!applyScheduled_.exchange(true)) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                applyScheduled_ = false;
+                // A run takes them at its next step and reports them after it.
+                if (state_ != RunState::Running && takePendingSettings()) {
+                    reportSettings();
+                }
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void SessionWorker::interrupt() {
+    const std::lock_guard lock(sessionMutex_);
+    if (session_) {
+        session_->cancel();
+    }
+}
+
+void SessionWorker::frameConsumed() {
+    framePending_ = false;
+}
+
+template <typename Load>
+bool SessionWorker::tryLoad(Load&& load) {
+    try {
+        load();
+        return true;
+    } catch (const std::exception& error) {
+        Q_EMIT loadFailed(messageOf(error));
+        return false;
+    }
+}
+
+void SessionWorker::loadModel(const QString& nameOrFile) {
+    try {
+        const std::string argument = nameOrFile.toStdString();
+        const ModelChoice choice = std::filesystem::is_regular_file(argument)
+                                       ? choiceForFile(argument)
+                                       : chooseModel(ModelRegistry::loadBuiltIn(), argument);
+        auto session = std::make_unique<StyleSession>(impasto::loadModel(choice));
+        session->setPreparationObserver([this](const std::string& stage, int done, int total) {
+            Q_EMIT preparing(QString::fromStdString(stage), done, total);
+        });
+        {
+            const std::lock_guard lock(sessionMutex_);
+            session_.swap(session);
+        }
+        useAllCores();  // per thread: this is the one that computes, and its count is shown
+        modelName_ = QString::fromStdString(choice.displayName);
+        started_ = false;
+        session_->setContent(content_);
+        session_->setStyles(styles_);
+        session_->setInitImage(initImage_);
+        try {
+            session_->applySettings(effectiveSettings());
+        } catch (const Error&) {
+            // Layers of the previous model: this one's recommended layers instead.
+            settings_.contentLayers.clear();
+            settings_.styleLayers.clear();
+            session_->applySettings(effectiveSettings());
+        }
+        setState(RunState::Idle);
+        Q_EMIT modelLoaded(summaryOf(*session_, modelName_));
+    } catch (const std::exception& error) {
+        Q_EMIT modelLoadFailed(messageOf(error));
+    }
+}
+
+void SessionWorker::loadContent(const QString& file) {
+    tryLoad([&] {
+        LoadedImage loaded = loadInput(file);
+        const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
+        content_ = std::move(loaded.image);
+        refreshInputs();
+        const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
+        Q_EMIT contentLoaded(file, thumbnailOf(comparison), comparison, fullSize);
+    });
+}
+
+void SessionWorker::loadContentImage(const QImage& image, const QString& name) {
+    tryLoad([&] {
+        content_ = fromQImage(image, name);
+        refreshInputs();
+        const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
+        Q_EMIT contentLoaded(name, thumbnailOf(comparison), comparison, image.size());
+    });
+}
+
+void SessionWorker::clearContent() {
+    content_.reset();
+    refreshInputs();
+    Q_EMIT contentCleared();
+}
+
+void SessionWorker::addStyle(const QString& file) {
+    tryLoad([&] {
+        LoadedImage loaded = loadInput(file);
+        const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
+        styles_.push_back(std::move(loaded.image));
+        refreshInputs();
+        Q_EMIT styleAdded(
+            file, thumbnailOf(toQImage(resizeToMaxSide(styles_.back(), thumbnailSide_))), fullSize);
+    });
+}
+
+void SessionWorker::addStyleImage(const QImage& image, const QString& name) {
+    tryLoad([&] {
+        styles_.push_back(fromQImage(image, name));
+        refreshInputs();
+        Q_EMIT styleAdded(name, thumbnailOf(image), image.size());
+    });
+}
+
+void SessionWorker::removeStyle(int index) {
+    if (index < 0 || index >= static_cast<int>(styles_.size())) {
+        return;
+    }
+    styles_.erase(styles_.begin() + index);
+    refreshInputs();
+    Q_EMIT styleRemoved(index);
+}
+
+void SessionWorker::loadInitImage(const QString& file) {
+    tryLoad([&] {
+        initImage_ = loadInput(file).image;
+        refreshInputs();
+        Q_EMIT initImageLoaded(file);
+    });
+}
+
+void SessionWorker::refreshInputs() {
+    if (!session_) {
+        return;
+    }
+    session_->setContent(content_);
+    session_->setStyles(styles_);
+    session_->setInitImage(initImage_);
+    applyToSession(effectiveSettings());
+}
+
+void SessionWorker::start(int iterationTarget) {
+    if (!requireSession("start")) {
+        return;
+    }
+    session_->restart();
+    averageStepSeconds_ = 0.0;
+    unsentLosses_.clear();
+    run(iterationTarget, true);
+}
+
+void SessionWorker::resume(int iterationTarget) {
+    if (!requireSession("resume")) {
+        return;
+    }
+    run(iterationTarget, false);
+}
+
+void SessionWorker::run(int iterationTarget, bool fromStart) {
+    session_->clearCancel();
+    if (takePendingSettings()) {
+        settingsReportDue_ = false;  // the first frames show them; there is no change to mark
+    }
+    iterationTarget_ = iterationTarget;
+    if (!fromStart && started_ && session_->iteration() >= iterationTarget_) {
+        emitFrame(FrameTiming::Forced);
+        setState(RunState::Finished);
+        return;
+    }
+    setState(RunState::Running);
+    scheduleStep();
+}
+
+void SessionWorker::pause() {
+    if (session_) {
+        session_->clearCancel();
+    }
+    if (state_ == RunState::Running) {
+        emitFrame(FrameTiming::Forced);
+        setState(started_ ? RunState::Paused : RunState::Idle);
+    }
+}
+
+void SessionWorker::stop() {
+    if (session_) {
+        session_->clearCancel();
+    }
+    if (state_ == RunState::Running || state_ == RunState::Paused) {
+        emitFrame(FrameTiming::Forced);
+        setState(started_ ? RunState::Stopped : RunState::Idle);
+    }
+}
+
+void SessionWorker::setIterationTarget(int iterationTarget) {
+    iterationTarget_ = iterationTarget;
+}
+
+void SessionWorker::scheduleStep() {
+    if (stepScheduled_) {
+        return;
+    }
+    stepScheduled_ = true;
+    QMetaObject::invokeMethod(
+        this, [this] { stepOnce(); }, Qt::QueuedConnection);
+}
+
+void SessionWorker::stepOnce() {
+    stepScheduled_ = false;
+    if (state_ != RunState::Running) {
+        return;
+    }
+    takePendingSettings();
+    StepReport report;
+    try {
+        report = session_->step();
+    } catch (const Cancelled&) {
+        return;  // the pause, stop or shutdown that interrupted it is queued and decides
+    } catch (const std::exception& error) {
+        emitFrame(FrameTiming::Forced);
+        setState(started_ ? RunState::Paused : RunState::Idle);
+        Q_EMIT runFailed(messageOf(error));
+        return;
+    }
+    started_ = true;
+    averageStepSeconds_ = averageStepSeconds_ == 0.0
+                              ? report.seconds
+                              : 0.8 * averageStepSeconds_ + 0.2 * report.seconds;
+    unsentLosses_.append({report.iteration, report.losses});
+    const bool newSettings = settingsReportDue_;
+    if (newSettings) {
+        reportSettings();
+    }
+    if (snapshotInterval_ > 0 && report.iteration % snapshotInterval_ == 0) {
+        recordSnapshot();
+    }
+    if (report.iteration >= iterationTarget_) {
+        emitFrame(FrameTiming::Forced);  // before the state, so the last frame is there with it
+        setState(RunState::Finished);
+        return;
+    }
+    emitFrame(newSettings ? FrameTiming::Prompt : FrameTiming::Throttled);
+    scheduleStep();
+}
+
+void SessionWorker::setState(RunState state) {
+    if (state == state_) {
+        return;
+    }
+    state_ = state;
+    Q_EMIT stateChanged(state);
+    // Settings that arrived during the last step would otherwise wait for the next run.
+    if (state != RunState::Running && takePendingSettings()) {
+        reportSettings();
+    }
+}
+
+bool SessionWorker::takePendingSettings() {
+    std::optional<StyleSettings> pending;
+    {
+        const std::lock_guard lock(pendingMutex_);
+        pending.swap(pendingSettings_);
+        appliedRevision_ = pendingRevision_;
+    }
+    if (!pending) {
+        return false;
+    }
+    settings_ = *pending;
+    settingsReportDue_ = true;
+    return applyToSession(effectiveSettings());
+}
+
+StyleSettings SessionWorker::effectiveSettings() const {
+    StyleSettings settings = settings_;
+    if (!settings.styleBlend.empty() && settings.styleBlend.size() != styles_.size()) {
+        settings.styleBlend.clear();  // the list is being edited: equal weights meanwhile
+    }
+    if (settings.init == InitKind::Image && !initImage_) {
+        settings.init = InitKind::Content;
+    }
+    if (settings.init == InitKind::Content && !content_) {
+        settings.init = InitKind::Noise;  // texture synthesis starts from noise
+    }
+    return settings;
+}
+
+bool SessionWorker::applyToSession(const StyleSettings& settings) {
+    if (!session_) {
+        return false;
+    }
+    try {
+        session_->applySettings(settings);
+        return true;
+    } catch (const std::exception& error) {
+        settingsReportDue_ = false;
+        Q_EMIT runFailed(messageOf(error));
+        return false;
+    }
+}
+
+void SessionWorker::reportSettings() {
+    settingsReportDue_ = false;
+    Q_EMIT settingsApplied(session_->settings(), session_->counters(), session_->iteration(),
+                           appliedRevision_);
+}
+
+void SessionWorker::emitFrame(FrameTiming timing) {
+    if (!started_) {
+        return;
+    }
+    if (timing != FrameTiming::Forced && framePending_) {
+        return;
+    }
+    if (timing == FrameTiming::Throttled && sinceFrame_.elapsed() < kFrameIntervalMs) {
+        return;
+    }
+    SessionFrame frame;
+    try {
+        frame.image = toQImage(session_->currentImage());
+    } catch (const std::exception& error) {
+        Q_EMIT runFailed(messageOf(error));
+        return;
+    }
+    frame.iteration = session_->iteration();
+    frame.losses = session_->lastLosses();
+    frame.iterationsPerSecond = averageStepSeconds_ > 0.0 ? 1.0 / averageStepSeconds_ : 0.0;
+    frame.outputSize = frame.image.size();
+    frame.settingsRevision = appliedRevision_;
+    frame.lossHistory.swap(unsentLosses_);
+    frame.counters = session_->counters();
+    framePending_ = true;
+    sinceFrame_.restart();
+    Q_EMIT frameReady(frame);
+}
+
+void SessionWorker::setSnapshotInterval(int interval) {
+    snapshotInterval_ = interval;
+}
+
+void SessionWorker::takeSnapshot() {
+    if (!started_) {
+        Q_EMIT runFailed(tr("Nothing to keep yet: start a run first"));
+        return;
+    }
+    recordSnapshot();
+}
+
+void SessionWorker::recordSnapshot() {
+    try {
+        Snapshot snapshot{session_->currentImage(), session_->iteration()};
+        const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
+        const int id = nextSnapshotId_++;
+        snapshots_[id] = std::move(snapshot);
+        Q_EMIT snapshotTaken(id, thumbnail, snapshots_[id].iteration);
+    } catch (const std::exception& error) {
+        Q_EMIT runFailed(messageOf(error));
+    }
+}
+
+void SessionWorker::showSnapshot(int id) {
+    const auto found = snapshots_.find(id);
+    if (found != snapshots_.end()) {
+        Q_EMIT snapshotShown(id, toQImage(found->second.image), found->second.iteration);
+    }
+}
+
+void SessionWorker::continueFromSnapshot(int id, int iterationTarget) {
+    const auto found = snapshots_.find(id);
+    if (found == snapshots_.end() || !requireSession("continue")) {
+        return;
+    }
+    try {
+        session_->setCurrentImage(found->second.image);
+    } catch (const std::exception& error) {
+        Q_EMIT runFailed(messageOf(error));
+        return;
+    }
+    Q_EMIT snapshotShown(id, toQImage(found->second.image), found->second.iteration);
+    run(iterationTarget, false);
+}
+
+void SessionWorker::exportImage(const QString& file, int bitDepth) {
+    if (!started_) {
+        Q_EMIT exportFailed(tr("Nothing to export yet: start a run first"));
+        return;
+    }
+    try {
+        session_->settle();
+        writePng(file, session_->currentImage(), session_->iteration(), bitDepth);
+    } catch (const std::exception& error) {
+        Q_EMIT exportFailed(messageOf(error));
+        return;
+    }
+    Q_EMIT exported(file);
+    emitFrame(FrameTiming::Forced);  // settling may have gone back to a better image: show what was
+                                     // written
+}
+
+void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
+    const auto found = snapshots_.find(id);
+    if (found == snapshots_.end()) {
+        Q_EMIT exportFailed(tr("That snapshot is no longer there"));
+        return;
+    }
+    try {
+        writePng(file, found->second.image, found->second.iteration, bitDepth);
+    } catch (const std::exception& error) {
+        Q_EMIT exportFailed(messageOf(error));
+        return;
+    }
+    Q_EMIT exported(file);
+}
+
+void SessionWorker::writePng(const QString& file, const Image& image, int iteration, int bitDepth) {
+    PngExportOptions png;
+    png.bitDepth = bitDepth;
+    png.text["Software"] = "Impasto";
+    png.text["impasto:settings"] = toJson(session_->settings());
+    png.text["impasto:model"] = modelName_.toStdString();
+    png.text["impasto:iterations"] = std::to_string(iteration);
+    exportPng(std::filesystem::path(file.toStdString()), image, png);
+}
+
+bool SessionWorker::requireSession(const char* action) {
+    if (session_) {
+        return true;
+    }
+    Q_EMIT runFailed(tr("Choose a model before you %1").arg(QString::fromLatin1(action)));
+    return false;
+}
+
+QImage SessionWorker::thumbnailOf(const QImage& image) const {
+    return scaledDown(image, thumbnailSide_);
+}
+
+}  // namespace impasto::ui

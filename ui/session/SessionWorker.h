@@ -1,0 +1,176 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QList>
+#include <QObject>
+#include <QSize>
+#include <QString>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/image/Image.h"
+#include "core/settings/StyleSettings.h"
+#include "core/style/StyleSession.h"
+#include "ui/session/ModelSummary.h"
+#include "ui/session/RunState.h"
+#include "ui/session/SessionFrame.h"
+
+namespace impasto::ui {
+
+// Owns the style session and everything heavy behind it (the model, the decoded images, the
+// snapshots' full images) on a thread of its own, as the worker of Qt's Mandelbrot example.
+// SessionController queues calls to it; apart from the three thread-safe methods below, every
+// method runs on the worker's thread. A run steps through queued self-invocations, so requests
+// queued by the UI are handled between two steps. Results leave as signals.
+class SessionWorker : public QObject {
+    Q_OBJECT
+
+public:
+    // Thumbnails are made `thumbnailSide` pixels on their longest side (device pixels).
+    explicit SessionWorker(int thumbnailSide, QObject* parent = nullptr);
+    ~SessionWorker() override;
+
+    // Thread-safe. Keeps only the newest settings until the worker takes them, between two
+    // steps or at once when no run is going: stale ones are dropped unseen.
+    void submitSettings(const StyleSettings& settings, int revision);
+    // Thread-safe. Stops a step or preparation in progress at its next checkpoint; the command
+    // queued after it (pause, stop, shutdown) says what happens next.
+    void interrupt();
+    // Thread-safe. The UI took the last frame: the next one may be sent.
+    void frameConsumed();
+
+    void loadModel(const QString& nameOrFile);
+    void loadContent(const QString& file);
+    void loadContentImage(const QImage& image, const QString& name);
+    void clearContent();
+    void addStyle(const QString& file);
+    void addStyleImage(const QImage& image, const QString& name);
+    void removeStyle(int index);
+    void loadInitImage(const QString& file);
+
+    // Begins a run from the initial image; iterates until `iterationTarget`.
+    void start(int iterationTarget);
+    // Goes on from the current image until `iterationTarget`.
+    void resume(int iterationTarget);
+    void pause();
+    void stop();
+    void setIterationTarget(int iterationTarget);
+
+    // Every `interval` iterations (0: never) a snapshot is kept.
+    void setSnapshotInterval(int interval);
+    void takeSnapshot();
+    void showSnapshot(int id);
+    void continueFromSnapshot(int id, int iterationTarget);
+
+    // Writes the current image (settled first) or a snapshot as PNG, settings embedded.
+    void exportImage(const QString& file, int bitDepth);
+    void exportSnapshot(int id, const QString& file, int bitDepth);
+
+    // At most one frame every this many milliseconds while running.
+    static constexpr int kFrameIntervalMs = 100;
+    // Longest side of the content image kept for the before/after comparison.
+    static constexpr int kComparisonSide = 1024;
+
+Q_SIGNALS:
+    void modelLoaded(const impasto::ui::ModelSummary& model);
+    void contentLoaded(const QString& name, const QImage& thumbnail, const QImage& comparison,
+                       QSize fullSize);
+    void contentCleared();
+    void styleAdded(const QString& name, const QImage& thumbnail, QSize fullSize);
+    void styleRemoved(int index);
+    void initImageLoaded(const QString& name);
+    // A file could not be loaded; nothing changed.
+    void loadFailed(const QString& message);
+    // The model could not be loaded; the previous one, if any, stays.
+    void modelLoadFailed(const QString& message);
+    // What the preparation is computing: ("content", 0, 1), then ("style", i, n).
+    void preparing(const QString& stage, int done, int total);
+    void frameReady(const impasto::ui::SessionFrame& frame);
+    // Settings took effect: as the session holds them (model defaults filled in), its counters
+    // after the first step with them (or at once when not running), and the iteration.
+    void settingsApplied(const impasto::StyleSettings& settings,
+                         const impasto::SessionCounters& counters, int iteration, int revision);
+    void stateChanged(impasto::ui::RunState state);
+    // The engine refused the settings or failed a step; the run is paused or stopped, usable.
+    void runFailed(const QString& message);
+    void snapshotTaken(int id, const QImage& thumbnail, int iteration);
+    void snapshotShown(int id, const QImage& image, int iteration);
+    void exported(const QString& file);
+    void exportFailed(const QString& message);
+
+private:
+    struct Snapshot {
+        Image image;
+        int iteration = 0;
+    };
+
+    void stepOnce();
+    void scheduleStep();
+    void run(int iterationTarget, bool fromStart);
+    void setState(RunState state);
+    // Applies the newest submitted settings, if any. False when the session refused them.
+    bool takePendingSettings();
+    // The settings the session can use now: no blend list that disagrees with the styles, no
+    // content initialisation without content, no init image that was never loaded.
+    StyleSettings effectiveSettings() const;
+    bool applyToSession(const StyleSettings& settings);
+    void reportSettings();
+    enum class FrameTiming {
+        Throttled,  // when the interval has passed and the UI took the last frame
+        Prompt,     // as soon as the UI took the last frame: the first with new settings
+        Forced,     // now: the last of a run, or after an export
+    };
+    void emitFrame(FrameTiming timing);
+    void recordSnapshot();
+    void writePng(const QString& file, const Image& image, int iteration, int bitDepth);
+    // The session with the inputs handed over again (after a new model or input).
+    void refreshInputs();
+    bool requireSession(const char* action);
+    // Runs `load` and reports an impasto::Error as loadFailed; true when it succeeded.
+    template <typename Load>
+    bool tryLoad(Load&& load);
+    QImage thumbnailOf(const QImage& image) const;
+
+    const int thumbnailSide_;
+
+    // Guards the session pointer for interrupt() from other threads; only this thread replaces
+    // it.
+    mutable std::mutex sessionMutex_;
+    std::unique_ptr<StyleSession> session_;
+    QString modelName_;
+
+    std::optional<Image> content_;
+    std::vector<Image> styles_;
+    std::optional<Image> initImage_;
+
+    std::mutex pendingMutex_;
+    std::optional<StyleSettings> pendingSettings_;
+    int pendingRevision_ = 0;
+    std::atomic<bool> applyScheduled_{false};
+
+    StyleSettings settings_;  // the newest settings asked for
+    int appliedRevision_ = 0;
+    bool settingsReportDue_ = false;
+
+    RunState state_ = RunState::Idle;
+    int iterationTarget_ = 0;
+    bool stepScheduled_ = false;
+    bool started_ = false;  // the session has an image to show and export
+
+    std::atomic<bool> framePending_{false};
+    QElapsedTimer sinceFrame_;
+    QList<LossPoint> unsentLosses_;
+    double averageStepSeconds_ = 0.0;
+
+    int snapshotInterval_ = 0;
+    int nextSnapshotId_ = 1;
+    std::map<int, Snapshot> snapshots_;
+};
+
+}  // namespace impasto::ui

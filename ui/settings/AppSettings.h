@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+
+#include <optional>
+
+#include "core/settings/StyleSettings.h"
+
+namespace impasto::ui {
+
+// What the app remembers between sessions (QSettings): window geometry and layout, the folders
+// last used for each kind of file, the last settings and model, the run length.
+class AppSettings {
+public:
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+
+    // `purpose` names the kind of file: "images", "exports", "presets", "models".
+    QString lastFolder(const QString& purpose) const;
+    // Remembers the folder holding `file`.
+    void rememberFolderOf(const QString& purpose, const QString& file);
+
+    // Nothing when none were saved or they no longer parse.
+    std::optional<StyleSettings> lastSettings() const;
+    void setLastSettings(const StyleSettings& settings);
+    QString lastModel() const;
+    void setLastModel(const QString& nameOrFile);
+    int iterationTarget(int fallback) const;
+    void setIterationTarget(int iterations);
+
+private:
+    QSettings settings_;
+};
+
+}  // namespace impasto::ui

@@ -1,0 +1,165 @@
+#pragma once
+
+#include <QList>
+#include <QMainWindow>
+#include <QUrl>
+
+#include "core/settings/StyleSettings.h"
+#include "ui/session/ModelSummary.h"
+#include "ui/session/RunState.h"
+#include "ui/session/SessionFrame.h"
+#include "ui/settings/AppSettings.h"
+
+class QAction;
+class QStackedWidget;
+
+namespace impasto::ui {
+
+class ImageSlot;
+class LossCurveView;
+class MessageBanner;
+class ModelSelector;
+class ModelSetupPanel;
+class ParameterPanel;
+class PreviewView;
+class RunStatusBar;
+class SessionController;
+class SnapshotStrip;
+class StyleListView;
+
+// The desktop app: photo and paintings in (drop, open or paste), settings on the right, the
+// picture forming in the middle, losses and snapshots below, export with Ctrl+E. It only shows
+// and forwards: the SessionController's worker thread does all computing.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    // Where dropped or pasted images go.
+    enum class DropTarget {
+        Automatic,  // the photo while there is none, then paintings
+        Content,
+        Style,
+    };
+
+    // Loads `model` (a registry name or weight file) or else the one used last time.
+    explicit MainWindow(const QString& model = QString(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // A registry model name or a weight file; the window falls back to "Open a weight file" or
+    // the download offer when it cannot be loaded.
+    void loadModel(const QString& nameOrFile);
+    // Local files among `urls` go to `target`; others are refused with a message.
+    void openUrls(const QList<QUrl>& urls, DropTarget target);
+    // Exports the current result (settled first) as PNG at the output size, settings embedded.
+    void exportTo(const QString& file, int bitDepth);
+    // Where a drop at `position` (window coordinates) goes.
+    DropTarget dropTargetAt(QPoint position) const;
+
+    SessionController& controller() const { return *controller_; }
+    ParameterPanel* parameterPanel() const { return parameters_; }
+    PreviewView* preview() const { return preview_; }
+    ImageSlot* contentSlot() const { return contentSlot_; }
+    StyleListView* styleList() const { return styleList_; }
+    LossCurveView* lossCurve() const { return lossCurve_; }
+    SnapshotStrip* snapshotStrip() const { return snapshots_; }
+    MessageBanner* banner() const { return banner_; }
+    ModelSelector* modelSelector() const { return modelSelector_; }
+    ModelSetupPanel* modelSetupPanel() const { return setupPanel_; }
+    RunStatusBar* runStatus() const { return runStatus_; }
+    QAction* pasteAction() const { return pasteAction_; }
+    QAction* startAction() const { return startAction_; }
+    QAction* pauseAction() const { return pauseAction_; }
+    QAction* resumeAction() const { return resumeAction_; }
+    QAction* continueAction() const { return continueAction_; }
+    QAction* stopAction() const { return stopAction_; }
+    QAction* exportAction() const { return exportAction_; }
+    // The iteration of the newest frame shown (0 before any).
+    int shownIteration() const { return shownIteration_; }
+    int framesShown() const { return framesShown_; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildLayout();
+    void connectSession();
+    void restoreSession(const QString& model);
+
+    void sendSettings();
+    void showFrame(const SessionFrame& frame);
+    void showState(RunState state);
+    void showModel(const ModelSummary& model);
+    void showModelSetup(const QString& message);
+    void showError(const QString& message);
+
+    void startRun();
+    void pauseRun();
+    void resumeRun();
+    void continueRun();
+    void stopRun();
+
+    void openContent();
+    void addStyles();
+    void chooseInitImage();
+    void openWeightFile();
+    void paste();
+    void exportResult();
+    void exportSnapshot(int id);
+    void savePreset();
+    void loadPreset();
+    void showAbout();
+
+    // "PNG, 8 bits per channel" or 16: the save dialog's filter decides the bit depth.
+    QString askExportFile(const QString& suggestedName, int* bitDepth);
+
+    AppSettings appSettings_;
+    SessionController* controller_;
+
+    PreviewView* preview_;
+    MessageBanner* banner_;
+    ModelSetupPanel* setupPanel_;
+    QStackedWidget* centre_;
+    ModelSelector* modelSelector_;
+    ImageSlot* contentSlot_;
+    StyleListView* styleList_;
+    ParameterPanel* parameters_;
+    LossCurveView* lossCurve_;
+    SnapshotStrip* snapshots_;
+    RunStatusBar* runStatus_;
+
+    QAction* openContentAction_;
+    QAction* addStyleAction_;
+    QAction* pasteAction_;
+    QAction* openWeightsAction_;
+    QAction* exportAction_;
+    QAction* savePresetAction_;
+    QAction* loadPresetAction_;
+    QAction* quitAction_;
+    QAction* startAction_;
+    QAction* pauseAction_;
+    QAction* resumeAction_;
+    QAction* continueAction_;
+    QAction* stopAction_;
+    QAction* snapshotAction_;
+    QAction* zoomInAction_;
+    QAction* zoomOutAction_;
+    QAction* fitAction_;
+    QAction* actualSizeAction_;
+    QAction* compareAction_;
+    QAction* aboutAction_;
+
+    bool modelReady_ = false;
+    RunState state_ = RunState::Idle;
+    int shownIteration_ = 0;
+    int framesShown_ = 0;
+    int markedRevision_ = 0;
+    QString contentName_;
+};
+
+}  // namespace impasto::ui
