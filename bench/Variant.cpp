@@ -32,7 +32,7 @@ std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel mo
                                           const BenchImages& images, StyleSettings settings,
                                           int size, DevicePreference device) {
     auto session = std::make_unique<StyleSession>(std::move(model), device);
-    session->setCautiousStart(variant.cautiousStart);
+    session->setClassicLbfgs(variant.classicLbfgs);
     session->setContent(images.content);
     session->setStyles({images.style});
     settings.outputSize = size;

@@ -18,14 +18,14 @@ struct Variant {
     bool channelsLast = false;
     bool reducedPrecision = false;  // bfloat16 convolutions, on CUDA only
     bool coarseToFine = false;
-    // L-BFGS searches for its step size after every start (see ImageOptimizer).
-    bool cautiousStart = false;
+    // L-BFGS as the engine had it before the speed work (StyleSession::setClassicLbfgs).
+    bool classicLbfgs = false;
 };
 
-// Contiguous float32 activations, every iteration at the full size, L-BFGS's cautious start:
-// the engine before the speed work.
+// Contiguous float32 activations, every iteration at the full size, classic L-BFGS: the engine
+// before the speed work.
 Variant baselineVariant();
-// Channels-last, reduced precision on CUDA, coarse-to-fine, plain L-BFGS steps from the start.
+// Channels-last, reduced precision on CUDA, coarse-to-fine, the engine's default L-BFGS.
 Variant fastVariant();
 
 // The photo and the painting every measurement uses, decoded once (never timed).

@@ -37,6 +37,8 @@ if(IMPASTO_SANITIZE_ADDRESS OR IMPASTO_FUZZ)
 elseif(IMPASTO_SANITIZE_THREAD)
     add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -g)
     add_link_options(-fsanitize=thread)
+    # QtTest gives up on a test function after 5 minutes; under TSan some take longer.
     set(IMPASTO_SANITIZER_ENVIRONMENT
-        "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${impasto_suppressions}/tsan.supp")
+        "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${impasto_suppressions}/tsan.supp"
+        "QTEST_FUNCTION_TIMEOUT=3600000")
 endif()

@@ -24,7 +24,10 @@
 #include <algorithm>
 #include <memory>
 
+#include <opencv2/core.hpp>
+
 #include "core/image/PngTextReader.h"
+#include "core/recovery/RecoveryStore.h"
 #include "core/settings/SettingsJson.h"
 #include "support/LocalHttpServer.h"
 #include "support/TestFiles.h"
@@ -40,6 +43,7 @@
 #include "ui/widgets/LossCurveView.h"
 #include "ui/widgets/ParameterControl.h"
 #include "ui/widgets/PreviewView.h"
+#include "ui/widgets/SnapshotStrip.h"
 #include "ui/widgets/StyleListView.h"
 #include "ui/windows/MainWindow.h"
 
@@ -107,6 +111,7 @@ private Q_SLOTS:
         // Settings and downloaded models go to a fresh home: no model is installed.
         qputenv("XDG_CONFIG_HOME", (home_.path() + "/config").toUtf8());
         qputenv("XDG_DATA_HOME", (home_.path() + "/data").toUtf8());
+        qputenv("XDG_STATE_HOME", (home_.path() + "/state").toUtf8());
         qunsetenv("IMPASTO_MODEL_PATH");
         QTest::failOnWarning(QRegularExpression("QThread: Destroyed while thread"));
     }
@@ -244,9 +249,68 @@ private Q_SLOTS:
         const StyleSettings stored = settingsFromJson(text.at("impasto:settings"));
         QCOMPARE(stored.styleWeight, styleWeight->value());
         QCOMPARE(stored.outputSize, kSize);
+        // Exported, the run is safe: no autosave is offered next time.
+        QVERIFY(!RecoveryStore().load());
 
         const QString screenshot = test::binaryDir() + "/main_window.png";
         QVERIFY(window->grab().save(screenshot));
+    }
+
+    // A run is autosaved as it goes; the next start offers it back, and restoring brings the
+    // photo, the painting, the settings and the image (as a snapshot) back.
+    void anUnexportedRunIsAutosavedAndRestored() {
+        qputenv("XDG_STATE_HOME", (home_.path() + "/state-restore").toUtf8());
+        double styleWeight = 0.0;
+        {
+            auto window = readyWindow(100000);
+            QVERIFY(window);
+            window->parameterPanel()->styleWeightControl()->setValue(321.0);
+            styleWeight = window->parameterPanel()->styleWeightControl()->value();
+            window->startAction()->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 3, kTimeoutMs);
+            window->stopAction()->trigger();
+            QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+        }  // closed without an export, as a crash would leave it
+        const auto saved = RecoveryStore().load();
+        QVERIFY(saved);
+        QVERIFY(saved->iteration >= 3);
+        QCOMPARE(QFileInfo(QString::fromStdString(saved->contentFile.string())).canonicalFilePath(),
+                 QFileInfo(test::sharedImage("tubingen.jpg")).canonicalFilePath());
+        QCOMPARE(saved->settings.styleWeight, styleWeight);
+
+        MainWindow window;
+        window.show();
+        window.loadModel(squeezeNetFile());
+        QTRY_VERIFY_WITH_TIMEOUT(window.banner()->acceptButton()->isVisible(), kTimeoutMs);
+        QVERIFY2(window.banner()->text().contains(QString("iteration %1").arg(saved->iteration)),
+                 qPrintable(window.banner()->text()));
+        window.parameterPanel()->styleWeightControl()->setValue(1.0);
+        QTest::mouseClick(window.banner()->acceptButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window.contentSlot()->hasImage() &&
+                                     window.styleList()->count() == 1 &&
+                                     window.snapshotStrip()->count() == 1,
+                                 kTimeoutMs);
+        QVERIFY(window.contentSlot()->path().endsWith("tubingen.jpg"));
+        QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), styleWeight);
+        QTRY_COMPARE_WITH_TIMEOUT(window.preview()->image().size(),
+                                  QSize(saved->image.width(), saved->image.height()), kTimeoutMs);
+    }
+
+    void decliningTheRestoreForgetsTheAutosave() {
+        qputenv("XDG_STATE_HOME", (home_.path() + "/state-decline").toUtf8());
+        Image image;
+        image.rgb = cv::Mat(24, 32, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6));
+        RecoveryStore().save(image, StyleSettings{},
+                             test::toPath(test::sharedImage("tubingen.jpg")), {}, 7);
+        QVERIFY(RecoveryStore().load());
+        MainWindow window;
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.banner()->declineButton()->isVisible(), kTimeoutMs);
+        QTest::mouseClick(window.banner()->declineButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!RecoveryStore().load(), kTimeoutMs);
+        QVERIFY(!window.banner()->isVisible());
+        QCOMPARE(window.snapshotStrip()->count(), 0);
+        QVERIFY(!window.contentSlot()->hasImage());
     }
 
     void unreadableDropIsRefusedWithAMessage() {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <cstdlib>
 
 #include "core/common/Error.h"
 
@@ -16,16 +15,17 @@ namespace {
 
 constexpr int kWarmupSteps = 5;
 constexpr double kOvershootFactor = 2.0;
-// L-BFGS keeps two image-sized vectors per remembered iteration: at most 30 of them, and no
-// more than about 2 GB in all (a 4096 x 3072 image would otherwise need 9 GB).
-constexpr int kMaximumHistory = 30;
+// L-BFGS keeps two image-sized vectors per remembered iteration: at most 10 of them (30 when
+// classic), and no more than about 2 GB in all (a 4096 x 3072 image would otherwise need 9 GB).
+constexpr int kMaximumHistory = 10;
+constexpr int kClassicMaximumHistory = 30;
 constexpr int kMinimumHistory = 5;
 constexpr double kHistoryBudgetBytes = 2e9;
 
-int historyFor(const at::Tensor& image) {
+int historyFor(const at::Tensor& image, bool classic) {
     const double pairBytes = 2.0 * static_cast<double>(image.numel()) * sizeof(float);
     return std::clamp(static_cast<int>(kHistoryBudgetBytes / pairBytes), kMinimumHistory,
-                      kMaximumHistory);
+                      classic ? kClassicMaximumHistory : kMaximumHistory);
 }
 
 // Thrown from inside an evaluation whose start is ruled out, so that no line search is wasted
@@ -54,18 +54,18 @@ void ImageOptimizer::forgetHistory() {
 }
 
 void ImageOptimizer::rebuildForStart() {
-    rebuild(cautiousStart_ ? kWarmupSteps : 0);
+    rebuild(classic_ ? kWarmupSteps : 0);
 }
 
 void ImageOptimizer::rebuild(int warmupSteps) {
     if (kind_ == OptimizerKind::Lbfgs) {
         // One iteration per step and no convergence tests: the user decides when to stop.
-        optimizer_ = std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{image_},
-                                                           torch::optim::LBFGSOptions(learningRate_)
-                                                               .max_iter(1)
-                                                               .history_size(!cautiousStart_ && std::getenv("IMPASTO_HIST") ? std::atoi(std::getenv("IMPASTO_HIST")) : historyFor(image_))
-                                                               .tolerance_grad(0.0)
-                                                               .tolerance_change(0.0));
+        optimizer_ = std::make_unique<torch::optim::LBFGS>(
+            std::vector<at::Tensor>{image_}, torch::optim::LBFGSOptions(learningRate_)
+                                                 .max_iter(1)
+                                                 .history_size(historyFor(image_, classic_))
+                                                 .tolerance_grad(0.0)
+                                                 .tolerance_change(0.0));
     } else {
         optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image_},
                                                           torch::optim::AdamOptions(learningRate_));

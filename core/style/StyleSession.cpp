@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <set>
 
@@ -36,8 +35,8 @@ constexpr int kCoarsestSide = 256;
 // style at full size is mostly fine texture that only the last stage can make.
 constexpr double kPlateauDecrease = 0.01;
 constexpr size_t kPlateauWindow = 5;
-const size_t kMinimumStageSteps = std::getenv("IMPASTO_MIN") ? std::atoi(std::getenv("IMPASTO_MIN")) : 10;
-const size_t kMaximumStageSteps = std::getenv("IMPASTO_MAX") ? std::atoi(std::getenv("IMPASTO_MAX")) : 50;
+constexpr size_t kMinimumStageSteps = 10;
+constexpr size_t kMaximumStageSteps = 50;
 
 // Images enter the engine as float RGB; anything else is a caller's mistake worth naming.
 void checkImage(const Image& image, const std::string& what) {
@@ -182,17 +181,11 @@ struct StyleSession::State {
     // or style images) is left out.
     std::vector<Extent> plannedStages() const {
         std::vector<Extent> planned{{finalWidth, finalHeight}};
-        if (!settings.coarseToFine || std::getenv("IMPASTO_SINGLE")) {
+        if (!settings.coarseToFine) {
             return planned;
         }
         const int minimum = minimumSide(activeNames);
         const int styleMinimum = minimumSide(layerNames(activeLayers(settings.styleLayers)));
-        if (std::getenv("IMPASTO_FACTOR")) {
-            const double f = std::atof(std::getenv("IMPASTO_FACTOR"));
-            planned.insert(planned.begin(), Extent{static_cast<int>(std::lround(finalWidth * f)),
-                                 static_cast<int>(std::lround(finalHeight * f))});
-            return planned;
-        }
         for (int divisor = 2; std::max(finalWidth, finalHeight) / divisor >= kCoarsestSide;
              divisor *= 2) {
             const Extent coarser{static_cast<int>(std::lround(finalWidth / double(divisor))),
@@ -455,8 +448,8 @@ const StyleSettings& StyleSession::settings() const {
     return state_->settings;
 }
 
-void StyleSession::setCautiousStart(bool cautious) {
-    state_->optimizer.setCautiousStart(cautious);
+void StyleSession::setClassicLbfgs(bool classic) {
+    state_->optimizer.setClassic(classic);
 }
 
 void StyleSession::throwIfCancelled() {

@@ -71,11 +71,12 @@ public:
     // next step. The starting image (init, seed, setInitImage) matters only at a (re)start.
     void applySettings(const StyleSettings& settings);
     const StyleSettings& settings() const;
-    // Whether L-BFGS searches for its step size (strong Wolfe) in the first iterations after
-    // every start, stage change and change of objective, as the engine used to: about a fifth
-    // more evaluations to the same loss at 512 px. Off by default: it then searches only after
-    // a step made the loss much worse.
-    void setCautiousStart(bool cautious);
+    // The L-BFGS set-up the engine had before the speed work, for comparisons (impasto-bench's
+    // baseline): a line search in the first iterations after every start, stage change and
+    // change of objective, and 30 remembered steps. Off by default: L-BFGS then searches only
+    // after a step made the loss much worse and remembers 10 steps, which at 512 px reaches the
+    // same loss with fewer and cheaper iterations (see ImageOptimizer).
+    void setClassicLbfgs(bool classic);
 
     // Brings every out-of-date target up to date; step() does this itself. Checks for cancel
     // between images.

@@ -2,12 +2,17 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QToolButton>
 
 namespace impasto::ui {
 
 MessageBanner::MessageBanner(QWidget* parent)
-    : QFrame(parent), text_(new QLabel), closeButton_(new QToolButton) {
+    : QFrame(parent),
+      text_(new QLabel),
+      acceptButton_(new QPushButton),
+      declineButton_(new QPushButton),
+      closeButton_(new QToolButton) {
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
     text_->setWordWrap(true);
@@ -18,8 +23,20 @@ MessageBanner::MessageBanner(QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 4, 4, 4);
     layout->addWidget(text_, 1);
+    layout->addWidget(acceptButton_);
+    layout->addWidget(declineButton_);
     layout->addWidget(closeButton_);
+    acceptButton_->hide();
+    declineButton_->hide();
     connect(closeButton_, &QToolButton::clicked, this, &QWidget::hide);
+    connect(acceptButton_, &QPushButton::clicked, this, [this] {
+        hide();
+        Q_EMIT offerAccepted();
+    });
+    connect(declineButton_, &QPushButton::clicked, this, [this] {
+        hide();
+        Q_EMIT offerDeclined();
+    });
     hide();
 }
 
@@ -29,6 +46,17 @@ void MessageBanner::showError(const QString& message) {
 
 void MessageBanner::showInformation(const QString& message) {
     showMessage(message, false);
+}
+
+void MessageBanner::showOffer(const QString& message, const QString& acceptText,
+                              const QString& declineText) {
+    showMessage(message, false);
+    acceptButton_->setText(acceptText);
+    declineButton_->setText(declineText);
+    acceptButton_->show();
+    declineButton_->show();
+    closeButton_->hide();
+    acceptButton_->setDefault(true);
 }
 
 QString MessageBanner::text() const {
@@ -44,6 +72,9 @@ void MessageBanner::showMessage(const QString& message, bool error) {
                      error ? QColor(0x58, 0x15, 0x1c) : palette().toolTipText().color());
     setPalette(colours);
     text_->setText(message);
+    acceptButton_->hide();
+    declineButton_->hide();
+    closeButton_->show();
     show();
 }
 

@@ -3,6 +3,7 @@
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 class QToolButton;
 
 namespace impasto::ui {
@@ -17,12 +18,22 @@ public:
 
     void showError(const QString& message);
     void showInformation(const QString& message);
+    // A question with two answers (such as restoring an autosaved run); answering hides it.
+    void showOffer(const QString& message, const QString& acceptText, const QString& declineText);
     QString text() const;
+    QPushButton* acceptButton() const { return acceptButton_; }
+    QPushButton* declineButton() const { return declineButton_; }
+
+Q_SIGNALS:
+    void offerAccepted();
+    void offerDeclined();
 
 private:
     void showMessage(const QString& message, bool error);
 
     QLabel* text_;
+    QPushButton* acceptButton_;
+    QPushButton* declineButton_;
     QToolButton* closeButton_;
 };
 

@@ -39,6 +39,10 @@ SessionController::SessionController(int thumbnailSide, QObject* parent)
     connect(worker_, &SessionWorker::snapshotShown, this, &SessionController::snapshotShown);
     connect(worker_, &SessionWorker::exported, this, &SessionController::exported);
     connect(worker_, &SessionWorker::exportFailed, this, &SessionController::exportFailed);
+    connect(worker_, &SessionWorker::recoveryAvailable, this,
+            &SessionController::recoveryAvailable);
+    connect(worker_, &SessionWorker::settingsRestored, this, &SessionController::settingsRestored);
+    connect(worker_, &SessionWorker::autosaveFailed, this, &SessionController::autosaveFailed);
     thread_.start();
 }
 
@@ -116,6 +120,18 @@ void SessionController::setIterationTarget(int iterationTarget) {
 
 void SessionController::setSnapshotInterval(int interval) {
     queue([worker = worker_, interval] { worker->setSnapshotInterval(interval); });
+}
+
+void SessionController::offerRecovery() {
+    queue([worker = worker_] { worker->offerRecovery(); });
+}
+
+void SessionController::restoreRecovery() {
+    queue([worker = worker_] { worker->restoreRecovery(); });
+}
+
+void SessionController::discardRecovery() {
+    queue([worker = worker_] { worker->discardRecovery(); });
 }
 
 void SessionController::takeSnapshot() {

@@ -57,6 +57,11 @@ public:
     void exportImage(const QString& file, int bitDepth);
     void exportSnapshot(int id, const QString& file, int bitDepth);
 
+    // An autosaved run of an earlier instance: see SessionWorker::offerRecovery().
+    void offerRecovery();
+    void restoreRecovery();
+    void discardRecovery();
+
     // The state the worker last reported.
     RunState state() const { return state_; }
     // For tests that must act on the worker's thread (a direct connection to `preparing`).
@@ -82,6 +87,9 @@ Q_SIGNALS:
     void snapshotShown(int id, const QImage& image, int iteration);
     void exported(const QString& file);
     void exportFailed(const QString& message);
+    void recoveryAvailable(const QString& description, const QImage& thumbnail);
+    void settingsRestored(const impasto::StyleSettings& settings);
+    void autosaveFailed(const QString& message);
 
 private:
     // Runs `call` on the worker's thread, after the requests queued before it.

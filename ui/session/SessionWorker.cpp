@@ -1,7 +1,10 @@
 #include "ui/session/SessionWorker.h"
 
+#include <QDateTime>
+#include <QLocale>
 #include <QMetaObject>
 
+#include <chrono>
 #include <exception>
 #include <filesystem>
 #include <string>
@@ -53,10 +56,19 @@ QString messageOf(const std::exception& error) {
     return QString::fromUtf8(error.what());
 }
 
+// The XDG state folder, or the temporary folder for a user without a home folder.
+std::filesystem::path autosaveFolder() {
+    try {
+        return RecoveryStore::defaultFolder();
+    } catch (const Error&) {
+        return std::filesystem::temp_directory_path() / "impasto-recovery";
+    }
+}
+
 }  // namespace
 
 SessionWorker::SessionWorker(int thumbnailSide, QObject* parent)
-    : QObject(parent), thumbnailSide_(thumbnailSide) {
+    : QObject(parent), thumbnailSide_(thumbnailSide), autosave_(autosaveFolder()) {
     sinceFrame_.start();
 }
 
@@ -144,6 +156,7 @@ void SessionWorker::loadContent(const QString& file) {
         LoadedImage loaded = loadInput(file);
         const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
         content_ = std::move(loaded.image);
+        autosave_.setContentFile(file);
         refreshInputs();
         const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
         Q_EMIT contentLoaded(file, thumbnailOf(comparison), comparison, fullSize);
@@ -153,6 +166,7 @@ void SessionWorker::loadContent(const QString& file) {
 void SessionWorker::loadContentImage(const QImage& image, const QString& name) {
     tryLoad([&] {
         content_ = fromQImage(image, name);
+        autosave_.setContentFile({});
         refreshInputs();
         const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
         Q_EMIT contentLoaded(name, thumbnailOf(comparison), comparison, image.size());
@@ -161,6 +175,7 @@ void SessionWorker::loadContentImage(const QImage& image, const QString& name) {
 
 void SessionWorker::clearContent() {
     content_.reset();
+    autosave_.setContentFile({});
     refreshInputs();
     Q_EMIT contentCleared();
 }
@@ -170,6 +185,7 @@ void SessionWorker::addStyle(const QString& file) {
         LoadedImage loaded = loadInput(file);
         const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
         styles_.push_back(std::move(loaded.image));
+        autosave_.addStyleFile(file);
         refreshInputs();
         Q_EMIT styleAdded(
             file, thumbnailOf(toQImage(resizeToMaxSide(styles_.back(), thumbnailSide_))), fullSize);
@@ -179,6 +195,7 @@ void SessionWorker::addStyle(const QString& file) {
 void SessionWorker::addStyleImage(const QImage& image, const QString& name) {
     tryLoad([&] {
         styles_.push_back(fromQImage(image, name));
+        autosave_.addStyleFile({});
         refreshInputs();
         Q_EMIT styleAdded(name, thumbnailOf(image), image.size());
     });
@@ -189,6 +206,7 @@ void SessionWorker::removeStyle(int index) {
         return;
     }
     styles_.erase(styles_.begin() + index);
+    autosave_.removeStyleFile(index);
     refreshInputs();
     Q_EMIT styleRemoved(index);
 }
@@ -249,6 +267,7 @@ void SessionWorker::pause() {
     }
     if (state_ == RunState::Running) {
         emitFrame(FrameTiming::Forced);
+        autosave(true);
         setState(started_ ? RunState::Paused : RunState::Idle);
     }
 }
@@ -259,6 +278,7 @@ void SessionWorker::stop() {
     }
     if (state_ == RunState::Running || state_ == RunState::Paused) {
         emitFrame(FrameTiming::Forced);
+        autosave(true);
         setState(started_ ? RunState::Stopped : RunState::Idle);
     }
 }
@@ -305,6 +325,7 @@ void SessionWorker::stepOnce() {
     if (snapshotInterval_ > 0 && report.iteration % snapshotInterval_ == 0) {
         recordSnapshot();
     }
+    autosave(report.iteration >= iterationTarget_);
     if (report.iteration >= iterationTarget_) {
         emitFrame(FrameTiming::Forced);  // before the state, so the last frame is there with it
         setState(RunState::Finished);
@@ -428,6 +449,71 @@ void SessionWorker::recordSnapshot() {
     }
 }
 
+void SessionWorker::keepSnapshot(Image image, int iteration) {
+    const QImage thumbnail = toQImage(resizeToMaxSide(image, thumbnailSide_));
+    const int id = nextSnapshotId_++;
+    snapshots_[id] = Snapshot{std::move(image), iteration};
+    Q_EMIT snapshotTaken(id, thumbnail, iteration);
+    showSnapshot(id);
+}
+
+void SessionWorker::autosave(bool now) {
+    if (!started_) {
+        return;
+    }
+    try {
+        if (const auto failure =
+                autosave_.save(session_->currentImage(), settings_, session_->iteration(), now)) {
+            Q_EMIT autosaveFailed(*failure);
+        }
+    } catch (const std::exception& error) {
+        Q_EMIT autosaveFailed(messageOf(error));
+    }
+}
+
+void SessionWorker::offerRecovery() {
+    recovered_ = autosave_.load();
+    if (!recovered_) {
+        return;
+    }
+    const QString photo = recovered_->contentFile.empty()
+                              ? tr("no photo")
+                              : QString::fromStdString(recovered_->contentFile.filename().string());
+    const QString when =
+        QDateTime::fromSecsSinceEpoch(
+            std::chrono::duration_cast<std::chrono::seconds>(recovered_->savedAt.time_since_epoch())
+                .count())
+            .toString(QLocale().dateTimeFormat(QLocale::ShortFormat));
+    Q_EMIT recoveryAvailable(tr("A run that was not exported was saved at %1 (%2, iteration %3).")
+                                 .arg(when, photo)
+                                 .arg(recovered_->iteration),
+                             toQImage(resizeToMaxSide(recovered_->image, thumbnailSide_)));
+}
+
+void SessionWorker::restoreRecovery() {
+    if (!recovered_) {
+        return;
+    }
+    RecoveredRun run = std::move(*recovered_);
+    recovered_.reset();
+    // Inputs that moved or vanished since are reported by the loads; the image is kept anyway.
+    if (!run.contentFile.empty()) {
+        loadContent(QString::fromStdString(run.contentFile.string()));
+    }
+    for (const std::filesystem::path& style : run.styleFiles) {
+        if (!style.empty()) {
+            addStyle(QString::fromStdString(style.string()));
+        }
+    }
+    Q_EMIT settingsRestored(run.settings);
+    keepSnapshot(std::move(run.image), run.iteration);
+}
+
+void SessionWorker::discardRecovery() {
+    recovered_.reset();
+    autosave_.discard();
+}
+
 void SessionWorker::showSnapshot(int id) {
     const auto found = snapshots_.find(id);
     if (found != snapshots_.end()) {
@@ -462,6 +548,7 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
         Q_EMIT exportFailed(messageOf(error));
         return;
     }
+    autosave_.discard();
     Q_EMIT exported(file);
     emitFrame(FrameTiming::Forced);  // settling may have gone back to a better image: show what was
                                      // written

@@ -18,6 +18,7 @@
 #include "core/settings/StyleSettings.h"
 #include "core/style/StyleSession.h"
 #include "ui/session/ModelSummary.h"
+#include "ui/session/RunAutosave.h"
 #include "ui/session/RunState.h"
 #include "ui/session/SessionFrame.h"
 
@@ -68,7 +69,15 @@ public:
     void showSnapshot(int id);
     void continueFromSnapshot(int id, int iterationTarget);
 
-    // Writes the current image (settled first) or a snapshot as PNG, settings embedded.
+    // The run autosaved by a previous instance that ended before its result was exported:
+    // offerRecovery() announces it (recoveryAvailable), restoreRecovery() reloads its files and
+    // settings and keeps its image as a snapshot to view, export or continue from.
+    void offerRecovery();
+    void restoreRecovery();
+    void discardRecovery();
+
+    // Writes the current image (settled first) or a snapshot as PNG, settings embedded. A written
+    // export also drops the autosave: the work is safe in the file.
     void exportImage(const QString& file, int bitDepth);
     void exportSnapshot(int id, const QString& file, int bitDepth);
 
@@ -103,6 +112,11 @@ Q_SIGNALS:
     void snapshotShown(int id, const QImage& image, int iteration);
     void exported(const QString& file);
     void exportFailed(const QString& message);
+    void recoveryAvailable(const QString& description, const QImage& thumbnail);
+    // The settings of a restored run, for the parameter panel to show (and send back).
+    void settingsRestored(const impasto::StyleSettings& settings);
+    // The running image could not be autosaved (said once until a save works again).
+    void autosaveFailed(const QString& message);
 
 private:
     struct Snapshot {
@@ -128,6 +142,9 @@ private:
     };
     void emitFrame(FrameTiming timing);
     void recordSnapshot();
+    // Keeps a snapshot of `image` and shows it.
+    void keepSnapshot(Image image, int iteration);
+    void autosave(bool now);
     void writePng(const QString& file, const Image& image, int iteration, int bitDepth);
     // The session with the inputs handed over again (after a new model or input).
     void refreshInputs();
@@ -171,6 +188,9 @@ private:
     int snapshotInterval_ = 0;
     int nextSnapshotId_ = 1;
     std::map<int, Snapshot> snapshots_;
+
+    RunAutosave autosave_;
+    std::optional<RecoveredRun> recovered_;
 };
 
 }  // namespace impasto::ui

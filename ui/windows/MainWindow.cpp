@@ -320,6 +320,22 @@ void MainWindow::connectSession() {
                                          5000);
             });
 
+    connect(session, &SessionController::recoveryAvailable, this,
+            [this](const QString& description, const QImage&) {
+                banner_->showOffer(description + ' ' + tr("Restore it?"), tr("Restore"),
+                                   tr("Discard"));
+            });
+    connect(banner_, &MessageBanner::offerAccepted, session, &SessionController::restoreRecovery);
+    connect(banner_, &MessageBanner::offerDeclined, session, &SessionController::discardRecovery);
+    connect(session, &SessionController::settingsRestored, this,
+            [this](const StyleSettings& settings) {
+                parameters_->setSettings(settings);
+                sendSettings();
+            });
+    connect(session, &SessionController::autosaveFailed, this, [this](const QString& message) {
+        showError(tr("Autosave failed, so a crash could lose this run: %1").arg(message));
+    });
+
     connect(contentSlot_, &ImageSlot::openRequested, this, &MainWindow::openContent);
     connect(contentSlot_, &ImageSlot::clearRequested, session, &SessionController::clearContent);
     connect(styleList_, &StyleListView::removeRequested, session, &SessionController::removeStyle);
@@ -367,6 +383,7 @@ void MainWindow::restoreSession(const QString& model) {
     } else {
         showModelSetup(QString());
     }
+    controller_->offerRecovery();
 }
 
 void MainWindow::loadModel(const QString& nameOrFile) {
