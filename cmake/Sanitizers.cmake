@@ -32,8 +32,7 @@ if(IMPASTO_SANITIZE_ADDRESS OR IMPASTO_FUZZ)
         # A failed allocation returns null (std::bad_alloc from new), as without ASan: the
         # out-of-memory tests check that it is caught.
         "ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:check_initialization_order=1"
-        "LSAN_OPTIONS=suppressions=${impasto_suppressions}/lsan.supp:print_suppressions=0"
-        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=${impasto_suppressions}/ubsan.supp")
+        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 elseif(IMPASTO_SANITIZE_THREAD)
     add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -g)
     add_link_options(-fsanitize=thread)

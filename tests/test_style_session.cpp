@@ -517,6 +517,21 @@ private Q_SLOTS:
         QCOMPARE(session->outputWidth(), 384);
     }
 
+    // L-BFGS takes plain steps, one evaluation each, from the start; the classic set-up (the
+    // benchmark's baseline) first searches for its step size at several evaluations a step.
+    void lbfgsStepsCostOneEvaluationUnlessClassic() {
+        auto plain = tubingenSession(128);
+        auto classic = tubingenSession(128);
+        classic->setClassicLbfgs(true);
+        for (int i = 0; i < 3; ++i) {
+            plain->step();
+            classic->step();
+        }
+        QCOMPARE(plain->counters().evaluations, 3);
+        QVERIFY2(classic->counters().evaluations > 3,
+                 qPrintable(QString::number(classic->counters().evaluations)));
+    }
+
     // Turning coarse-to-fine off during a coarse stage goes straight to the full size, and a
     // restart begins at the coarsest stage again.
     void switchingCoarseToFineOffMidStageGoesToFullSize() {

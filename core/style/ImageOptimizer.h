@@ -26,11 +26,11 @@ namespace impasto {
 // 2-5 evaluations each) before plain steps resume.
 //
 // L-BFGS remembers its last 10 steps: each iteration reads every remembered step (two
-// image-sized vectors) twice, which for 30 steps at 512 px cost about as much as the network's
-// forward and backward passes, while the loss falls about as fast per iteration (35 iterations
-// to 5% style loss at 512 px instead of 33). The classic set-up, the engine's before the speed
-// work and impasto-bench's baseline, remembers 30 steps and does the line-search warm-up after
-// every rebuild (a start, a new objective): at 512 px that costs about eight more evaluations.
+// image-sized vectors) twice, so fewer make iterations cheaper, while the loss falls about as
+// fast per iteration as with 30 (35 iterations to 5% style loss at 512 px instead of 33). The
+// classic set-up, the engine's before the speed work and impasto-bench's baseline, remembers
+// 30 steps and does the line-search warm-up after every rebuild (a start, a new objective): at
+// 512 px that costs about eight more evaluations.
 class ImageOptimizer {
 public:
     // Evaluates the loss (and its terms) at `image`; the optimiser calls backward on it.

@@ -75,7 +75,7 @@ public:
     // baseline): a line search in the first iterations after every start, stage change and
     // change of objective, and 30 remembered steps. Off by default: L-BFGS then searches only
     // after a step made the loss much worse and remembers 10 steps, which at 512 px reaches the
-    // same loss with fewer and cheaper iterations (see ImageOptimizer).
+    // same loss with fewer evaluations and cheaper iterations (see ImageOptimizer).
     void setClassicLbfgs(bool classic);
 
     // Brings every out-of-date target up to date; step() does this itself. Checks for cancel

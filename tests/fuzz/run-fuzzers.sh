@@ -40,9 +40,7 @@ cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInf
     { cat "$build_dir/configure.log" >&2; fail "configuring $build_dir failed"; }
 cmake --build "$build_dir" || fail "building the fuzz targets failed"
 
-suppressions="$source_dir/tests/sanitizers"
-export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$suppressions/ubsan.supp"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 for target in "${targets[@]}"; do
     program="$build_dir/tests/fuzz/fuzz_$target"
