@@ -31,10 +31,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Growth of resident memory between the second and the last third of the run (medians) above
-// which the run counts as leaking. The first third is warm-up: allocator pools, LibTorch's
-// caches and OpenMP's threads settle there.
-constexpr double kLeakThresholdMb = 40.0;
+// Growth of resident memory (least-squares slope after the first third of the run) above which
+// the run counts as leaking: 20 MB per 10 minutes. The first third is warm-up: allocator pools,
+// LibTorch's caches and OpenMP's threads settle there.
+constexpr double kLeakMbPerMinute = 2.0;
 constexpr auto kSampleInterval = std::chrono::seconds(5);
 // A worker with no finished action for this long is stuck.
 constexpr auto kStallLimit = std::chrono::seconds(120);
@@ -67,9 +67,21 @@ double residentMb() {
     return double(resident) * double(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0.0 : values[values.size() / 2];
+// Least-squares slope of (minutes, MB) samples, in MB per minute.
+double slope(const std::vector<std::pair<double, double>>& samples) {
+    double meanX = 0.0;
+    double meanY = 0.0;
+    for (const auto& [x, y] : samples) {
+        meanX += x / double(samples.size());
+        meanY += y / double(samples.size());
+    }
+    double covariance = 0.0;
+    double variance = 0.0;
+    for (const auto& [x, y] : samples) {
+        covariance += (x - meanX) * (y - meanY);
+        variance += (x - meanX) * (x - meanX);
+    }
+    return variance > 0.0 ? covariance / variance : 0.0;
 }
 
 std::string sharedFile(const char* folder, const char* name) {
@@ -335,20 +347,19 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < samples.size(); i += std::max<size_t>(1, samples.size() / 30)) {
         std::printf("  %6.2f: %7.1f\n", samples[i].first, samples[i].second);
     }
-    const size_t third = samples.size() / 3;
-    std::vector<double> middle, last;
-    for (size_t i = third; i < samples.size(); ++i) {
-        (i < 2 * third ? middle : last).push_back(samples[i].second);
-    }
-    const double growth = median(last) - median(middle);
-    const bool leaks = third > 0 && growth > kLeakThresholdMb;
+    const std::vector<std::pair<double, double>> settled(samples.begin() + long(samples.size() / 3),
+                                                         samples.end());
+    const double growth = slope(settled);
+    const bool judged = settled.size() >= 6;
+    const bool leaks = judged && growth > kLeakMbPerMinute;
     std::printf(
-        "median RSS: middle third %.1f MB, last third %.1f MB, growth %+.1f MB "
-        "(threshold %.0f MB): %s\n",
-        median(middle), median(last), growth, kLeakThresholdMb,
-        third == 0 ? "too short to judge"
-        : leaks    ? "LEAK"
-                   : "flat, no leak");
+        "resident memory after warm-up: %.1f to %.1f MB, trend %+.2f MB/min "
+        "(threshold %.1f): %s\n",
+        judged ? settled.front().second : 0.0, judged ? settled.back().second : 0.0, growth,
+        kLeakMbPerMinute,
+        !judged ? "too short to judge"
+        : leaks ? "GROWS (leak?)"
+                : "flat, no leak");
     if (exitCode != 0) {
         return exitCode;
     }
