@@ -32,12 +32,14 @@ if(IMPASTO_SANITIZE_ADDRESS OR IMPASTO_FUZZ)
         # A failed allocation returns null (std::bad_alloc from new), as without ASan: the
         # out-of-memory tests check that it is caught.
         "ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:check_initialization_order=1"
-        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"
+        "IMPASTO_TEST_TIME_SCALE=3")
 elseif(IMPASTO_SANITIZE_THREAD)
     add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -g)
     add_link_options(-fsanitize=thread)
     # QtTest gives up on a test function after 5 minutes; under TSan some take longer.
     set(IMPASTO_SANITIZER_ENVIRONMENT
         "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${impasto_suppressions}/tsan.supp"
-        "QTEST_FUNCTION_TIMEOUT=3600000")
+        "QTEST_FUNCTION_TIMEOUT=3600000"
+        "IMPASTO_TEST_TIME_SCALE=10")
 endif()

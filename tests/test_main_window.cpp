@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QListWidget>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -32,6 +33,7 @@
 #include "support/LocalHttpServer.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
+#include "support/TestTimeouts.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSetupPanel.h"
 #include "ui/panels/ParameterPanel.h"
@@ -52,7 +54,7 @@ using namespace impasto::ui;
 
 namespace {
 
-constexpr int kTimeoutMs = 20000;
+const int kTimeoutMs = test::scaledTimeoutMs(20000);
 constexpr int kSize = 80;
 
 QString squeezeNetFile() {
@@ -294,6 +296,19 @@ private Q_SLOTS:
         QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), styleWeight);
         QTRY_COMPARE_WITH_TIMEOUT(window.preview()->image().size(),
                                   QSize(saved->image.width(), saved->image.height()), kTimeoutMs);
+
+        // The restored image exports with the settings it was made with, not the panel's now.
+        window.parameterPanel()->styleWeightControl()->setValue(2.0);
+        QTemporaryDir output;
+        const QString file = output.filePath("restored.png");
+        QSignalSpy exported(&window.controller(), &SessionController::exported);
+        window.controller().exportSnapshot(
+            window.snapshotStrip()->list()->item(0)->data(Qt::UserRole).toInt(), file, 8);
+        QVERIFY(exported.wait(kTimeoutMs));
+        const StyleSettings stored =
+            settingsFromJson(readPngText(file.toStdString()).at("impasto:settings"));
+        QCOMPARE(stored.styleWeight, styleWeight);
+        QCOMPARE(QImage(file).size(), QSize(saved->image.width(), saved->image.height()));
     }
 
     void decliningTheRestoreForgetsTheAutosave() {

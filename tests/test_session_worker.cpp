@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "support/TestPaths.h"
+#include "support/TestTimeouts.h"
 #include "ui/session/SessionController.h"
 #include "ui/session/SessionWorker.h"
 
@@ -18,7 +19,7 @@ using namespace impasto::ui;
 
 namespace {
 
-constexpr int kTimeoutMs = 20000;
+const int kTimeoutMs = test::scaledTimeoutMs(20000);
 
 QString squeezeNetFile() {
     return test::sharedWeights("squeezenet1_1-features.safetensors");

@@ -66,10 +66,13 @@ std::filesystem::path builtInModelsFolder() {
     }
     // An installed program only ever looks beside itself; the source tree is for programs run
     // from the build folder, so that an installed copy never picks up a stale checkout.
-    const std::filesystem::path buildFolder(IMPASTO_BUILD_DIR);
+    // /proc/self/exe has every symbolic link resolved; so must the build folder it is compared to.
+    const std::filesystem::path buildFolder =
+        std::filesystem::weakly_canonical(IMPASTO_BUILD_DIR, error);
     const bool runFromBuildFolder =
+        !buildFolder.empty() &&
         std::mismatch(buildFolder.begin(), buildFolder.end(), executable.begin(), executable.end())
-            .first == buildFolder.end();
+                .first == buildFolder.end();
     const std::filesystem::path folder =
         runFromBuildFolder
             ? std::filesystem::path(IMPASTO_SOURCE_MODELS_DIR)

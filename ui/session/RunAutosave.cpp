@@ -21,9 +21,13 @@ void RunAutosave::removeStyleFile(int index) {
     }
 }
 
+bool RunAutosave::due(bool now) const {
+    return now || !sinceSave_.isValid() || sinceSave_.elapsed() >= kIntervalMs;
+}
+
 std::optional<QString> RunAutosave::save(const Image& image, const StyleSettings& settings,
                                          int iteration, bool now) {
-    if (!now && sinceSave_.isValid() && sinceSave_.elapsed() < kIntervalMs) {
+    if (!due(now)) {
         return std::nullopt;
     }
     sinceSave_.start();

@@ -28,7 +28,10 @@ public:
     void addStyleFile(const QString& file);
     void removeStyleFile(int index);
 
-    // Saves when the interval has passed since the last save, or at once with `now`. Returns the
+    // Whether save() would write: the interval has passed since the last save, or `now`. Lets
+    // the caller skip making the image.
+    bool due(bool now) const;
+    // Saves when due(now). Returns the
     // reason when saving failed; only the first failure in a row is returned, so that a full
     // disk is reported once rather than every few seconds.
     std::optional<QString> save(const Image& image, const StyleSettings& settings, int iteration,

@@ -126,6 +126,25 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
         session->setPreparationObserver([this](const std::string& stage, int done, int total) {
             Q_EMIT preparing(QString::fromStdString(stage), done, total);
         });
+        session->setContent(content_);
+        session->setStyles(styles_);
+        session->setInitImage(initImage_);
+        try {
+            session->applySettings(effectiveSettings());
+        } catch (const Error&) {
+            // Layers of the previous model: this one's recommended layers instead.
+            StyleSettings recommended = settings_;
+            recommended.contentLayers.clear();
+            recommended.styleLayers.clear();
+            std::swap(settings_, recommended);
+            try {
+                session->applySettings(effectiveSettings());
+            } catch (const Error&) {
+                std::swap(settings_, recommended);
+                throw;
+            }
+        }
+        // Only a session that is ready replaces the running one: a failure keeps the old.
         {
             const std::lock_guard lock(sessionMutex_);
             session_.swap(session);
@@ -133,20 +152,17 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
         useAllCores();  // per thread: this is the one that computes, and its count is shown
         modelName_ = QString::fromStdString(choice.displayName);
         started_ = false;
-        session_->setContent(content_);
-        session_->setStyles(styles_);
-        session_->setInitImage(initImage_);
-        try {
-            session_->applySettings(effectiveSettings());
-        } catch (const Error&) {
-            // Layers of the previous model: this one's recommended layers instead.
-            settings_.contentLayers.clear();
-            settings_.styleLayers.clear();
-            session_->applySettings(effectiveSettings());
-        }
         setState(RunState::Idle);
         Q_EMIT modelLoaded(summaryOf(*session_, modelName_));
     } catch (const std::exception& error) {
+        // The load interrupted the running step (SessionController::loadModel): go on with the
+        // model there was.
+        if (session_) {
+            session_->clearCancel();
+            if (state_ == RunState::Running) {
+                scheduleStep();
+            }
+        }
         Q_EMIT modelLoadFailed(messageOf(error));
     }
 }
@@ -439,7 +455,7 @@ void SessionWorker::takeSnapshot() {
 
 void SessionWorker::recordSnapshot() {
     try {
-        Snapshot snapshot{session_->currentImage(), session_->iteration()};
+        Snapshot snapshot{session_->currentImage(), session_->iteration(), session_->settings()};
         const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
         const int id = nextSnapshotId_++;
         snapshots_[id] = std::move(snapshot);
@@ -449,16 +465,20 @@ void SessionWorker::recordSnapshot() {
     }
 }
 
-void SessionWorker::keepSnapshot(Image image, int iteration) {
-    const QImage thumbnail = toQImage(resizeToMaxSide(image, thumbnailSide_));
-    const int id = nextSnapshotId_++;
-    snapshots_[id] = Snapshot{std::move(image), iteration};
-    Q_EMIT snapshotTaken(id, thumbnail, iteration);
-    showSnapshot(id);
+void SessionWorker::keepSnapshot(Image image, int iteration, const StyleSettings& settings) {
+    try {
+        const QImage thumbnail = toQImage(resizeToMaxSide(image, thumbnailSide_));
+        const int id = nextSnapshotId_++;
+        snapshots_[id] = Snapshot{std::move(image), iteration, settings};
+        Q_EMIT snapshotTaken(id, thumbnail, iteration);
+        showSnapshot(id);
+    } catch (const std::exception& error) {
+        Q_EMIT loadFailed(messageOf(error));
+    }
 }
 
 void SessionWorker::autosave(bool now) {
-    if (!started_) {
+    if (!started_ || !autosave_.due(now)) {
         return;
     }
     try {
@@ -472,7 +492,11 @@ void SessionWorker::autosave(bool now) {
 }
 
 void SessionWorker::offerRecovery() {
-    recovered_ = autosave_.load();
+    try {
+        recovered_ = autosave_.load();
+    } catch (const std::exception&) {
+        recovered_.reset();  // a save that cannot even be read is not worth an error at start
+    }
     if (!recovered_) {
         return;
     }
@@ -506,7 +530,7 @@ void SessionWorker::restoreRecovery() {
         }
     }
     Q_EMIT settingsRestored(run.settings);
-    keepSnapshot(std::move(run.image), run.iteration);
+    keepSnapshot(std::move(run.image), run.iteration, run.settings);
 }
 
 void SessionWorker::discardRecovery() {
@@ -516,8 +540,13 @@ void SessionWorker::discardRecovery() {
 
 void SessionWorker::showSnapshot(int id) {
     const auto found = snapshots_.find(id);
-    if (found != snapshots_.end()) {
+    if (found == snapshots_.end()) {
+        return;
+    }
+    try {
         Q_EMIT snapshotShown(id, toQImage(found->second.image), found->second.iteration);
+    } catch (const std::exception& error) {
+        Q_EMIT runFailed(messageOf(error));
     }
 }
 
@@ -543,7 +572,8 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
     }
     try {
         session_->settle();
-        writePng(file, session_->currentImage(), session_->iteration(), bitDepth);
+        writePng(file, session_->currentImage(), session_->iteration(), session_->settings(),
+                 bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -561,7 +591,8 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
         return;
     }
     try {
-        writePng(file, found->second.image, found->second.iteration, bitDepth);
+        writePng(file, found->second.image, found->second.iteration, found->second.settings,
+                 bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -569,11 +600,12 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
     Q_EMIT exported(file);
 }
 
-void SessionWorker::writePng(const QString& file, const Image& image, int iteration, int bitDepth) {
+void SessionWorker::writePng(const QString& file, const Image& image, int iteration,
+                             const StyleSettings& settings, int bitDepth) {
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
-    png.text["impasto:settings"] = toJson(session_->settings());
+    png.text["impasto:settings"] = toJson(settings);
     png.text["impasto:model"] = modelName_.toStdString();
     png.text["impasto:iterations"] = std::to_string(iteration);
     exportPng(std::filesystem::path(file.toStdString()), image, png);

@@ -122,6 +122,7 @@ private:
     struct Snapshot {
         Image image;
         int iteration = 0;
+        StyleSettings settings;  // what made it, embedded when it is exported
     };
 
     void stepOnce();
@@ -143,9 +144,10 @@ private:
     void emitFrame(FrameTiming timing);
     void recordSnapshot();
     // Keeps a snapshot of `image` and shows it.
-    void keepSnapshot(Image image, int iteration);
+    void keepSnapshot(Image image, int iteration, const StyleSettings& settings);
     void autosave(bool now);
-    void writePng(const QString& file, const Image& image, int iteration, int bitDepth);
+    void writePng(const QString& file, const Image& image, int iteration,
+                  const StyleSettings& settings, int bitDepth);
     // The session with the inputs handed over again (after a new model or input).
     void refreshInputs();
     bool requireSession(const char* action);
