@@ -6,8 +6,8 @@
 
 #include <ATen/ATen.h>
 
-#include "core/style/LossBreakdown.h"
 #include "core/settings/StyleSettings.h"
+#include "core/style/LossBreakdown.h"
 
 namespace impasto {
 
