@@ -29,6 +29,7 @@
 
 #include "core/image/PngTextReader.h"
 #include "core/recovery/RecoveryStore.h"
+#include "core/settings/PresetFile.h"
 #include "core/settings/SettingsJson.h"
 #include "support/LocalHttpServer.h"
 #include "support/TestFiles.h"
@@ -39,7 +40,6 @@
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
 #include "ui/session/SessionController.h"
-#include "ui/settings/PresetFile.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LayerWeightsEditor.h"
 #include "ui/widgets/LossCurveView.h"
@@ -179,15 +179,15 @@ private Q_SLOTS:
         settings.outputSize = 640;
         settings.preserveColors = true;
         const QString file = folder.filePath("soft.json");
-        savePreset(file, settings);
-        QCOMPARE(loadPreset(file), settings);
+        savePreset(file.toStdString(), settings);
+        QCOMPARE(loadPreset(file.toStdString()), settings);
 
         QVERIFY(test::writeBytes(file, R"({"styleWeight": "strong"})"));
-        const QString message = test::requiredErrorFrom([&] { loadPreset(file); });
+        const QString message = test::requiredErrorFrom([&] { loadPreset(file.toStdString()); });
         QVERIFY2(message.contains("soft.json") && message.contains("styleWeight"),
                  qPrintable(message));
         QVERIFY(test::requiredErrorFrom([&] {
-                    loadPreset(folder.filePath("missing.json"));
+                    loadPreset(folder.filePath("missing.json").toStdString());
                 }).contains("missing.json"));
     }
 

@@ -6,11 +6,9 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "core/common/Error.h"
-#include "core/settings/SettingsJson.h"
+#include "core/settings/PresetFile.h"
 
 namespace impasto::cli {
 
@@ -39,19 +37,6 @@ int toInteger(const QString& text, const QString& flag, int minimum) {
                     std::to_string(minimum) + ", not \"" + text.toStdString() + "\"");
     }
     return value;
-}
-
-StyleSettings readPreset(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    if (!(in && text << in.rdbuf())) {
-        throw Error("Cannot read the preset " + file);
-    }
-    try {
-        return settingsFromJson(text.str());
-    } catch (const Error& error) {
-        throw Error("Preset " + file + ": " + error.what());
-    }
 }
 
 std::vector<double> toNumberList(const QString& text, const QString& flag) {
@@ -251,7 +236,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     // overrides its setting.
     StyleSettings& s = options.settings;
     if (parser.isSet(preset)) {
-        s = readPreset(parser.value(preset).toStdString());
+        s = loadPreset(parser.value(preset).toStdString());
     }
     if (parser.isSet(size)) {
         s.outputSize = toInteger(parser.value(size), "size", kMinimumOutputSize);

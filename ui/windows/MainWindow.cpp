@@ -29,13 +29,13 @@
 #include "core/common/Error.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
+#include "core/settings/PresetFile.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSelector.h"
 #include "ui/panels/ModelSetupPanel.h"
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
 #include "ui/session/SessionController.h"
-#include "ui/settings/PresetFile.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LossCurveView.h"
 #include "ui/widgets/PreviewView.h"
@@ -641,7 +641,7 @@ void MainWindow::savePreset() {
     const QList<double> weights = styleList_->weights();
     settings.styleBlend.assign(weights.begin(), weights.end());
     try {
-        ui::savePreset(file, settings);
+        impasto::savePreset(file.toStdString(), settings);
         statusBar()->showMessage(tr("Saved the preset %1").arg(file), 5000);
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
@@ -656,7 +656,7 @@ void MainWindow::loadPreset() {
     }
     appSettings_.rememberFolderOf("presets", file);
     try {
-        const StyleSettings settings = ui::loadPreset(file);
+        const StyleSettings settings = impasto::loadPreset(file.toStdString());
         parameters_->setSettings(settings);
         // The blend applies when the preset has one weight per painting loaded now.
         if (static_cast<int>(settings.styleBlend.size()) == styleList_->count()) {
