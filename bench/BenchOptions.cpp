@@ -15,13 +15,15 @@ constexpr const char* kUsage =
     "Usage: impasto-bench [--quick] [--shared DIR] [--output DIR] [--device auto|cpu|cuda]\n"
     "\n"
     "Measures the engine against a plain single-scale L-BFGS baseline (contiguous memory,\n"
-    "float32, no coarse-to-fine), interleaving baseline and fast runs and printing medians\n"
-    "and ratios:\n"
+    "float32, no coarse-to-fine, LibTorch's Gram product), interleaving baseline and fast\n"
+    "runs and printing medians and ratios:\n"
     "  ms per iteration (forward + backward) for SqueezeNet 1.1 and VGG-19 at 256/512/1024 px,\n"
     "  seconds to the first preview frame, from a weight change to the next frame,\n"
     "  seconds until the style loss (evaluated at 512 px) reaches 5% of its start on\n"
-    "  tubingen/starry_night at 512 px, peak host and device memory, and the final losses.\n"
-    "  --quick    fewer repeats and no VGG race: a few minutes\n"
+    "  tubingen/starry_night at 512 px and the losses then, the time to 10% at 1024 px of\n"
+    "  the fast paths without and with coarse-to-fine, peak host and device memory in an\n"
+    "  iteration.\n"
+    "  --quick    fewer repeats, no VGG race and no 1024 px race: a few minutes\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
     "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
@@ -92,6 +94,7 @@ std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& ar
         options.repeats = 3;
         options.raceRuns = 1;
         options.raceVgg = false;
+        options.raceCoarseToFine = false;
     }
     options.repeats = repeats.value_or(options.repeats);
     return options;

@@ -22,6 +22,8 @@ struct BenchOptions {
     // Runs of the time-to-5% race per network (VGG's only in full mode).
     int raceRuns = 3;
     bool raceVgg = true;
+    // The 1024 px race of the fast paths with and without coarse-to-fine (full mode only).
+    bool raceCoarseToFine = true;
     // Which measurements run: "iterations", "preview", "race" (all by default).
     std::vector<std::string> sections{"iterations", "preview", "race"};
 

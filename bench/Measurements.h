@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <string>
 
@@ -32,11 +33,20 @@ public:
     void previewLatency(const BenchNetwork& network);
     // At 512 px from the content photo: seconds of stepping until the style loss of the current
     // image, evaluated at 512 px whatever scale the run is at, is 5% of the photo's. Evaluation
-    // is not timed. Also the losses at that point (the quality), the peak host and device
-    // memory, and the images, saved for a look.
+    // is not timed. Also the losses at that point (the quality) and the images, saved for a
+    // look.
     void raceToFivePercent(const BenchNetwork& network);
+    // Coarse-to-fine's quality per second: a race to 10% style loss at 1024 px between the fast
+    // paths with and without it (in the table's baseline column: without).
+    void coarseToFineRace(const BenchNetwork& network);
 
 private:
+    // Both variants from the content photo at `size` px until the style loss, evaluated by the
+    // first variant's network at `size` whatever scale the run is at, is `target` times the
+    // photo's.
+    void race(const BenchNetwork& network, int size, double target,
+              const std::array<Variant, 2>& variants, const std::string& where);
+
     const BenchOptions& options_;
     const BenchImages& images_;
     ResultTable& table_;

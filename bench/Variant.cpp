@@ -6,11 +6,11 @@
 namespace impasto::bench {
 
 Variant baselineVariant() {
-    return {"single-scale", false, false, false, true};
+    return {"single-scale", false, false, false, true, GramMethod::Plain};
 }
 
 Variant fastVariant() {
-    return {"fast", true, true, true, false};
+    return {"fast", true, true, true, false, GramMethod::Symmetric};
 }
 
 BenchImages loadBenchImages(const std::filesystem::path& sharedDir) {
@@ -33,6 +33,7 @@ std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel mo
                                           int size, DevicePreference device) {
     auto session = std::make_unique<StyleSession>(std::move(model), device);
     session->setClassicLbfgs(variant.classicLbfgs);
+    session->setGramMethod(variant.gram);
     session->setContent(images.content);
     session->setStyles({images.style});
     settings.outputSize = size;

@@ -20,12 +20,14 @@ struct Variant {
     bool coarseToFine = false;
     // L-BFGS as the engine had it before the speed work (StyleSession::setClassicLbfgs).
     bool classicLbfgs = false;
+    GramMethod gram = GramMethod::Symmetric;
 };
 
-// Contiguous float32 activations, every iteration at the full size, classic L-BFGS: the engine
-// before the speed work.
+// Contiguous float32 activations, every iteration at the full size, classic L-BFGS, LibTorch's
+// own Gram product: the engine before the speed work.
 Variant baselineVariant();
-// Channels-last, reduced precision on CUDA, coarse-to-fine, the engine's default L-BFGS.
+// Channels-last, reduced precision on CUDA, coarse-to-fine, the engine's default L-BFGS and
+// Gram product.
 Variant fastVariant();
 
 // The photo and the painting every measurement uses, decoded once (never timed).

@@ -3,6 +3,7 @@
 
 #include <ATen/ATen.h>
 
+#include "core/style/GramMatrix.h"
 #include "core/style/Losses.h"
 
 using namespace impasto;
@@ -11,25 +12,6 @@ class LossesTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void gramMatrixOfTwoChannels() {
-        // Channel 0 = [1 2; 3 4], channel 1 = [0 1; 0 1]; H*W = 4.
-        const at::Tensor features =
-            at::tensor({1.f, 2.f, 3.f, 4.f, 0.f, 1.f, 0.f, 1.f}).view({1, 2, 2, 2});
-        const at::Tensor gram = gramMatrix(features);
-        QCOMPARE(gram.sizes().vec(), (std::vector<int64_t>{1, 2, 2}));
-        // <c0,c0> = 1+4+9+16 = 30, <c0,c1> = 2+4 = 6, <c1,c1> = 2; each divided by 4.
-        QCOMPARE(gram[0][0][0].item<float>(), 7.5f);
-        QCOMPARE(gram[0][0][1].item<float>(), 1.5f);
-        QCOMPARE(gram[0][1][0].item<float>(), 1.5f);
-        QCOMPARE(gram[0][1][1].item<float>(), 0.5f);
-    }
-
-    void gramMatrixDoesNotGrowWithImageSize() {
-        const at::Tensor small = at::ones({1, 3, 4, 4});
-        const at::Tensor large = at::ones({1, 3, 32, 32});
-        QVERIFY(at::allclose(gramMatrix(small), gramMatrix(large)));
-    }
-
     void relativeSquaredErrorDividesByTargetPower() {
         const at::Tensor target = at::tensor({2.f, 2.f, 2.f, 2.f});
         const at::Tensor current = at::tensor({3.f, 1.f, 2.f, 2.f});
@@ -50,21 +32,6 @@ private Q_SLOTS:
         const at::Tensor transposed = ramp.transpose(2, 3).contiguous();
         QCOMPARE(totalVariation(transposed).item<double>(), 1.0);
         QCOMPARE(totalVariation(at::ones({1, 3, 5, 5})).item<double>(), 0.0);
-    }
-
-    // Channels-last activations are read in place: same matrix, same gradient.
-    void gramMatrixReadsChannelsLast() {
-        const at::Tensor features = at::rand({1, 5, 6, 7});
-        const at::Tensor contiguous = features.clone().requires_grad_(true);
-        const at::Tensor channelsLast =
-            features.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
-        QVERIFY(channelsLast.is_contiguous(at::MemoryFormat::ChannelsLast));
-        const at::Tensor expected = gramMatrix(contiguous);
-        const at::Tensor actual = gramMatrix(channelsLast);
-        QVERIFY(at::allclose(actual, expected, 1e-5, 1e-6));
-        expected.pow(2).sum().backward();
-        actual.pow(2).sum().backward();
-        QVERIFY(at::allclose(channelsLast.grad(), contiguous.grad(), 1e-5, 1e-6));
     }
 
     void gradientsFlowThroughEveryTerm() {

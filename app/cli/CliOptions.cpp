@@ -137,8 +137,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "Keep the photo's colours (transfer luminance only).");
     const QCommandLineOption noCoarseToFine =
         option({"no-coarse-to-fine"},
-               "Optimise at the full size from the first iteration (by default outputs of 512 px "
-               "and more start at half size or less and are refined at full size).");
+               "Optimise at the full size from the first iteration (by default outputs above "
+               "512 px start at half size or less and are refined at full size).");
     const QCommandLineOption seed =
         option({"seed"}, "Random seed for noise. Default: 0.", "N", "0");
     const QCommandLineOption device =

@@ -14,6 +14,7 @@ namespace impasto {
 namespace {
 
 constexpr int kWarmupSteps = 5;
+constexpr int kStartSearchSteps = 1;
 constexpr double kOvershootFactor = 2.0;
 // L-BFGS keeps two image-sized vectors per remembered iteration: at most 10 of them (30 when
 // classic), and no more than about 2 GB in all (a 4096 x 3072 image would otherwise need 9 GB).
@@ -54,7 +55,7 @@ void ImageOptimizer::forgetHistory() {
 }
 
 void ImageOptimizer::rebuildForStart() {
-    rebuild(classic_ ? kWarmupSteps : 0);
+    rebuild(classic_ ? kWarmupSteps : kStartSearchSteps);
 }
 
 void ImageOptimizer::rebuild(int warmupSteps) {

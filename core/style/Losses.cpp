@@ -4,20 +4,6 @@
 
 namespace impasto {
 
-at::Tensor gramMatrix(const at::Tensor& features) {
-    const int64_t batch = features.size(0);
-    const int64_t channels = features.size(1);
-    const int64_t positions = features.size(2) * features.size(3);
-    if (features.is_contiguous(at::MemoryFormat::ChannelsLast)) {
-        // Positions x channels is a view of channels-last memory: no copy.
-        const at::Tensor flat =
-            features.permute({0, 2, 3, 1}).reshape({batch, positions, channels});
-        return at::bmm(flat.transpose(1, 2), flat) / static_cast<double>(positions);
-    }
-    const at::Tensor flat = features.reshape({batch, channels, positions});
-    return at::bmm(flat, flat.transpose(1, 2)) / static_cast<double>(positions);
-}
-
 at::Tensor relativeSquaredError(const at::Tensor& current, const at::Tensor& target,
                                 double targetPower) {
     return (current - target).pow(2).mean() / targetPower;

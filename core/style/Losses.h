@@ -4,11 +4,6 @@
 
 namespace impasto {
 
-// Gram matrix of N x C x H x W features, normalised by H * W so that it does not grow with the
-// image size: G[c, d] = sum_xy F[c, xy] F[d, xy] / (H W). Returns N x C x C. Reads either
-// memory layout (contiguous or channels-last) without copying.
-at::Tensor gramMatrix(const at::Tensor& features);
-
 // Mean squared difference divided by `targetPower` (the target's mean square), so that every
 // layer's error is relative and layers of very different magnitude weigh alike.
 at::Tensor relativeSquaredError(const at::Tensor& current, const at::Tensor& target,

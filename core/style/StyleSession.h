@@ -12,6 +12,7 @@
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
 #include "core/settings/StyleSettings.h"
+#include "core/style/GramMatrix.h"
 #include "core/style/LossBreakdown.h"
 
 namespace impasto {
@@ -44,8 +45,8 @@ public:
 // style image: those targets; a new size: targets and a resampled image) and carries on from
 // the current image. Not thread-safe except cancel(), which any thread may call.
 //
-// Coarse-to-fine (settings.coarseToFine, on by default): an output whose longest side is 512 px
-// or more is first optimised at halved sizes, from a stage of 256-511 px up, each stage with
+// Coarse-to-fine (settings.coarseToFine, on by default): an output whose longest side is above
+// 512 px is first optimised at halved sizes, from a stage of 257-512 px up, each stage with
 // its own content and style targets (the style images scaled with it, so that the style looks
 // the same at every stage). A stage ends when its loss levels off (or after at most 50 steps);
 // the next step upsamples the image and carries on at twice the size. No total iteration count
@@ -72,11 +73,15 @@ public:
     void applySettings(const StyleSettings& settings);
     const StyleSettings& settings() const;
     // The L-BFGS set-up the engine had before the speed work, for comparisons (impasto-bench's
-    // baseline): a line search in the first iterations after every start, stage change and
-    // change of objective, and 30 remembered steps. Off by default: L-BFGS then searches only
-    // after a step made the loss much worse and remembers 10 steps, which at 512 px reaches the
-    // same loss with fewer evaluations and cheaper iterations (see ImageOptimizer).
+    // baseline): a line search in the first five iterations after every start, stage change and
+    // change of objective, and 30 remembered steps. Off by default: L-BFGS then searches in the
+    // first iteration only (and after a step made the loss much worse) and remembers 10 steps,
+    // which at 512 px reaches the same loss with fewer evaluations and cheaper iterations (see
+    // ImageOptimizer).
     void setClassicLbfgs(bool classic);
+    // How Gram matrices are computed (GramMethod::Symmetric by default; Plain for
+    // impasto-bench's baseline). The style targets are recomputed at the next step.
+    void setGramMethod(GramMethod method);
 
     // Brings every out-of-date target up to date; step() does this itself. Checks for cancel
     // between images.

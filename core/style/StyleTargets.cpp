@@ -4,6 +4,10 @@
 
 namespace impasto {
 
+void StyleTargets::setGramMethod(GramMethod method) {
+    gramMethod_ = method;
+}
+
 void StyleTargets::setContent(const Features& features) {
     content_.clear();
     for (const auto& [layer, activation] : features) {
@@ -20,7 +24,7 @@ void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage) {
     for (const Features& features : featuresPerImage) {
         Features grams;
         for (const auto& [layer, activation] : features) {
-            grams[layer] = gramMatrix(activation).detach();
+            grams[layer] = gramMatrix(activation, gramMethod_).detach();
         }
         grams_.push_back(std::move(grams));
     }
@@ -52,7 +56,7 @@ void StyleTargets::blend(std::vector<double> weights) {
 
 at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& features,
                                        const std::vector<LayerWeight>& layers, bool compareGrams,
-                                       const at::Tensor& zero) {
+                                       const at::Tensor& zero) const {
     const std::vector<LayerWeight> active = activeLayers(layers);
     double sum = 0.0;
     for (const LayerWeight& layer : active)
@@ -64,7 +68,7 @@ at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& f
     for (const LayerWeight& layer : active) {
         const LayerTarget& target = targets.at(layer.layer);
         const at::Tensor& activation = features.at(layer.layer);
-        const at::Tensor current = compareGrams ? gramMatrix(activation) : activation;
+        const at::Tensor current = compareGrams ? gramMatrix(activation, gramMethod_) : activation;
         error = error +
                 relativeSquaredError(current, target.target, target.power) * (layer.weight / sum);
     }

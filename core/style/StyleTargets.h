@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 
 #include "core/settings/StyleSettings.h"
+#include "core/style/GramMatrix.h"
 #include "core/style/LossBreakdown.h"
 
 namespace impasto {
@@ -17,6 +18,9 @@ namespace impasto {
 class StyleTargets {
 public:
     using Features = std::map<std::string, at::Tensor>;
+
+    // How Gram matrices are computed, the targets' and the image's alike (before setStyles).
+    void setGramMethod(GramMethod method);
 
     void setContent(const Features& features);
     void clearContent();
@@ -38,10 +42,11 @@ private:
     };
     using Targets = std::map<std::string, LayerTarget>;
 
-    static at::Tensor weightedError(const Targets& targets, const Features& features,
-                                    const std::vector<LayerWeight>& layers, bool compareGrams,
-                                    const at::Tensor& zero);
+    at::Tensor weightedError(const Targets& targets, const Features& features,
+                             const std::vector<LayerWeight>& layers, bool compareGrams,
+                             const at::Tensor& zero) const;
 
+    GramMethod gramMethod_ = GramMethod::Symmetric;
     Targets content_;
     std::vector<Features> grams_;
     Targets blended_;

@@ -120,7 +120,8 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     seed_->setToolTip(tr("The noise a run starts from when it starts from noise."));
     coarseToFine_->setChecked(kDefaults.coarseToFine);
     coarseToFine_->setToolTip(
-        tr("Optimise large outputs at a lower resolution first, then refine them at full size."));
+        tr("Optimise outputs above 512 px at a lower resolution first, then refine them at full "
+           "size."));
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);

@@ -1,0 +1,155 @@
+#include "core/style/GramMatrix.h"
+
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace impasto {
+
+namespace {
+
+// Positions x channels view of one C x H x W item: row-major for channels-last memory,
+// column-major for contiguous memory, a view either way (dense() guarantees it).
+at::Tensor positionsByChannels(const at::Tensor& item) {
+    return item.permute({1, 2, 0}).reshape({-1, item.size(0)});
+}
+
+// Features in one of the two layouts positionsByChannels() can view.
+at::Tensor dense(const at::Tensor& features) {
+    return features.contiguous(features.suggest_memory_format());
+}
+
+// Channel blocks for the CPU product: enough blocks on and above the diagonal to keep every
+// thread busy, each a multiple of 16 channels wide (narrower or ragged blocks measured slower
+// in OpenBLAS than the whole product).
+std::vector<int64_t> blockStarts(int64_t channels) {
+    constexpr int64_t kAlignment = 16;
+    const int64_t wanted = 4 * static_cast<int64_t>(at::get_num_threads());
+    int64_t blocks = 1;
+    while (blocks * (blocks + 1) / 2 < wanted) {
+        ++blocks;
+    }
+    const int64_t width =
+        std::max(kAlignment, (channels / blocks + kAlignment - 1) / kAlignment * kAlignment);
+    std::vector<int64_t> starts;
+    for (int64_t start = 0; start < channels; start += width) {
+        starts.push_back(start);
+    }
+    starts.push_back(channels);
+    return starts;
+}
+
+// gram = x^T x for x of P x C, on the CPU: the upper blocks in parallel, then mirrored.
+void symmetricProductCpu(const at::Tensor& x, at::Tensor gram) {
+    const std::vector<int64_t> starts = blockStarts(x.size(1));
+    const int64_t blocks = static_cast<int64_t>(starts.size()) - 1;
+    auto channels = [&](const at::Tensor& t, int64_t dim, int64_t block) {
+        return t.narrow(dim, starts[block], starts[block + 1] - starts[block]);
+    };
+    std::vector<std::pair<int64_t, int64_t>> upper;
+    for (int64_t row = 0; row < blocks; ++row) {
+        for (int64_t column = row; column < blocks; ++column) {
+            upper.emplace_back(row, column);
+        }
+    }
+    at::parallel_for(0, static_cast<int64_t>(upper.size()), 1, [&](int64_t begin, int64_t end) {
+        for (int64_t task = begin; task < end; ++task) {
+            const auto [row, column] = upper[task];
+            at::Tensor block = channels(channels(gram, 0, row), 1, column);
+            at::mm_out(block, channels(x, 1, row).t(), channels(x, 1, column));
+        }
+    });
+    for (const auto& [row, column] : upper) {
+        if (row != column) {
+            channels(channels(gram, 0, column), 1, row)
+                .copy_(channels(channels(gram, 0, row), 1, column).t());
+        }
+    }
+}
+
+// result = x s for x of P x C, on the CPU: rows of x split over the threads.
+void productByRowsCpu(const at::Tensor& x, const at::Tensor& s, at::Tensor result) {
+    at::parallel_for(0, x.size(0), 1, [&](int64_t begin, int64_t end) {
+        at::Tensor rows = result.narrow(0, begin, end - begin);
+        at::mm_out(rows, x.narrow(0, begin, end - begin), s);
+    });
+}
+
+at::Tensor symmetricGram(const at::Tensor& features) {
+    const int64_t batch = features.size(0);
+    const int64_t channels = features.size(1);
+    const double positions = static_cast<double>(features.size(2) * features.size(3));
+    at::Tensor gram = at::empty({batch, channels, channels}, features.options());
+    for (int64_t item = 0; item < batch; ++item) {
+        const at::Tensor x = positionsByChannels(features[item]);
+        if (features.is_cpu()) {
+            symmetricProductCpu(x, gram[item]);
+        } else {
+            at::Tensor out = gram[item];
+            at::mm_out(out, x.t(), x);
+        }
+    }
+    return gram.div_(positions);
+}
+
+// dL/dF for G = F^T F / P: F (dG + dG^T) / P, in the features' layout.
+at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& gradient) {
+    const double positions = static_cast<double>(features.size(2) * features.size(3));
+    at::Tensor result = at::empty(
+        features.sizes(), features.options().memory_format(features.suggest_memory_format()));
+    for (int64_t item = 0; item < features.size(0); ++item) {
+        const at::Tensor s = (gradient[item] + gradient[item].t()).div_(positions);
+        const at::Tensor x = positionsByChannels(features[item]);
+        at::Tensor out = positionsByChannels(result[item]);
+        if (features.is_cpu()) {
+            productByRowsCpu(x, s, out);
+        } else {
+            at::mm_out(out, x, s);
+        }
+    }
+    return result;
+}
+
+struct SymmetricGramFunction : torch::autograd::Function<SymmetricGramFunction> {
+    static at::Tensor forward(torch::autograd::AutogradContext* context,
+                              const at::Tensor& features) {
+        context->save_for_backward({features});
+        // Detached: the products write into out= tensors, on OpenMP threads whose grad mode
+        // is their own.
+        return symmetricGram(features.detach());
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        const at::Tensor features = context->get_saved_variables()[0].detach();
+        return {symmetricGramBackward(features, gradients[0].detach())};
+    }
+};
+
+at::Tensor plainGram(const at::Tensor& features) {
+    const int64_t batch = features.size(0);
+    const int64_t channels = features.size(1);
+    const int64_t positions = features.size(2) * features.size(3);
+    if (features.is_contiguous(at::MemoryFormat::ChannelsLast)) {
+        // Positions x channels is a view of channels-last memory: no copy.
+        const at::Tensor flat =
+            features.permute({0, 2, 3, 1}).reshape({batch, positions, channels});
+        return at::bmm(flat.transpose(1, 2), flat) / static_cast<double>(positions);
+    }
+    const at::Tensor flat = features.reshape({batch, channels, positions});
+    return at::bmm(flat, flat.transpose(1, 2)) / static_cast<double>(positions);
+}
+
+}  // namespace
+
+at::Tensor gramMatrix(const at::Tensor& features, GramMethod method) {
+    if (method == GramMethod::Plain) {
+        return plainGram(features);
+    }
+    return SymmetricGramFunction::apply(dense(features));
+}
+
+}  // namespace impasto

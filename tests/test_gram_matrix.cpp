@@ -1,0 +1,156 @@
+// The Gram matrix: values worked out by hand, and the engine's symmetric product (blocks over
+// threads, its own backward pass) against LibTorch's autograd through at::bmm.
+#include <QTest>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <vector>
+
+#include "core/style/GramMatrix.h"
+
+using namespace impasto;
+
+namespace {
+
+// The Gram matrix of `features` and the gradient of sum(G * weights) with respect to them.
+// `weights` is not symmetric, so the gradient needs both halves of dL/dG.
+std::pair<at::Tensor, at::Tensor> gramAndGradient(const at::Tensor& features, GramMethod method,
+                                                  const at::Tensor& weights) {
+    const at::Tensor input = features.detach().clone(features.suggest_memory_format());
+    input.requires_grad_(true);
+    const at::Tensor gram = gramMatrix(input, method);
+    (gram * weights).sum().backward();
+    return {gram.detach(), input.grad()};
+}
+
+// Restores LibTorch's thread count when a test changed it.
+class ThreadCount {
+public:
+    explicit ThreadCount(int threads) : saved_(at::get_num_threads()) {
+        at::set_num_threads(threads);
+    }
+    ~ThreadCount() { at::set_num_threads(saved_); }
+    ThreadCount(const ThreadCount&) = delete;
+    ThreadCount& operator=(const ThreadCount&) = delete;
+
+private:
+    int saved_;
+};
+
+}  // namespace
+
+class GramMatrixTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void twoChannels_data() {
+        QTest::addColumn<GramMethod>("method");
+        QTest::newRow("plain") << GramMethod::Plain;
+        QTest::newRow("symmetric") << GramMethod::Symmetric;
+    }
+
+    void twoChannels() {
+        QFETCH(GramMethod, method);
+        // Channel 0 = [1 2; 3 4], channel 1 = [0 1; 0 1]; H*W = 4.
+        const at::Tensor features =
+            at::tensor({1.f, 2.f, 3.f, 4.f, 0.f, 1.f, 0.f, 1.f}).view({1, 2, 2, 2});
+        const at::Tensor gram = gramMatrix(features, method);
+        QCOMPARE(gram.sizes().vec(), (std::vector<int64_t>{1, 2, 2}));
+        // <c0,c0> = 1+4+9+16 = 30, <c0,c1> = 2+4 = 6, <c1,c1> = 2; each divided by 4.
+        QCOMPARE(gram[0][0][0].item<float>(), 7.5f);
+        QCOMPARE(gram[0][0][1].item<float>(), 1.5f);
+        QCOMPARE(gram[0][1][0].item<float>(), 1.5f);
+        QCOMPARE(gram[0][1][1].item<float>(), 0.5f);
+    }
+
+    void doesNotGrowWithImageSize() {
+        const at::Tensor small = at::ones({1, 3, 4, 4});
+        const at::Tensor large = at::ones({1, 3, 32, 32});
+        QVERIFY(at::allclose(gramMatrix(small), gramMatrix(large)));
+    }
+
+    // Channels-last activations are read in place: same matrix, same gradient.
+    void readsChannelsLast() {
+        const at::Tensor features = at::rand({1, 5, 6, 7});
+        const at::Tensor contiguous = features.clone().requires_grad_(true);
+        const at::Tensor channelsLast =
+            features.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+        QVERIFY(channelsLast.is_contiguous(at::MemoryFormat::ChannelsLast));
+        const at::Tensor expected = gramMatrix(contiguous);
+        const at::Tensor actual = gramMatrix(channelsLast);
+        QVERIFY(at::allclose(actual, expected, 1e-5, 1e-6));
+        expected.pow(2).sum().backward();
+        actual.pow(2).sum().backward();
+        QVERIFY(at::allclose(channelsLast.grad(), contiguous.grad(), 1e-5, 1e-6));
+        // The gradient comes back in the features' layout.
+        QVERIFY(channelsLast.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+    }
+
+    // Channel counts below, at and between the 16-channel blocks, one and two images, both
+    // layouts, one and two threads: the same matrix and gradient as LibTorch's own.
+    void symmetricMatchesLibTorch_data() {
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<bool>("channelsLast");
+        QTest::addColumn<int>("threads");
+        for (const int threads : {1, 2}) {
+            for (const bool channelsLast : {false, true}) {
+                for (const int channels : {1, 3, 16, 40, 64, 100, 256}) {
+                    QTest::addRow("%d ch, %s, %d thread(s)", channels,
+                                  channelsLast ? "channels-last" : "contiguous", threads)
+                        << 1 << channels << channelsLast << threads;
+                }
+                QTest::addRow("2 images, %s, %d thread(s)",
+                              channelsLast ? "channels-last" : "contiguous", threads)
+                    << 2 << 48 << channelsLast << threads;
+            }
+        }
+    }
+
+    void symmetricMatchesLibTorch() {
+        QFETCH(int, batch);
+        QFETCH(int, channels);
+        QFETCH(bool, channelsLast);
+        QFETCH(int, threads);
+        const ThreadCount threadCount(threads);
+        at::manual_seed(channels);
+        at::Tensor features = at::randn({batch, channels, 13, 17});
+        if (channelsLast) {
+            features = features.contiguous(at::MemoryFormat::ChannelsLast);
+        }
+        const at::Tensor weights = at::randn({batch, channels, channels});
+        const auto [expected, expectedGradient] =
+            gramAndGradient(features, GramMethod::Plain, weights);
+        const auto [actual, actualGradient] =
+            gramAndGradient(features, GramMethod::Symmetric, weights);
+        QVERIFY(at::allclose(actual, expected, 1e-4, 1e-5));
+        QVERIFY(at::allclose(actualGradient, expectedGradient, 1e-4, 1e-5));
+    }
+
+    // Neither layout (a slice of a wider tensor): read through a dense copy, same results.
+    void readsOtherStrides() {
+        const at::Tensor wide = at::randn({1, 40, 11, 9});
+        const at::Tensor slice = wide.narrow(1, 5, 20).transpose(2, 3);
+        QVERIFY(!slice.is_contiguous() && !slice.is_contiguous(at::MemoryFormat::ChannelsLast));
+        const at::Tensor weights = at::randn({1, 20, 20});
+        const auto [expected, expectedGradient] =
+            gramAndGradient(slice, GramMethod::Plain, weights);
+        const auto [actual, actualGradient] =
+            gramAndGradient(slice, GramMethod::Symmetric, weights);
+        QVERIFY(at::allclose(actual, expected, 1e-4, 1e-5));
+        QVERIFY(at::allclose(actualGradient, expectedGradient, 1e-4, 1e-5));
+    }
+
+    // Style targets are computed without autograd.
+    void worksWithoutAutograd() {
+        const at::Tensor features = at::randn({1, 32, 8, 8}).requires_grad_(true);
+        const at::NoGradGuard noGrad;
+        const at::Tensor gram = gramMatrix(features);
+        QVERIFY(!gram.requires_grad());
+        QVERIFY(at::allclose(gram, gramMatrix(features, GramMethod::Plain), 1e-4, 1e-5));
+    }
+};
+
+QTEST_APPLESS_MAIN(GramMatrixTest)
+#include "test_gram_matrix.moc"
