@@ -10,6 +10,7 @@
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/Resize.h"
+#include "core/model/KernelCache.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/StyleSession.h"
 #include "support/TestPaths.h"
@@ -556,6 +557,22 @@ private Q_SLOTS:
         session->step();
         QCOMPARE(session->outputWidth(), 320);
         QCOMPARE(session->iteration(), 1);
+    }
+
+    // oneDNN's kernel cache is bounded once a session computes: through oneDNN's API where
+    // LibTorch exposes it (Debian's does), through the environment where it does not.
+    void kernelCacheIsBounded() {
+        if (qEnvironmentVariableIsSet("ONEDNN_PRIMITIVE_CACHE_CAPACITY")) {
+            QSKIP("ONEDNN_PRIMITIVE_CACHE_CAPACITY is set: the user's choice stays");
+        }
+        auto session = tubingenSession(64);
+        session->step();
+        if (kernelCacheCapacity() == -1) {
+            QCOMPARE(qEnvironmentVariable("ONEDNN_PRIMITIVE_CACHE_CAPACITY"),
+                     QString::number(kKernelCacheCapacity));
+        } else {
+            QCOMPARE(kernelCacheCapacity(), kKernelCacheCapacity);
+        }
     }
 
     void tooSmallForTheLayersIsRefusedClearly() {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/common/Error.h"
+#include "core/model/KernelCache.h"
 
 namespace impasto {
 
@@ -73,8 +74,11 @@ void keepOpenBlasToOneThread() {
 }  // namespace
 
 void useAllCores() {
-    static std::once_flag blasConfigured;
-    std::call_once(blasConfigured, keepOpenBlasToOneThread);
+    static std::once_flag librariesConfigured;
+    std::call_once(librariesConfigured, [] {
+        keepOpenBlasToOneThread();
+        boundKernelCache();
+    });
     // Once per thread (the OpenMP setting is per thread); an explicit OMP_NUM_THREADS is the
     // user's choice.
     thread_local const bool configured = [] {
