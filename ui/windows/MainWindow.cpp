@@ -422,11 +422,15 @@ void MainWindow::showError(const QString& message) {
     statusBar()->showMessage(message, 10000);
 }
 
-void MainWindow::sendSettings() {
+StyleSettings MainWindow::currentSettings() const {
     StyleSettings settings = parameters_->settings();
     const QList<double> weights = styleList_->weights();
     settings.styleBlend.assign(weights.begin(), weights.end());
-    controller_->applySettings(settings);
+    return settings;
+}
+
+void MainWindow::sendSettings() {
+    controller_->applySettings(currentSettings());
 }
 
 void MainWindow::showFrame(const SessionFrame& frame) {
@@ -483,11 +487,19 @@ void MainWindow::stopRun() {
     controller_->stop();
 }
 
-void MainWindow::openContent() {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("Open Photo"), appSettings_.lastFolder("images"), kImageFilter);
+QString MainWindow::askFileToOpen(const QString& title, const QString& purpose,
+                                  const QString& filter) {
+    const QString file =
+        QFileDialog::getOpenFileName(this, title, appSettings_.lastFolder(purpose), filter);
     if (!file.isEmpty()) {
-        appSettings_.rememberFolderOf("images", file);
+        appSettings_.rememberFolderOf(purpose, file);
+    }
+    return file;
+}
+
+void MainWindow::openContent() {
+    const QString file = askFileToOpen(tr("Open Photo"), "images", kImageFilter);
+    if (!file.isEmpty()) {
         controller_->loadContent(file);
     }
 }
@@ -502,19 +514,15 @@ void MainWindow::addStyles() {
 }
 
 void MainWindow::chooseInitImage() {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("Start From Image"), appSettings_.lastFolder("images"), kImageFilter);
+    const QString file = askFileToOpen(tr("Start From Image"), "images", kImageFilter);
     if (!file.isEmpty()) {
-        appSettings_.rememberFolderOf("images", file);
         controller_->loadInitImage(file);
     }
 }
 
 void MainWindow::openWeightFile() {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("Open Weight File"), appSettings_.lastFolder("models"), kWeightFilter);
+    const QString file = askFileToOpen(tr("Open Weight File"), "models", kWeightFilter);
     if (!file.isEmpty()) {
-        appSettings_.rememberFolderOf("models", file);
         loadModel(file);
     }
 }
@@ -637,11 +645,8 @@ void MainWindow::savePreset() {
     }
     file = withSuffix(file, "json");
     appSettings_.rememberFolderOf("presets", file);
-    StyleSettings settings = parameters_->settings();
-    const QList<double> weights = styleList_->weights();
-    settings.styleBlend.assign(weights.begin(), weights.end());
     try {
-        impasto::savePreset(file.toStdString(), settings);
+        impasto::savePreset(file.toStdString(), currentSettings());
         statusBar()->showMessage(tr("Saved the preset %1").arg(file), 5000);
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
@@ -649,12 +654,10 @@ void MainWindow::savePreset() {
 }
 
 void MainWindow::loadPreset() {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("Load Preset"), appSettings_.lastFolder("presets"), kPresetFilter);
+    const QString file = askFileToOpen(tr("Load Preset"), "presets", kPresetFilter);
     if (file.isEmpty()) {
         return;
     }
-    appSettings_.rememberFolderOf("presets", file);
     try {
         const StyleSettings settings = impasto::loadPreset(file.toStdString());
         parameters_->setSettings(settings);

@@ -91,6 +91,8 @@ private:
     void connectSession();
     void restoreSession(const QString& model);
 
+    // The parameter panel's settings with the paintings' blend weights.
+    StyleSettings currentSettings() const;
     void sendSettings();
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
@@ -115,6 +117,9 @@ private:
     void loadPreset();
     void showAbout();
 
+    // An Open dialog starting in the folder last used for `purpose`, which then remembers the
+    // chosen file's folder; empty when cancelled.
+    QString askFileToOpen(const QString& title, const QString& purpose, const QString& filter);
     // "PNG, 8 bits per channel" or 16: the save dialog's filter decides the bit depth.
     QString askExportFile(const QString& suggestedName, int* bitDepth);
 
