@@ -3,17 +3,15 @@
 #include <QTest>
 
 #include <sys/mount.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <csignal>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/common/AtomicFile.h"
+#include "support/FileSizeLimit.h"
 #include "support/TestFiles.h"
 
 namespace fs = std::filesystem;
@@ -162,19 +160,15 @@ private Q_SLOTS:
     }
 
     void fileSizeLimitLeavesFileAlone() {
-        // RLIMIT_FSIZE: writes past the limit fail with EFBIG once SIGXFSZ (which would end the
-        // process) is ignored. Works without root.
+        // RLIMIT_FSIZE (see FileSizeLimit): works without root.
         const fs::path file = folder("limited") / "kept.bin";
         writeFileAtomically(file, bytesOf("original"));
-        rlimit previous{};
-        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &previous), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limited = previous;
-        limited.rlim_cur = 4096;
-        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limited), 0);
-        const QString message = errorFrom([&] { writeFileAtomically(file, Bytes(10000, 'b')); });
-        ::setrlimit(RLIMIT_FSIZE, &previous);
-        std::signal(SIGXFSZ, previousHandler);
+        QString message;
+        {
+            const impasto::test::FileSizeLimit limit(4096);
+            QVERIFY(limit.active());
+            message = errorFrom([&] { writeFileAtomically(file, Bytes(10000, 'b')); });
+        }
         QVERIFY2(message.contains("kept.bin") && message.contains("too large"),
                  qPrintable(message));
         QCOMPARE(readBytes(file), bytesOf("original"));

@@ -3,10 +3,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/resource.h>
-
-#include <csignal>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +11,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/recovery/RecoveryStore.h"
+#include "support/FileSizeLimit.h"
 #include "support/TestFiles.h"
 
 using impasto::Image;
@@ -232,19 +229,15 @@ private Q_SLOTS:
     }
 
     void failedSaveKeepsTheLastSave() {
-        // A full disk, as RLIMIT_FSIZE gives it: writes past 4 KiB fail with EFBIG (SIGXFSZ,
-        // which would end the process, ignored).
+        // A full disk, as RLIMIT_FSIZE gives it: writes past 4 KiB fail with EFBIG.
         RecoveryStore store(folder());
         saveStandardRun(store, 5);
-        rlimit previous{};
-        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &previous), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limited = previous;
-        limited.rlim_cur = 4096;
-        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limited), 0);
-        const QString message = errorFrom([&] { saveStandardRun(store, 6); });
-        ::setrlimit(RLIMIT_FSIZE, &previous);
-        std::signal(SIGXFSZ, previousHandler);
+        QString message;
+        {
+            const FileSizeLimit limit(4096);
+            QVERIFY(limit.active());
+            message = errorFrom([&] { saveStandardRun(store, 6); });
+        }
         QVERIFY2(message.contains("too large"), qPrintable(message));
         std::optional<RecoveredRun> run = store.load();
         QVERIFY(run.has_value());
