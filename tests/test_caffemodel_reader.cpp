@@ -161,6 +161,10 @@ private Q_SLOTS:
         mismatched[1].blobs[0].values.pop_back();
         auto overflowing = sampleLayers();
         overflowing[1].blobs[0].shape = {4294967296, 4294967296, 16};
+        // 2^63 elements before the zero: no values, but counting them overflows (a fuzz finding).
+        auto zeroAfterOverflow = sampleLayers();
+        zeroAfterOverflow[1].blobs[0].shape = {int64_t{1} << 62, 2, 0};
+        zeroAfterOverflow[1].blobs[0].values.clear();
         auto unnamed = sampleLayers();
         unnamed[1].name.clear();
         auto duplicated = sampleLayers();
@@ -182,6 +186,8 @@ private Q_SLOTS:
             << "layer conv1 blob 0 has 7 values";
         QTest::newRow("shape overflow")
             << test::caffeModelBytes("Net", overflowing, CaffeEncoding::Layer) << "too large";
+        QTest::newRow("shape overflow before a zero")
+            << test::caffeModelBytes("Net", zeroAfterOverflow, CaffeEncoding::Layer) << "too large";
         QTest::newRow("unnamed layer")
             << test::caffeModelBytes("Net", unnamed, CaffeEncoding::Layer) << "no name";
         QTest::newRow("duplicate layer")

@@ -3,14 +3,13 @@
 namespace impasto {
 
 std::optional<uint64_t> checkedByteCount(std::span<const int64_t> shape, uint64_t elementSize) {
-    uint64_t product = elementSize;
+    int64_t product = static_cast<int64_t>(elementSize);
     for (const int64_t dimension : shape) {
-        if (dimension < 0 ||
-            __builtin_mul_overflow(product, static_cast<uint64_t>(dimension), &product)) {
+        if (dimension < 0 || __builtin_mul_overflow(product, dimension, &product)) {
             return std::nullopt;
         }
     }
-    return product;
+    return static_cast<uint64_t>(product);
 }
 
 std::string shapeToString(std::span<const int64_t> shape) {
