@@ -7,7 +7,7 @@ set -euo pipefail
 # iteration 4x slower.
 # dpkg-dev, librsvg2-bin, desktop-file-utils, appstream: the Debian package (dpkg-shlibdeps), its
 # icons, and the validation of its menu entry and metainfo.
-packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenblas0-pthread
+packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenblas0-pthread nlohmann-json3-dev zlib1g-dev
           dpkg-dev librsvg2-bin desktop-file-utils appstream)
 # clang and libclang-rt-dev (libFuzzer and the sanitizer runtimes; on bookworm it pulls in
 # libclang-rt-14-dev) build the fuzz targets that the test suite runs briefly (tests/fuzz/).

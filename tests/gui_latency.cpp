@@ -100,7 +100,7 @@ int main(int argc, char* argv[]) {
 
     // Several slider changes, each timed to the first frame made with it.
     int newestRevision = 0;
-    QObject::connect(&window.controller(), &SessionController::frameReady,
+    QObject::connect(&window.controller().worker(), &SessionWorker::frameReady, &window,
                      [&](const SessionFrame& frame) {
                          newestRevision = std::max(newestRevision, frame.settingsRevision);
                      });
@@ -113,7 +113,7 @@ int main(int argc, char* argv[]) {
         }
         timer.restart();
         slider->setValue(slider->value() + (change % 2 == 0 ? 40 : -40));
-        const int revision = window.controller().settingsRevision();
+        const int revision = window.sentSettingsRevision();
         if (!waitUntil([&] { return newestRevision >= revision; })) {
             return fail("a frame with the new style weight");
         }

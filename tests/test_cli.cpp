@@ -27,6 +27,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/image/ImageLoader.h"
+#include "core/image/ImageMat.h"
 #include "core/image/PngTextReader.h"
 #include "core/image/Resize.h"
 #include "support/TestPaths.h"
@@ -230,7 +231,7 @@ private:
     static void expectChangedFromContent(const QString& output) {
         const impasto::Image written = loadPng(output);
         const impasto::Image content = resizedContent(written.width(), written.height());
-        const double difference = meanDifference(written.rgb, content.rgb);
+        const double difference = meanDifference(rgbView(written), rgbView(content));
         QVERIFY2(difference > 0.01,
                  qPrintable(
                      QString("output is the resized photo (mean difference %1)").arg(difference)));
@@ -402,8 +403,8 @@ private Q_SLOTS:
         // Luminance-only transfer: the brightness changed, the chroma is the photo's.
         cv::Mat written;
         cv::Mat content;
-        cv::cvtColor(loadPng(output).rgb, written, cv::COLOR_RGB2YCrCb);
-        cv::cvtColor(resizedContent(64, 48).rgb, content, cv::COLOR_RGB2YCrCb);
+        cv::cvtColor(rgbView(loadPng(output)), written, cv::COLOR_RGB2YCrCb);
+        cv::cvtColor(rgbView(resizedContent(64, 48)), content, cv::COLOR_RGB2YCrCb);
         cv::Mat writtenPlanes[3];
         cv::Mat contentPlanes[3];
         cv::split(written, writtenPlanes);

@@ -17,6 +17,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/image/ImageLoader.h"
+#include "core/image/ImageMat.h"
 #include "core/image/PngChunks.h"
 #include "core/image/Resize.h"
 #include "support/TestFiles.h"
@@ -68,7 +69,7 @@ rlim_t addressSpaceInUse() {
 
 // RGB in [0, 1] at (x, y).
 cv::Vec3f rgbAt(const impasto::Image& image, int x, int y) {
-    return image.rgb.at<cv::Vec3f>(y, x);
+    return rgbView(image).at<cv::Vec3f>(y, x);
 }
 
 bool near(const cv::Vec3f& actual, const cv::Vec3f& expected, float tolerance) {
@@ -351,10 +352,10 @@ private Q_SLOTS:
 
     void loadsJpegAsFloatRgb() {
         const LoadedImage loaded = loadImage(tubingen());
-        QCOMPARE(loaded.image.rgb.type(), CV_32FC3);
+        QCOMPARE(rgbView(loaded.image).type(), CV_32FC3);
         QCOMPARE(loaded.image.width(), 1024);
         QCOMPARE(loaded.image.height(), 768);
-        QVERIFY(loaded.image.alpha.empty());
+        QVERIFY(alphaView(loaded.image).empty());
         QCOMPARE(loaded.info.originalWidth, 1024);
         QCOMPARE(loaded.info.originalHeight, 768);
         QCOMPARE(loaded.info.bitDepth, 8);
@@ -366,7 +367,7 @@ private Q_SLOTS:
         cv::cvtColor(cv::imread(tubingen().string(), cv::IMREAD_COLOR), expected,
                      cv::COLOR_BGR2RGB);
         expected.convertTo(expected, CV_32F, 1.0 / 255.0);
-        QVERIFY(cv::norm(loaded.image.rgb, expected, cv::NORM_INF) < 1e-6);
+        QVERIFY(cv::norm(rgbView(loaded.image), expected, cv::NORM_INF) < 1e-6);
     }
 
     void maxSideScalesDownOnly() {
@@ -382,27 +383,27 @@ private Q_SLOTS:
     }
 
     void resizeScalesAlphaToo() {
-        impasto::Image image;
-        image.rgb = cv::Mat(40, 80, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6));
-        image.alpha = cv::Mat(40, 80, CV_32FC1, cv::Scalar(0.5));
+        const impasto::Image image =
+            impasto::imageFromMats(cv::Mat(40, 80, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6)),
+                                   cv::Mat(40, 80, CV_32FC1, cv::Scalar(0.5)));
 
         const impasto::Image down = impasto::resizeToMaxSide(image, 20);
         QCOMPARE(down.width(), 20);
         QCOMPARE(down.height(), 10);
-        QCOMPARE(down.alpha.size(), down.rgb.size());
+        QCOMPARE(alphaView(down).size(), rgbView(down).size());
         QVERIFY(near(rgbAt(down, 5, 5), {0.2f, 0.4f, 0.6f}, 1e-5f));
 
         QCOMPARE(impasto::resizeToMaxSide(image, 160).width(), 80);
         const impasto::Image up = impasto::resizeToMaxSide(image, 160, /*allowUpscale=*/true);
         QCOMPARE(up.width(), 160);
         QCOMPARE(up.height(), 80);
-        QCOMPARE(up.alpha.size(), up.rgb.size());
+        QCOMPARE(alphaView(up).size(), rgbView(up).size());
 
         const impasto::Image exact = impasto::resizeTo(image, 33, 77);
         QCOMPARE(exact.width(), 33);
         QCOMPARE(exact.height(), 77);
-        QCOMPARE(exact.alpha.size(), exact.rgb.size());
-        QVERIFY(std::abs(exact.alpha.at<float>(10, 10) - 0.5f) < 1e-5f);
+        QCOMPARE(alphaView(exact).size(), rgbView(exact).size());
+        QVERIFY(std::abs(alphaView(exact).at<float>(10, 10) - 0.5f) < 1e-5f);
 
         QVERIFY(errorFrom([&] { impasto::resizeTo(image, 0, 10); }).contains("0 x 10"));
     }
@@ -412,7 +413,7 @@ private Q_SLOTS:
         writeBytes(path("gray.png"), encode(gray, ".png"));
         const LoadedImage loaded = loadImage(path("gray.png"));
         QCOMPARE(loaded.info.channels, 1);
-        QVERIFY(loaded.image.alpha.empty());
+        QVERIFY(alphaView(loaded.image).empty());
         QVERIFY(near(rgbAt(loaded.image, 3, 3), {0.2f, 0.2f, 0.2f}, 1e-6f));
     }
 
@@ -432,15 +433,15 @@ private Q_SLOTS:
         writeBytes(path("rgba.png"), encode(bgra, ".png"));
         const LoadedImage loaded = loadImage(path("rgba.png"));
         QCOMPARE(loaded.info.channels, 4);
-        QCOMPARE(loaded.image.alpha.type(), CV_32FC1);
-        QVERIFY(std::abs(loaded.image.alpha.at<float>(3, 3) - 0.2f) < 1e-6f);
+        QCOMPARE(alphaView(loaded.image).type(), CV_32FC1);
+        QVERIFY(std::abs(alphaView(loaded.image).at<float>(3, 3) - 0.2f) < 1e-6f);
         QVERIFY(near(rgbAt(loaded.image, 3, 3), {1.0f, 0.8f, 0.8f}, 1e-6f));
         QVERIFY(near(rgbAt(loaded.image, 0, 0), {0, 0, 0}, 1e-6f));
 
         // Alpha that is opaque everywhere is dropped: there is nothing to put back.
         cv::Mat opaque(8, 8, CV_8UC4, cv::Scalar(10, 20, 30, 255));
         writeBytes(path("opaque.png"), encode(opaque, ".png"));
-        QVERIFY(loadImage(path("opaque.png")).image.alpha.empty());
+        QVERIFY(alphaView(loadImage(path("opaque.png")).image).empty());
     }
 
     void grayAlphaIsCompositedOverWhite() {
@@ -449,7 +450,7 @@ private Q_SLOTS:
         const LoadedImage loaded = loadImage(path("gray-alpha.png"));
         QCOMPARE(loaded.info.channels, 2);
         QCOMPARE(loaded.image.width(), 10);
-        QVERIFY(std::abs(loaded.image.alpha.at<float>(2, 2) - 0.4f) < 1e-6f);
+        QVERIFY(std::abs(alphaView(loaded.image).at<float>(2, 2) - 0.4f) < 1e-6f);
         QVERIFY(near(rgbAt(loaded.image, 2, 2), {0.6f, 0.6f, 0.6f}, 1e-6f));
     }
 
@@ -484,7 +485,7 @@ private Q_SLOTS:
         const LoadedImage loaded = loadImage(file);
         QCOMPARE(loaded.image.width(), 64);
         QCOMPARE(loaded.image.height(), 32);
-        QCOMPARE(loaded.image.alpha.empty(), !withAlpha);
+        QCOMPARE(alphaView(loaded.image).empty(), !withAlpha);
         verifyQuadrants(loaded.image, "ABCD", tolerance);
 
         // The header parser of each format sees the size before decoding.

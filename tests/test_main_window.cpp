@@ -27,6 +27,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/ImageMat.h"
 #include "core/image/PngTextReader.h"
 #include "core/recovery/RecoveryStore.h"
 #include "core/settings/PresetFile.h"
@@ -200,7 +201,7 @@ private Q_SLOTS:
         QList<StyleSettings> applied;
         QList<SessionCounters> counters;
         QList<int> appliedIterations;
-        connect(&window->controller(), &SessionController::settingsApplied, this,
+        connect(&window->controller().worker(), &SessionWorker::settingsApplied, this,
                 [&](const StyleSettings& settings, const SessionCounters& count, int iteration) {
                     applied.append(settings);
                     counters.append(count);
@@ -240,9 +241,11 @@ private Q_SLOTS:
 
         QTemporaryDir output;
         const QString file = output.filePath("result.png");
-        QSignalSpy exported(&window->controller(), &SessionController::exported);
+        bool exported = false;
+        connect(&window->controller().worker(), &SessionWorker::exported, this,
+                [&] { exported = true; });
         window->exportTo(file, 16);
-        QVERIFY(exported.wait(kTimeoutMs));
+        QTRY_VERIFY_WITH_TIMEOUT(exported, kTimeoutMs);
         const QImage result(file);
         QCOMPARE(qMax(result.width(), result.height()), kSize);
         QCOMPARE(result.depth(), 64);  // 16 bits per channel
@@ -301,10 +304,13 @@ private Q_SLOTS:
         window.parameterPanel()->styleWeightControl()->setValue(2.0);
         QTemporaryDir output;
         const QString file = output.filePath("restored.png");
-        QSignalSpy exported(&window.controller(), &SessionController::exported);
-        window.controller().exportSnapshot(
-            window.snapshotStrip()->list()->item(0)->data(Qt::UserRole).toInt(), file, 8);
-        QVERIFY(exported.wait(kTimeoutMs));
+        bool exported = false;
+        connect(&window.controller().worker(), &SessionWorker::exported, this,
+                [&] { exported = true; });
+        const int id = window.snapshotStrip()->list()->item(0)->data(Qt::UserRole).toInt();
+        window.controller().post(
+            [id, file](SessionWorker& worker) { worker.exportSnapshot(id, file, 8); });
+        QTRY_VERIFY_WITH_TIMEOUT(exported, kTimeoutMs);
         const StyleSettings stored =
             settingsFromJson(readPngText(file.toStdString()).at("impasto:settings"));
         QCOMPARE(stored.styleWeight, styleWeight);
@@ -313,8 +319,7 @@ private Q_SLOTS:
 
     void decliningTheRestoreForgetsTheAutosave() {
         qputenv("XDG_STATE_HOME", (home_.path() + "/state-decline").toUtf8());
-        Image image;
-        image.rgb = cv::Mat(24, 32, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6));
+        const Image image = imageFromMats(cv::Mat(24, 32, CV_32FC3, cv::Scalar(0.2, 0.4, 0.6)));
         RecoveryStore().save(image, StyleSettings{},
                              test::toPath(test::sharedImage("tubingen.jpg")), {}, 7);
         QVERIFY(RecoveryStore().load());
@@ -349,7 +354,7 @@ private Q_SLOTS:
         auto window = readyWindow(100000);
         QVERIFY(window);
         QList<int> frameIterations;
-        connect(&window->controller(), &SessionController::frameReady, this,
+        connect(&window->controller().worker(), &SessionWorker::frameReady, this,
                 [&](const SessionFrame& frame) { frameIterations.append(frame.iteration); });
         window->startAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 3, kTimeoutMs);

@@ -13,6 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/image/ImageLoader.h"
+#include "core/image/ImageMat.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngExport.h"
 #include "core/image/PngTextReader.h"
@@ -21,6 +22,7 @@
 namespace fs = std::filesystem;
 using impasto::exportPng;
 using impasto::Image;
+using impasto::imageFromMats;
 using impasto::loadImage;
 using impasto::readPngText;
 using impasto::test::Bytes;
@@ -36,20 +38,20 @@ constexpr size_t kAfterIhdr = 8 + 12 + 13;
 
 // Random colours, so that every sample value and channel order matters.
 Image randomImage(int width, int height, bool withAlpha) {
-    Image image;
-    image.rgb = cv::Mat(height, width, CV_32FC3);
-    cv::randu(image.rgb, 0.0, 1.0);
-    if (withAlpha) {
-        // Multiples of 1/255, so that 8-bit storage keeps alpha exactly, opaque to transparent.
-        cv::Mat levels(height, width, CV_8UC1);
-        cv::randu(levels, 0, 256);
-        levels.convertTo(image.alpha, CV_32F, 1.0 / 255.0);
-        // What the loader produces: colour composited over white.
-        cv::Mat alpha3;
-        cv::merge(std::vector{image.alpha, image.alpha, image.alpha}, alpha3);
-        image.rgb = image.rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
+    cv::Mat rgb(height, width, CV_32FC3);
+    cv::randu(rgb, 0.0, 1.0);
+    if (!withAlpha) {
+        return imageFromMats(rgb);
     }
-    return image;
+    // Multiples of 1/255, so that 8-bit storage keeps alpha exactly, opaque to transparent.
+    cv::Mat levels(height, width, CV_8UC1);
+    cv::randu(levels, 0, 256);
+    cv::Mat alpha;
+    levels.convertTo(alpha, CV_32F, 1.0 / 255.0);
+    // What the loader produces: colour composited over white.
+    cv::Mat alpha3;
+    cv::merge(std::vector{alpha, alpha, alpha}, alpha3);
+    return imageFromMats(rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3), alpha);
 }
 
 double maxDifference(const cv::Mat& a, const cv::Mat& b) {
@@ -84,8 +86,8 @@ private Q_SLOTS:
         const impasto::LoadedImage loaded = loadImage(path("8bit.png"));
         QCOMPARE(loaded.info.bitDepth, 8);
         QCOMPARE(loaded.info.channels, 3);
-        QVERIFY(loaded.image.alpha.empty());
-        QVERIFY(maxDifference(loaded.image.rgb, image.rgb) <= 0.5 / 255 + 1e-6);
+        QVERIFY(alphaView(loaded.image).empty());
+        QVERIFY(maxDifference(rgbView(loaded.image), rgbView(image)) <= 0.5 / 255 + 1e-6);
     }
 
     void sixteenBitRoundTrip() {
@@ -93,7 +95,7 @@ private Q_SLOTS:
         exportPng(path("16bit.png"), image, {.bitDepth = 16});
         const impasto::LoadedImage loaded = loadImage(path("16bit.png"));
         QCOMPARE(loaded.info.bitDepth, 16);
-        QVERIFY(maxDifference(loaded.image.rgb, image.rgb) <= 0.5 / 65535 + 1e-7);
+        QVERIFY(maxDifference(rgbView(loaded.image), rgbView(image)) <= 0.5 / 65535 + 1e-7);
     }
 
     void rgbaRoundTrip_data() {
@@ -113,14 +115,13 @@ private Q_SLOTS:
         const impasto::LoadedImage loaded = loadImage(path("rgba.png"));
         QCOMPARE(loaded.info.channels, 4);
         const double step = bitDepth == 16 ? 1.0 / 65535 : 1.0 / 255;
-        QVERIFY(maxDifference(loaded.image.alpha, image.alpha) <= 0.5 * step + 1e-6);
+        QVERIFY(maxDifference(alphaView(loaded.image), alphaView(image)) <= 0.5 * step + 1e-6);
         // Colour and alpha are each rounded once, hence one step for the composite.
-        QVERIFY(maxDifference(loaded.image.rgb, image.rgb) <= step + 1e-6);
+        QVERIFY(maxDifference(rgbView(loaded.image), rgbView(image)) <= step + 1e-6);
     }
 
     void clampsAndRounds() {
-        Image image;
-        image.rgb = cv::Mat(2, 2, CV_32FC3, cv::Scalar(-0.25, 1.5, 0.5));
+        const Image image = imageFromMats(cv::Mat(2, 2, CV_32FC3, cv::Scalar(-0.25, 1.5, 0.5)));
         exportPng(path("clamped.png"), image);
         const cv::Mat stored = cv::imread(path("clamped.png").string(), cv::IMREAD_UNCHANGED);
         QCOMPARE(stored.type(), CV_8UC3);
@@ -138,7 +139,7 @@ private Q_SLOTS:
         QVERIFY2(message.contains("empty.png") && message.contains("empty"), qPrintable(message));
 
         Image mismatched = image;
-        mismatched.alpha = cv::Mat(3, 3, CV_32FC1, cv::Scalar(1));
+        mismatched.alpha.assign(9, 1.0f);
         message = errorFrom([&] { exportPng(path("mismatched.png"), mismatched); });
         QVERIFY2(message.contains("alpha"), qPrintable(message));
         QVERIFY(!fs::exists(path("12bit.png")));
@@ -170,7 +171,7 @@ private Q_SLOTS:
         }
         const cv::Mat stored = cv::imread(path("text.png").string(), cv::IMREAD_UNCHANGED);
         QCOMPARE(stored.size(), cv::Size(8, 8));
-        QVERIFY(maxDifference(loadImage(path("text.png")).image.rgb, image.rgb) <=
+        QVERIFY(maxDifference(rgbView(loadImage(path("text.png")).image), rgbView(image)) <=
                 0.5 / 255 + 1e-6);
     }
 

@@ -10,11 +10,13 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/ImageMat.h"
 #include "core/recovery/RecoveryStore.h"
 #include "support/FileSizeLimit.h"
 #include "support/TestFiles.h"
 
 using impasto::Image;
+using impasto::imageFromMats;
 using impasto::RecoveredRun;
 using impasto::RecoveryStore;
 using impasto::StyleSettings;
@@ -23,18 +25,17 @@ using namespace impasto::test;
 namespace {
 
 Image randomImage(int width, int height, bool withAlpha) {
-    Image image;
-    image.rgb = cv::Mat(height, width, CV_32FC3);
-    cv::randu(image.rgb, 0.0f, 1.0f);
-    if (withAlpha) {
-        // As the engine holds it: colour composited over white.
-        image.alpha = cv::Mat(height, width, CV_32FC1);
-        cv::randu(image.alpha, 0.2f, 1.0f);
-        cv::Mat alpha3;
-        cv::merge(std::vector<cv::Mat>(3, image.alpha), alpha3);
-        image.rgb = image.rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
+    cv::Mat rgb(height, width, CV_32FC3);
+    cv::randu(rgb, 0.0f, 1.0f);
+    if (!withAlpha) {
+        return imageFromMats(rgb);
     }
-    return image;
+    // As the engine holds it: colour composited over white.
+    cv::Mat alpha(height, width, CV_32FC1);
+    cv::randu(alpha, 0.2f, 1.0f);
+    cv::Mat alpha3;
+    cv::merge(std::vector<cv::Mat>(3, alpha), alpha3);
+    return imageFromMats(rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3), alpha);
 }
 
 StyleSettings changedSettings() {
@@ -110,8 +111,8 @@ private Q_SLOTS:
         QCOMPARE(run->image.width(), 40);
         QCOMPARE(run->image.height(), 30);
         // 16-bit PNG: within half a step of 1/65535.
-        QVERIFY(largestDifference(run->image.rgb, image.rgb) < 1.0 / 65535);
-        QVERIFY(run->image.alpha.empty());
+        QVERIFY(largestDifference(rgbView(run->image), rgbView(image)) < 1.0 / 65535);
+        QVERIFY(alphaView(run->image).empty());
     }
 
     void keepsAlphaAndTextureSynthesis() {
@@ -121,10 +122,10 @@ private Q_SLOTS:
         const std::optional<RecoveredRun> run = store.load();
         QVERIFY(run.has_value());
         QVERIFY(run->contentFile.empty());
-        QVERIFY(!run->image.alpha.empty());
-        QVERIFY(largestDifference(run->image.alpha, image.alpha) < 1.0 / 65535);
+        QVERIFY(!alphaView(run->image).empty());
+        QVERIFY(largestDifference(alphaView(run->image), alphaView(image)) < 1.0 / 65535);
         // Colour goes through un-compositing from white and back.
-        QVERIFY(largestDifference(run->image.rgb, image.rgb) < 1e-3);
+        QVERIFY(largestDifference(rgbView(run->image), rgbView(image)) < 1e-3);
     }
 
     void laterSaveReplacesEarlier() {
@@ -135,7 +136,7 @@ private Q_SLOTS:
         const std::optional<RecoveredRun> run = store.load();
         QVERIFY(run.has_value());
         QCOMPARE(run->iteration, 3);
-        QVERIFY(largestDifference(run->image.rgb, third.rgb) < 1.0 / 65535);
+        QVERIFY(largestDifference(rgbView(run->image), rgbView(third)) < 1.0 / 65535);
         // Two image slots and the manifest, nothing left over.
         QCOMPARE(filesIn(folder()),
                  (std::vector<std::string>{"image-a.png", "image-b.png", "manifest.json"}));

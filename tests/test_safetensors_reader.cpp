@@ -5,10 +5,12 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
 #include "core/weights/SafetensorsReader.h"
+#include "core/weights/SafetensorsWriter.h"
 #include "core/weights/WeightFile.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
@@ -16,6 +18,7 @@
 #include "support/WeightFileWriters.h"
 
 using namespace impasto;
+using impasto::test::readBytes;
 using impasto::test::requiredErrorFrom;
 using impasto::test::SafetensorsDtype;
 using impasto::test::toPath;
@@ -146,6 +149,70 @@ private Q_SLOTS:
             QCOMPARE(set.at(name).values, tensor.values);
         }
         QVERIFY(std::signbit(set.at("features.0.weight").values[4]));  // -0 stays negative
+    }
+
+    void writerRoundTripsImages() {
+        // As images are stored: [height, width, 3] float32, named, with metadata. Every value
+        // must come back bit for bit (-0, infinity and NaN included).
+        std::vector<float> pixels(5 * 7 * 3);
+        for (size_t i = 0; i < pixels.size(); ++i) {
+            pixels[i] = static_cast<float>(i) / 104.0f;
+        }
+        pixels[1] = -0.0f;
+        pixels[2] = std::numeric_limits<float>::infinity();
+        pixels[3] = std::numeric_limits<float>::quiet_NaN();
+        pixels[4] = std::numeric_limits<float>::denorm_min();
+        const std::map<std::string, WeightTensor> images = {
+            {"content", {{5, 7, 3}, pixels}},
+            {"style 1", {{1, 2, 3}, {0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 1e-7f}}},
+            {"empty", {{0, 4, 3}, {}}},
+        };
+        const std::map<std::string, std::string> metadata = {
+            {"format", "impasto-engine-images"}, {"quote \"and\" \\slash", "line\nbreak é"}};
+        const QString file = temporaryFile("writer.safetensors");
+        writeSafetensors(toPath(file), images, metadata);
+
+        const TensorSet set = readSafetensors(toPath(file));
+        QCOMPARE(set.metadata, metadata);
+        QCOMPARE(set.tensors.size(), images.size());
+        for (const auto& [name, image] : images) {
+            QVERIFY2(set.contains(name), name.c_str());
+            QCOMPARE(set.at(name).shape, image.shape);
+            QCOMPARE(set.at(name).values.size(), image.values.size());
+            QVERIFY2(std::memcmp(set.at(name).values.data(), image.values.data(),
+                                 image.values.size() * sizeof(float)) == 0,
+                     name.c_str());
+        }
+
+        // The bytes in memory are the file's, and the data starts 8-byte aligned.
+        const std::vector<uint8_t> bytes = safetensorsBytes(images, metadata);
+        QCOMPARE(bytes, readBytes(toPath(file)));
+        uint64_t headerLength = 0;
+        std::memcpy(&headerLength, bytes.data(), sizeof headerLength);
+        QCOMPARE(headerLength % 8, uint64_t{0});
+        QCOMPARE(bytes.size(), 8 + headerLength + (pixels.size() + 6) * sizeof(float));
+
+        // Without metadata the header has no __metadata__ entry.
+        const std::vector<uint8_t> plain = safetensorsBytes(images);
+        QVERIFY(readSafetensors(plain, "plain").metadata.empty());
+        const std::string header(plain.begin() + 8, plain.end());
+        QVERIFY(header.find("__metadata__") == std::string::npos);
+    }
+
+    void writerRefusesWhatItCannotWrite() {
+        QString message = requiredErrorFrom([] {
+            safetensorsBytes({{"short", {{2, 2}, {1.0f, 2.0f, 3.0f}}}});
+        });
+        QVERIFY2(message.contains("short") && message.contains("[2,2]"), qPrintable(message));
+        message = requiredErrorFrom([] { safetensorsBytes({{"__metadata__", {{1}, {1.0f}}}}); });
+        QVERIFY2(message.contains("__metadata__"), qPrintable(message));
+        message = requiredErrorFrom([] { safetensorsBytes({}, {{"bad", "\xff"}}); });
+        QVERIFY2(message.contains("UTF-8"), qPrintable(message));
+        // A folder that does not exist: the error names the file, and nothing is left behind.
+        const auto file = toPath(temporaryFile("missing/out.safetensors"));
+        message = requiredErrorFrom([&] { writeSafetensors(file, sampleTensors()); });
+        QVERIFY2(message.contains("out.safetensors"), qPrintable(message));
+        QVERIFY(!std::filesystem::exists(file.parent_path()));
     }
 
     void convertsOtherFloatTypes() {

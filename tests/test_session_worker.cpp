@@ -1,8 +1,8 @@
 // The session worker and its controller without windows, on the real SqueezeNet weights and the
 // shared photos at small sizes: frames are throttled and dropped while unconsumed, the newest
-// settings win, and stop and cancel take effect within an iteration, preparation included.
+// settings win, a painting changed mid-run recomputes only the style targets, and stop and
+// cancel take effect within an iteration, preparation included.
 #include <QSemaphore>
-#include <QSignalSpy>
 #include <QTest>
 #include <QThread>
 
@@ -31,7 +31,7 @@ StyleSettings settingsAt(int size) {
     return settings;
 }
 
-// Everything a controller reported, in order.
+// Everything a controller's worker reported, in order, as received on the test's thread.
 struct Recorder {
     QList<SessionFrame> frames;
     QList<RunState> states;
@@ -43,12 +43,14 @@ struct Recorder {
     bool modelLoaded = false;
     int inputsLoaded = 0;
 
+    // The controller is the context of each connection: the worker's thread queues to it.
     explicit Recorder(SessionController& controller) {
-        QObject::connect(&controller, &SessionController::frameReady,
+        SessionWorker* worker = &controller.worker();
+        QObject::connect(worker, &SessionWorker::frameReady, &controller,
                          [this](const SessionFrame& frame) { frames.append(frame); });
-        QObject::connect(&controller, &SessionController::stateChanged,
+        QObject::connect(worker, &SessionWorker::stateChanged, &controller,
                          [this](RunState state) { states.append(state); });
-        QObject::connect(&controller, &SessionController::settingsApplied,
+        QObject::connect(worker, &SessionWorker::settingsApplied, &controller,
                          [this](const StyleSettings& settings, const SessionCounters& counters,
                                 int iteration, int revision) {
                              appliedRevisions.append(revision);
@@ -56,14 +58,15 @@ struct Recorder {
                              appliedSettings.append(settings);
                              appliedCounters.append(counters);
                          });
-        QObject::connect(&controller, &SessionController::modelLoaded,
+        QObject::connect(worker, &SessionWorker::modelLoaded, &controller,
                          [this] { modelLoaded = true; });
-        QObject::connect(&controller, &SessionController::contentLoaded,
+        QObject::connect(worker, &SessionWorker::contentLoaded, &controller,
                          [this] { ++inputsLoaded; });
-        QObject::connect(&controller, &SessionController::styleAdded, [this] { ++inputsLoaded; });
-        for (auto signal : {&SessionController::loadFailed, &SessionController::modelLoadFailed,
-                            &SessionController::runFailed, &SessionController::exportFailed}) {
-            QObject::connect(&controller, signal,
+        QObject::connect(worker, &SessionWorker::styleAdded, &controller,
+                         [this] { ++inputsLoaded; });
+        for (auto signal : {&SessionWorker::loadFailed, &SessionWorker::modelLoadFailed,
+                            &SessionWorker::runFailed, &SessionWorker::exportFailed}) {
+            QObject::connect(worker, signal, &controller,
                              [this](const QString& message) { failures.append(message); });
         }
     }
@@ -74,9 +77,12 @@ struct Recorder {
 // A controller with SqueezeNet, tubingen as content and starry_night as style, at `size`.
 bool prepareTubingen(SessionController& controller, Recorder& recorder, int size) {
     controller.loadModel(squeezeNetFile());
-    controller.loadContent(test::sharedImage("tubingen.jpg"));
-    controller.addStyle(test::sharedImage("starry_night.jpg"));
-    controller.applySettings(settingsAt(size));
+    controller.post([content = test::sharedImage("tubingen.jpg"),
+                     style = test::sharedImage("starry_night.jpg")](SessionWorker& worker) {
+        worker.loadContent(content);
+        worker.addStyle(style);
+    });
+    controller.worker().submitSettings(settingsAt(size));
     return QTest::qWaitFor([&] { return recorder.modelLoaded && recorder.inputsLoaded == 2; },
                            kTimeoutMs) &&
            recorder.failures.isEmpty();
@@ -141,7 +147,7 @@ private Q_SLOTS:
         const QString model = squeezeNetFile();
         const QString content = test::sharedImage("tubingen.jpg");
         // Long enough that frames would be due several times over.
-        worker->submitSettings(settingsAt(96), 1);
+        worker->submitSettings(settingsAt(96));
         QMetaObject::invokeMethod(worker, [=] {
             worker->loadModel(model);
             worker->loadContent(content);
@@ -164,7 +170,7 @@ private Q_SLOTS:
 
         // Hold the worker between two steps while five changes arrive: it applies only the last.
         QSemaphore held, release;
-        QMetaObject::invokeMethod(controller.worker(), [&] {
+        controller.post([&](SessionWorker&) {
             held.release();
             release.acquire();
         });
@@ -175,7 +181,7 @@ private Q_SLOTS:
         for (int i = 1; i <= 5; ++i) {
             StyleSettings settings = settingsAt(64);
             settings.styleWeight = 100.0 * (i + 1);
-            newest = controller.applySettings(settings);
+            newest = controller.worker().submitSettings(settings);
         }
         release.release();
         QTRY_VERIFY_WITH_TIMEOUT(!recorder.appliedRevisions.isEmpty(), kTimeoutMs);
@@ -203,14 +209,16 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(recorder.lastIteration() >= 3, kTimeoutMs);
         std::atomic<bool> stopRequested{false};
         connect(
-            controller.worker(), &SessionWorker::preparing, controller.worker(),
+            &controller.worker(), &SessionWorker::preparing, &controller.worker(),
             [&](const QString& stage) {
                 if (stage == "style" && !stopRequested.exchange(true)) {
                     controller.stop();
                 }
             },
             Qt::DirectConnection);
-        controller.addStyle(test::sharedImage("the_scream.jpg"));
+        controller.post([style = test::sharedImage("the_scream.jpg")](SessionWorker& worker) {
+            worker.addStyle(style);
+        });
         QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Stopped, kTimeoutMs);
         QVERIFY(stopRequested);
         // The interrupted step computed no new style targets and was undone.
@@ -219,10 +227,55 @@ private Q_SLOTS:
         QCOMPARE(last.counters.starts, 1);
 
         // Still usable: it goes on from where it stopped, with both styles.
-        controller.resume(last.iteration + 2);
+        controller.post(
+            [target = last.iteration + 2](SessionWorker& worker) { worker.resume(target); });
         QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Finished, kTimeoutMs);
         QCOMPARE(recorder.lastIteration(), last.iteration + 2);
         QCOMPARE(recorder.frames.last().counters.styleTargetComputations, 2);
+        QVERIFY(recorder.failures.isEmpty());
+    }
+
+    // A painting added or removed mid-run is the only input handed to the session again: the
+    // style targets are recomputed, the content's are not, and the run goes on from its image.
+    // New blend weights recompute no targets at all.
+    void paintingChangesMidRunRecomputeOnlyTheStyleTargets() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        controller.start(100000);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.lastIteration() >= 2, kTimeoutMs);
+        const SessionCounters before = recorder.frames.last().counters;
+
+        controller.post([style = test::sharedImage("the_scream.jpg")](SessionWorker& worker) {
+            worker.addStyle(style);
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.frames.last().counters.styleTargetComputations ==
+                                     before.styleTargetComputations + 1,
+                                 kTimeoutMs);
+        QCOMPARE(recorder.frames.last().counters.contentTargetComputations,
+                 before.contentTargetComputations);
+        QCOMPARE(recorder.frames.last().counters.starts, before.starts);
+
+        StyleSettings blended = settingsAt(64);
+        blended.styleBlend = {1.0, 3.0};
+        const int revision = controller.worker().submitSettings(blended);
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.appliedRevisions.contains(revision), kTimeoutMs);
+        QCOMPARE(recorder.appliedSettings.last().styleBlend, blended.styleBlend);
+        const SessionCounters afterBlend = recorder.appliedCounters.last();
+        QCOMPARE(afterBlend.styleTargetComputations, before.styleTargetComputations + 1);
+        QCOMPARE(afterBlend.contentTargetComputations, before.contentTargetComputations);
+        QCOMPARE(afterBlend.starts, before.starts);
+
+        controller.post([](SessionWorker& worker) { worker.removeStyle(0); });
+        QTRY_VERIFY_WITH_TIMEOUT(recorder.frames.last().counters.styleTargetComputations ==
+                                     before.styleTargetComputations + 2,
+                                 kTimeoutMs);
+        QCOMPARE(recorder.frames.last().counters.contentTargetComputations,
+                 before.contentTargetComputations);
+        QCOMPARE(recorder.frames.last().counters.starts, before.starts);
+
+        controller.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Stopped, kTimeoutMs);
         QVERIFY(recorder.failures.isEmpty());
     }
 
@@ -232,7 +285,7 @@ private Q_SLOTS:
         QVERIFY(prepareTubingen(controller, recorder, 64));
         // Stop from inside the preparation, on the worker's thread, as it reaches the style.
         QMetaObject::Connection stopper = connect(
-            controller.worker(), &SessionWorker::preparing, controller.worker(),
+            &controller.worker(), &SessionWorker::preparing, &controller.worker(),
             [&](const QString& stage) {
                 if (stage == "style") {
                     controller.stop();
@@ -256,10 +309,10 @@ private Q_SLOTS:
     void unreadableFileLeavesTheInputsAlone() {
         SessionController controller;
         Recorder recorder(controller);
-        QSignalSpy failed(&controller, &SessionController::loadFailed);
-        controller.loadContent(test::sharedWeights("squeezenet1_1-features.safetensors"));
-        QVERIFY(failed.wait(kTimeoutMs));
-        const QString message = failed.first().first().toString();
+        controller.post(
+            [file = squeezeNetFile()](SessionWorker& worker) { worker.loadContent(file); });
+        QTRY_VERIFY_WITH_TIMEOUT(!recorder.failures.isEmpty(), kTimeoutMs);
+        const QString message = recorder.failures.first();
         QVERIFY2(message.contains("squeezenet1_1-features.safetensors"), qPrintable(message));
         QVERIFY(!message.contains('\n'));
         QCOMPARE(recorder.inputsLoaded, 0);

@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/ImageMat.h"
 #include "core/image/Resize.h"
 #include "core/model/KernelCache.h"
 #include "core/model/ModelLoader.h"
@@ -55,13 +56,13 @@ std::pair<LossBreakdown, LossBreakdown> firstAndLastLosses(StyleSession& session
 }
 
 double meanAbsoluteDifference(const Image& a, const Image& b) {
-    return cv::norm(a.rgb, b.rgb, cv::NORM_L1) / static_cast<double>(a.rgb.total() * 3);
+    return cv::norm(rgbView(a), rgbView(b), cv::NORM_L1) / static_cast<double>(a.rgb.size());
 }
 
 double luminanceCorrelation(const Image& a, const Image& b) {
     cv::Mat grayA, grayB;
-    cv::cvtColor(a.rgb, grayA, cv::COLOR_RGB2GRAY);
-    cv::cvtColor(b.rgb, grayB, cv::COLOR_RGB2GRAY);
+    cv::cvtColor(rgbView(a), grayA, cv::COLOR_RGB2GRAY);
+    cv::cvtColor(rgbView(b), grayB, cv::COLOR_RGB2GRAY);
     cv::Mat correlation;
     cv::matchTemplate(grayA, grayB, correlation, cv::TM_CCOEFF_NORMED);
     return correlation.at<float>(0, 0);
@@ -82,8 +83,8 @@ private Q_SLOTS:
         }
         QVERIFY2(last <= 0.1 * first,
                  qPrintable(QString("style loss %1 -> %2").arg(first).arg(last)));
-        QCOMPARE(session->outputWidth(), 128);
-        QCOMPARE(session->outputHeight(), 96);
+        QCOMPARE(session->stageWidth(), 128);
+        QCOMPARE(session->stageHeight(), 96);
         const Image result = session->currentImage();
         QCOMPARE(result.width(), 128);
         QCOMPARE(result.height(), 96);
@@ -160,8 +161,8 @@ private Q_SLOTS:
         session->applySettings(larger);
         const StepReport report = session->step();
         QCOMPARE(report.iteration, 3);
-        QCOMPARE(session->outputWidth(), 96);
-        QCOMPARE(session->outputHeight(), 72);
+        QCOMPARE(session->stageWidth(), 96);
+        QCOMPARE(session->stageHeight(), 72);
         QCOMPARE(session->counters().starts, before.starts);
         QCOMPARE(session->counters().contentTargetComputations,
                  before.contentTargetComputations + 1);
@@ -202,8 +203,8 @@ private Q_SLOTS:
         QVERIFY(last < 0.5 * first);
         QCOMPARE(session.lastLosses().content, 0.0);
         // The style's aspect ratio (1024 x 640).
-        QCOMPARE(session.outputWidth(), 64);
-        QCOMPARE(session.outputHeight(), 40);
+        QCOMPARE(session.stageWidth(), 64);
+        QCOMPARE(session.stageHeight(), 40);
     }
 
     void featureInversionWithoutStyle() {
@@ -245,8 +246,8 @@ private Q_SLOTS:
         const Image preserved = session->currentImage();
         const Image content = resizeTo(sharedPicture("tubingen.jpg", 256), 64, 48);
         cv::Mat preservedYCrCb, contentYCrCb;
-        cv::cvtColor(preserved.rgb, preservedYCrCb, cv::COLOR_RGB2YCrCb);
-        cv::cvtColor(content.rgb, contentYCrCb, cv::COLOR_RGB2YCrCb);
+        cv::cvtColor(rgbView(preserved), preservedYCrCb, cv::COLOR_RGB2YCrCb);
+        cv::cvtColor(rgbView(content), contentYCrCb, cv::COLOR_RGB2YCrCb);
         cv::Mat a[3], b[3];
         cv::split(preservedYCrCb, a);
         cv::split(contentYCrCb, b);
@@ -266,7 +267,8 @@ private Q_SLOTS:
         const double last = lastLosses.total;
         QVERIFY(last < 0.8 * first);
         // Adam keeps the image in range itself.
-        cv::Mat channels = session->currentImage().rgb.reshape(1);
+        const Image current = session->currentImage();
+        cv::Mat channels = rgbView(current).reshape(1);
         double low = 0, high = 0;
         cv::minMaxLoc(channels, &low, &high);
         QVERIFY(low >= 0.0 && high <= 1.0);
@@ -379,17 +381,17 @@ private Q_SLOTS:
 
     void contentAlphaComesBackAtTheOutputSize() {
         Image content = sharedPicture("tubingen.jpg", 128);
-        content.alpha = cv::Mat(content.rgb.size(), CV_32FC1, cv::Scalar(1.0f));
-        content.alpha(cv::Rect(0, 0, content.width() / 2, content.height())) = 0.25f;
+        content.alpha.assign(content.pixelCount(), 1.0f);
+        alphaView(content)(cv::Rect(0, 0, content.width() / 2, content.height())) = 0.25f;
         StyleSession session(squeezeNet(), DevicePreference::Cpu);
         session.setContent(content);
         session.setStyles({sharedPicture("starry_night.jpg", 128)});
         session.applySettings(smallSettings(64));
         session.step();
         const Image result = session.currentImage();
-        QCOMPARE(result.alpha.size(), result.rgb.size());
-        QCOMPARE(result.alpha.at<float>(24, 4), 0.25f);
-        QCOMPARE(result.alpha.at<float>(24, 60), 1.0f);
+        QCOMPARE(alphaView(result).size(), rgbView(result).size());
+        QCOMPARE(alphaView(result).at<float>(24, 4), 0.25f);
+        QCOMPARE(alphaView(result).at<float>(24, 60), 1.0f);
     }
 
     void aHugeLearningRateNeverLeavesTheLossUnbounded() {
@@ -446,8 +448,8 @@ private Q_SLOTS:
         session.step();
         QCOMPARE(session.finalWidth(), 640);
         QCOMPARE(session.finalHeight(), 480);
-        QCOMPARE(session.outputWidth(), 320);
-        QCOMPARE(session.outputHeight(), 240);
+        QCOMPARE(session.stageWidth(), 320);
+        QCOMPARE(session.stageHeight(), 240);
         QVERIFY(!session.atFinalScale());
         QCOMPARE(session.scaleStage(), 0);
         QCOMPARE(session.scaleStageCount(), 2);
@@ -459,7 +461,7 @@ private Q_SLOTS:
         }
         QVERIFY(session.scaleStage() == 1);
         const double styleAtFullSize = session.step().losses.style;
-        QCOMPARE(session.outputWidth(), 640);
+        QCOMPARE(session.stageWidth(), 640);
         QCOMPARE(session.currentImage().width(), 640);
 
         StyleSettings singleScale = smallSettings(640);
@@ -492,7 +494,7 @@ private Q_SLOTS:
         QVERIFY(meanAbsoluteDifference(resizeTo(full, 320, 240), coarse) < 0.02);
         QCOMPARE(session->counters().styleTargetComputations, styleComputations + 1);
         QCOMPARE(session->step().iteration, 3);
-        QCOMPARE(session->outputWidth(), 640);
+        QCOMPARE(session->stageWidth(), 640);
     }
 
     void withoutCoarseToFineEveryStepIsFullSize() {
@@ -503,20 +505,20 @@ private Q_SLOTS:
         session->step();
         QVERIFY(session->atFinalScale());
         QCOMPARE(session->scaleStageCount(), 1);
-        QCOMPARE(session->outputWidth(), 640);
+        QCOMPARE(session->stageWidth(), 640);
 
         // Turned on mid-run it keeps the full size; an output of 512 px or less never has coarse
         // stages.
         settings.coarseToFine = true;
         session->applySettings(settings);
         session->step();
-        QCOMPARE(session->outputWidth(), 640);
+        QCOMPARE(session->stageWidth(), 640);
         settings.outputSize = 512;
         session->applySettings(settings);
         session->restart();
         session->step();
         QCOMPARE(session->scaleStageCount(), 1);
-        QCOMPARE(session->outputWidth(), 512);
+        QCOMPARE(session->stageWidth(), 512);
     }
 
     // L-BFGS searches for its step size in the first iteration (several evaluations) and then
@@ -545,17 +547,17 @@ private Q_SLOTS:
     void switchingCoarseToFineOffMidStageGoesToFullSize() {
         auto session = tubingenSession(640);
         session->step();
-        QCOMPARE(session->outputWidth(), 320);
+        QCOMPARE(session->stageWidth(), 320);
         StyleSettings settings = session->settings();
         settings.coarseToFine = false;
         session->applySettings(settings);
         QCOMPARE(session->step().iteration, 2);
-        QCOMPARE(session->outputWidth(), 640);
+        QCOMPARE(session->stageWidth(), 640);
         settings.coarseToFine = true;
         session->applySettings(settings);
         session->restart();
         session->step();
-        QCOMPARE(session->outputWidth(), 320);
+        QCOMPARE(session->stageWidth(), 320);
         QCOMPARE(session->iteration(), 1);
     }
 
@@ -615,9 +617,9 @@ private Q_SLOTS:
     void imagesOfTheWrongKindAreRefused() {
         StyleSession session(squeezeNet(), DevicePreference::Cpu);
         QVERIFY_THROWS_EXCEPTION(Error, session.setContent(Image{}));
-        Image bytes;
-        bytes.rgb = cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3));
-        QVERIFY_THROWS_EXCEPTION(Error, session.setStyles({bytes}));
+        Image truncated(8, 8);
+        truncated.rgb.resize(8 * 8);
+        QVERIFY_THROWS_EXCEPTION(Error, session.setStyles({truncated}));
     }
 
     void nothingToDoIsAnError() {

@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/settings/PresetFile.h"
+#include "core/settings/SettingNames.h"
 
 namespace impasto::cli {
 
@@ -45,6 +46,17 @@ std::vector<double> toNumberList(const QString& text, const QString& flag) {
         numbers.push_back(toNumber(item.trimmed(), flag));
     }
     return numbers;
+}
+
+// The value of --optimizer or --pooling (names from SettingNames.h, aliases included).
+template <typename Enum>
+Enum choiceOption(const QString& text, const std::string& flag) {
+    const std::optional<Enum> choice = parseChoice<Enum>(text.toStdString(), Aliases::Accepted);
+    if (!choice) {
+        throw Error("--" + flag + " must be one of " + choiceList<Enum>() + ", not \"" +
+                    text.toStdString() + "\"");
+    }
+    return *choice;
 }
 
 }  // namespace
@@ -266,15 +278,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
             " weights and " + std::to_string(options.styleFiles.size()) + " --style");
     }
     if (parser.isSet(optimizer)) {
-        const QString optimizerName = parser.value(optimizer);
-        if (optimizerName == "lbfgs") {
-            s.optimizer = OptimizerKind::Lbfgs;
-        } else if (optimizerName == "adam") {
-            s.optimizer = OptimizerKind::Adam;
-        } else {
-            throw Error("--optimizer must be lbfgs or adam, not \"" + optimizerName.toStdString() +
-                        "\"");
-        }
+        s.optimizer = choiceOption<OptimizerKind>(parser.value(optimizer), "optimizer");
     }
     if (parser.isSet(learningRate)) {
         s.learningRate = toNumber(parser.value(learningRate), "learning-rate");
@@ -283,14 +287,14 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         }
     }
     if (parser.isSet(init)) {
-        const QString initValue = parser.value(init);
-        if (initValue == "content") {
-            s.init = InitKind::Content;
-        } else if (initValue == "noise" || initValue == "random") {
-            s.init = InitKind::Noise;
+        // Anything but content or noise names the image to start from.
+        const std::string initValue = parser.value(init).toStdString();
+        const std::optional<InitKind> kind = parseChoice<InitKind>(initValue, Aliases::Accepted);
+        if (kind && *kind != InitKind::Image) {
+            s.init = *kind;
         } else {
             s.init = InitKind::Image;
-            options.initFile = initValue.toStdString();
+            options.initFile = initValue;
         }
     }
     if (s.init == InitKind::Image && !options.initFile) {
@@ -298,14 +302,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         throw Error("The preset starts from an image: name it with --init FILE");
     }
     if (parser.isSet(pooling)) {
-        const QString poolingValue = parser.value(pooling);
-        if (poolingValue == "max") {
-            s.pooling = PoolingMode::Max;
-        } else if (poolingValue == "avg" || poolingValue == "average") {
-            s.pooling = PoolingMode::Average;
-        } else {
-            throw Error("--pooling must be max or avg, not \"" + poolingValue.toStdString() + "\"");
-        }
+        s.pooling = choiceOption<PoolingMode>(parser.value(pooling), "pooling");
     }
     if (parser.isSet(styleScale)) {
         s.styleScale = toNumber(parser.value(styleScale), "style-scale");

@@ -141,8 +141,8 @@ int runStylize(const CliOptions& options) {
     std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.finalWidth(),
                  session.finalHeight(), elapsed(), computeThreads());
     if (!session.atFinalScale()) {
-        std::fprintf(stderr, "Coarse-to-fine: starting at %d x %d\n", session.outputWidth(),
-                     session.outputHeight());
+        std::fprintf(stderr, "Coarse-to-fine: starting at %d x %d\n", session.stageWidth(),
+                     session.stageHeight());
     }
     RunReport report(choice.displayName, session.deviceName(), session.settings());
     while (session.iteration() < options.iterations && !interrupted) {

@@ -12,6 +12,7 @@
 #include "core/image/ExifOrientation.h"
 #include "core/image/FileBytes.h"
 #include "core/image/ImageHeader.h"
+#include "core/image/ImageMat.h"
 #include "core/image/Resize.h"
 
 namespace impasto {
@@ -102,29 +103,30 @@ Image toEngineImage(const cv::Mat& decoded, const std::string& name) {
 
     std::vector<cv::Mat> planes;
     cv::split(samples, planes);
-    Image image;
+    cv::Mat alpha;
     if (planes.size() == 2 || planes.size() == 4) {
-        image.alpha = planes.back();
+        alpha = planes.back();
         planes.pop_back();
     }
+    cv::Mat rgb;
     if (planes.size() == 1) {
-        cv::merge(std::vector{planes[0], planes[0], planes[0]}, image.rgb);
+        cv::merge(std::vector{planes[0], planes[0], planes[0]}, rgb);
     } else {
-        cv::merge(std::vector{planes[2], planes[1], planes[0]}, image.rgb);
+        cv::merge(std::vector{planes[2], planes[1], planes[0]}, rgb);
     }
-    if (!image.alpha.empty()) {
+    if (!alpha.empty()) {
         double minAlpha = 0.0;
-        cv::minMaxLoc(image.alpha, &minAlpha);
+        cv::minMaxLoc(alpha, &minAlpha);
         if (minAlpha >= 1.0) {
             // An alpha channel that is opaque everywhere carries nothing to put back on export.
-            image.alpha.release();
+            alpha.release();
         } else {
             cv::Mat alpha3;
-            cv::merge(std::vector{image.alpha, image.alpha, image.alpha}, alpha3);
-            image.rgb = image.rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
+            cv::merge(std::vector{alpha, alpha, alpha}, alpha3);
+            rgb = rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
         }
     }
-    return image;
+    return imageFromMats(rgb, alpha);
 }
 
 int bitDepthOf(const cv::Mat& decoded) {

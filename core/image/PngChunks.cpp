@@ -1,9 +1,10 @@
 #include "core/image/PngChunks.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 
 #include "core/image/ByteReader.h"
-#include "core/image/Crc32.h"
 
 namespace impasto {
 
@@ -14,6 +15,15 @@ constexpr uint32_t kMaxChunkLength = 0x7FFFFFFF;
 
 std::span<const uint8_t> asBytes(std::string_view text) {
     return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// zlib's CRC-32 of the chunk's type and data, as PNG stores it.
+uint32_t chunkCrc(std::string_view type, std::span<const uint8_t> data) {
+    uLong crc = ::crc32_z(0, asBytes(type).data(), type.size());
+    if (!data.empty()) {  // zlib reads a null buffer as a request for the initial value
+        crc = ::crc32_z(crc, data.data(), data.size());
+    }
+    return static_cast<uint32_t>(crc);
 }
 
 void appendU32(std::vector<uint8_t>& out, uint32_t value) {
@@ -30,7 +40,7 @@ bool hasPngSignature(std::span<const uint8_t> bytes) {
 }
 
 bool PngChunk::crcMatches() const {
-    return crc32Update(crc32(asBytes(type)), data) == crc;
+    return chunkCrc(type, data) == crc;
 }
 
 PngChunkList readPngChunks(std::span<const uint8_t> bytes) {
@@ -65,7 +75,7 @@ void appendPngChunk(std::vector<uint8_t>& out, std::string_view type,
     appendU32(out, static_cast<uint32_t>(data.size()));
     out.insert(out.end(), type.begin(), type.end());
     out.insert(out.end(), data.begin(), data.end());
-    appendU32(out, crc32Update(crc32(asBytes(type)), data));
+    appendU32(out, chunkCrc(type, data));
 }
 
 }  // namespace impasto

@@ -7,6 +7,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/image/ImageMat.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngText.h"
 
@@ -40,11 +41,11 @@ cv::Mat uncompositeFromWhite(const cv::Mat& rgb, const cv::Mat& alpha) {
 // which clamps out-of-range values.
 cv::Mat toStoredSamples(const Image& image, int bitDepth) {
     std::vector<cv::Mat> planes;
-    if (image.alpha.empty()) {
-        cv::split(image.rgb, planes);
+    if (!image.hasAlpha()) {
+        cv::split(rgbView(image), planes);
     } else {
-        cv::split(uncompositeFromWhite(image.rgb, image.alpha), planes);
-        planes.push_back(image.alpha);
+        cv::split(uncompositeFromWhite(rgbView(image), alphaView(image)), planes);
+        planes.push_back(alphaView(image));
     }
     std::swap(planes[0], planes[2]);
     cv::Mat merged;
@@ -59,11 +60,10 @@ void validate(const std::string& name, const Image& image, const PngExportOption
         throw Error("Cannot export " + name + ": PNG bit depth must be 8 or 16, not " +
                     std::to_string(options.bitDepth));
     }
-    if (image.empty() || image.rgb.type() != CV_32FC3) {
+    if (image.empty() || image.rgb.size() != image.pixelCount() * 3) {
         throw Error("Cannot export " + name + ": the image is empty or not float RGB");
     }
-    if (!image.alpha.empty() &&
-        (image.alpha.type() != CV_32FC1 || image.alpha.size() != image.rgb.size())) {
+    if (image.hasAlpha() && image.alpha.size() != image.pixelCount()) {
         throw Error("Cannot export " + name +
                     ": the alpha channel does not match the image (size or type)");
     }

@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/Error.h"
+#include "core/image/ImageMat.h"
 
 namespace impasto {
 
@@ -38,16 +39,18 @@ Image resizeTo(const Image& image, int width, int height) {
     }
     const bool shrinking = width <= image.width() && height <= image.height();
     const int interpolation = shrinking ? cv::INTER_AREA : cv::INTER_CUBIC;
-    Image resized;
-    cv::resize(image.rgb, resized.rgb, cv::Size(width, height), 0, 0, interpolation);
-    if (!image.alpha.empty()) {
-        cv::resize(image.alpha, resized.alpha, cv::Size(width, height), 0, 0, interpolation);
+    Image resized(width, height, image.hasAlpha());
+    cv::Mat rgb = rgbView(resized);
+    cv::resize(rgbView(image), rgb, rgb.size(), 0, 0, interpolation);
+    cv::Mat alpha = alphaView(resized);
+    if (image.hasAlpha()) {
+        cv::resize(alphaView(image), alpha, alpha.size(), 0, 0, interpolation);
     }
     if (!shrinking) {
         // Cubic interpolation overshoots at edges.
-        resized.rgb = cv::min(cv::max(resized.rgb, 0.0), 1.0);
-        if (!resized.alpha.empty()) {
-            resized.alpha = cv::min(cv::max(resized.alpha, 0.0), 1.0);
+        cv::min(cv::max(rgb, 0.0), 1.0, rgb);
+        if (image.hasAlpha()) {
+            cv::min(cv::max(alpha, 0.0), 1.0, alpha);
         }
     }
     return resized;

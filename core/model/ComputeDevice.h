@@ -16,9 +16,9 @@ bool cudaAvailable();
 // without it throws impasto::Error explaining why.
 std::string resolveDevice(DevicePreference preference);
 
-// Debian's LibTorch starts with one thread: give its OpenMP pool every core (about 2x faster on
-// two cores), and keep OpenBLAS, when it is the system BLAS, to one thread of its own, since
-// its threads on top of OpenMP's oversubscribe the cores (measured 2x slower on two cores).
+// Debian's LibTorch starts with one thread: give its OpenMP pool every core, and keep OpenBLAS,
+// when it is the system BLAS, to one thread of its own, since its threads on top of OpenMP's
+// oversubscribe the cores.
 // Once per process it also bounds oneDNN's kernel cache (KernelCache.h). The OpenMP setting is
 // per thread: call this on the thread that computes.
 void useAllCores();

@@ -37,8 +37,7 @@ public:
     const at::Device& device() const { return device_; }
 
     // Channels-last (NHWC) activations: oneDNN's CPU convolutions and cuDNN's tensor-core
-    // kernels work in that layout natively instead of reordering every call. On by default
-    // (SqueezeNet forward + backward measured 1.16-1.34x faster on the CPU at 256-1024 px); the
+    // kernels work in that layout natively instead of reordering every call. On by default; the
     // benchmark turns it off for its baseline. Not thread-safe.
     void setChannelsLast(bool enabled);
     bool channelsLast() const { return channelsLast_; }

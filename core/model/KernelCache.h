@@ -4,10 +4,9 @@ namespace impasto {
 
 // oneDNN keeps the kernels it generates (JIT code, one per convolution shape and direction) in a
 // process-wide cache of 1024 by default. A session whose sizes or layers keep changing keeps
-// adding kernels, so resident memory grows until the cache is full: impasto-soak measured
-// +7 MB/min over 10 minutes, and a flat line once the cache was capped. This caps it at
-// kKernelCacheCapacity, which holds every kernel one configuration uses (a 512 px SqueezeNet
-// step is as fast as with 1024; with 8 it was 22% slower). An ONEDNN_PRIMITIVE_CACHE_CAPACITY
+// adding kernels, so resident memory grows until the cache is full (impasto-soak shows it). This
+// caps it at kKernelCacheCapacity, which holds every kernel one configuration uses, so a step
+// is as fast as with the default. An ONEDNN_PRIMITIVE_CACHE_CAPACITY
 // in the environment is the user's choice and stays. Call before the first convolution.
 inline constexpr int kKernelCacheCapacity = 128;
 void boundKernelCache();

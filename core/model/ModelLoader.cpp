@@ -6,7 +6,6 @@
 #include "core/common/Error.h"
 #include "core/model/FeatureNetwork.h"
 #include "core/model/NetworkDescription.h"
-#include "core/registry/ModelChoice.h"
 #include "core/weights/WeightFile.h"
 
 namespace impasto {
@@ -146,17 +145,6 @@ LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints
     info.defaultStyleLayers = keepAvailable(
         preferred(hints.defaultStyleLayers, description.defaultStyleLayers), *network);
     return {network, info};
-}
-
-LoadedModel loadModel(const ModelChoice& choice) {
-    ModelHints hints;
-    hints.architecture = choice.architecture;
-    if (choice.preprocessing) {
-        hints.preprocessing = Preprocessing::parse(*choice.preprocessing);
-    }
-    hints.defaultContentLayers = choice.contentLayers;
-    hints.defaultStyleLayers = choice.styleLayers;
-    return loadModel(choice.file, hints);
 }
 
 }  // namespace impasto

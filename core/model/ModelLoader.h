@@ -11,7 +11,6 @@
 namespace impasto {
 
 class FeatureNetwork;
-struct ModelChoice;
 
 // What a caller (CLI, GUI) needs to know about a loaded model, without LibTorch headers.
 struct ModelInfo {
@@ -43,7 +42,5 @@ struct ModelHints {
 // metadata, then its tensor names) and preprocessing (hint, then metadata, then lineage), and
 // builds the feature network. Throws impasto::Error with a message for the user.
 LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints = {});
-// Loads a model picked through the registry, with what the registry knows about it.
-LoadedModel loadModel(const ModelChoice& choice);
 
 }  // namespace impasto

@@ -3,24 +3,26 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
-#include "core/common/JsonText.h"
+#include "core/common/StrictJson.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/settings/SettingsJson.h"
-#include "core/weights/Json.h"
 
 namespace impasto {
 
 namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
 
 constexpr const char* kManifestName = "manifest.json";
 constexpr const char* kImageSlots[] = {"image-a.png", "image-b.png"};
@@ -49,36 +51,32 @@ std::optional<std::string> fileText(const std::filesystem::path& file) {
     return in.bad() ? std::nullopt : std::optional(text.str());
 }
 
-const JsonValue* member(const JsonValue& object, std::string_view key, JsonValue::Kind kind) {
-    for (const auto& [name, value] : object.members) {
-        if (name == key) {
-            return value.kind == kind ? &value : nullptr;
-        }
-    }
-    return nullptr;
+// The member `key` of the manifest when it exists and has the type `is` checks, else nullptr.
+const json* member(const json& manifest, const char* key, bool (json::*is)() const noexcept) {
+    const auto found = manifest.find(key);
+    return found != manifest.end() && ((*found).*is)() ? &*found : nullptr;
 }
 
 // The slot the manifest names, if it names one of ours.
-std::optional<std::string> manifestImage(const JsonValue& manifest) {
-    const JsonValue* image = member(manifest, "image", JsonValue::Kind::String);
+std::optional<std::string> manifestImage(const json& manifest) {
+    const json* image = member(manifest, "image", &json::is_string);
     for (const char* slot : kImageSlots) {
-        if (image != nullptr && image->text == slot) {
-            return image->text;
+        if (image != nullptr && *image == slot) {
+            return slot;
         }
     }
     return std::nullopt;
 }
 
-std::optional<JsonValue> readManifest(const std::filesystem::path& folder) {
+std::optional<json> readManifest(const std::filesystem::path& folder) {
     const std::optional<std::string> text = fileText(folder / kManifestName);
     if (!text) {
         return std::nullopt;
     }
     try {
-        JsonValue manifest = parseJson(*text, JsonGrammar::Complete);
-        const JsonValue* format = member(manifest, "format", JsonValue::Kind::String);
-        if (manifest.kind == JsonValue::Kind::Object && format != nullptr &&
-            format->text == kFormat) {
+        json manifest = parseStrictJson(*text);
+        const json* format = member(manifest, "format", &json::is_string);
+        if (manifest.is_object() && format != nullptr && *format == kFormat) {
             return manifest;
         }
     } catch (const JsonError&) {
@@ -86,18 +84,14 @@ std::optional<JsonValue> readManifest(const std::filesystem::path& folder) {
     return std::nullopt;
 }
 
-std::optional<int64_t> wholeNumber(const JsonValue& manifest, std::string_view key) {
-    const JsonValue* number = member(manifest, key, JsonValue::Kind::Number);
-    if (number == nullptr) {
+// A whole number written as one (not 42.0 or 4.2e1).
+std::optional<int64_t> wholeNumber(const json& manifest, const char* key) {
+    const json* number = member(manifest, key, &json::is_number_integer);
+    if (number == nullptr ||
+        (number->is_number_unsigned() && number->get<uint64_t>() > uint64_t{INT64_MAX})) {
         return std::nullopt;
     }
-    int64_t value = 0;
-    const char* end = number->text.data() + number->text.size();
-    const auto [stop, error] = std::from_chars(number->text.data(), end, value);
-    if (error != std::errc() || stop != end) {
-        return std::nullopt;
-    }
-    return value;
+    return number->get<int64_t>();
 }
 
 }  // namespace
@@ -112,7 +106,7 @@ std::filesystem::path RecoveryStore::defaultFolder() {
 }
 
 RecoveryStore::RecoveryStore(std::filesystem::path folder) : folder_(std::move(folder)) {
-    const std::optional<JsonValue> manifest = readManifest(folder_);
+    const std::optional<json> manifest = readManifest(folder_);
     const std::optional<std::string> current = manifest ? manifestImage(*manifest) : std::nullopt;
     nextImage_ = current == kImageSlots[0] ? kImageSlots[1] : kImageSlots[0];
 }
@@ -130,32 +124,41 @@ void RecoveryStore::save(const Image& current, const StyleSettings& settings,
 
     const auto savedAt = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());
-    std::ostringstream manifest;
-    manifest << "{\"format\":" << jsonQuoted(kFormat) << ",\"image\":" << jsonQuoted(nextImage_)
-             << ",\"iteration\":" << iteration << ",\"savedAt\":" << savedAt.count()
-             << ",\"content\":" << jsonQuoted(contentFile.string()) << ",\"styles\":[";
-    for (size_t i = 0; i < styleFiles.size(); ++i) {
-        manifest << (i ? "," : "") << jsonQuoted(styleFiles[i].string());
+    ordered_json styles = ordered_json::array();
+    for (const std::filesystem::path& style : styleFiles) {
+        styles.push_back(style.string());
     }
-    // The settings as their own JSON text, read back by settingsFromJson.
-    manifest << "],\"settings\":" << jsonQuoted(toJson(settings)) << "}\n";
-    const std::string text = manifest.str();
+    const ordered_json manifest = {{"format", kFormat},
+                                   {"image", nextImage_},
+                                   {"iteration", iteration},
+                                   {"savedAt", savedAt.count()},
+                                   {"content", contentFile.string()},
+                                   {"styles", std::move(styles)},
+                                   {"settings", settingsToJsonObject(settings)}};
+    // A path that is not UTF-8 is saved with U+FFFD in place of its odd bytes rather than
+    // failing the autosave: the image, which matters most, is kept either way.
+    const std::string text =
+        manifest.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
     writeFileAtomically(folder_ / kManifestName,
                         {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     nextImage_ = nextImage_ == kImageSlots[0] ? kImageSlots[1] : kImageSlots[0];
 }
 
 std::optional<RecoveredRun> RecoveryStore::load() const {
-    const std::optional<JsonValue> manifest = readManifest(folder_);
+    const std::optional<json> manifest = readManifest(folder_);
     if (!manifest) {
         return std::nullopt;
     }
     const std::optional<std::string> image = manifestImage(*manifest);
     const std::optional<int64_t> iteration = wholeNumber(*manifest, "iteration");
     const std::optional<int64_t> savedAt = wholeNumber(*manifest, "savedAt");
-    const JsonValue* content = member(*manifest, "content", JsonValue::Kind::String);
-    const JsonValue* styles = member(*manifest, "styles", JsonValue::Kind::Array);
-    const JsonValue* settings = member(*manifest, "settings", JsonValue::Kind::String);
+    const json* content = member(*manifest, "content", &json::is_string);
+    const json* styles = member(*manifest, "styles", &json::is_array);
+    // An object; manifests written before the settings were nested hold them as JSON text.
+    const json* settings = member(*manifest, "settings", &json::is_object);
+    if (settings == nullptr) {
+        settings = member(*manifest, "settings", &json::is_string);
+    }
     if (!image || !iteration || *iteration < 0 || *iteration > INT32_MAX || !savedAt ||
         content == nullptr || styles == nullptr || settings == nullptr) {
         return std::nullopt;
@@ -163,15 +166,16 @@ std::optional<RecoveredRun> RecoveryStore::load() const {
     RecoveredRun run;
     run.iteration = static_cast<int>(*iteration);
     run.savedAt = std::chrono::system_clock::time_point(std::chrono::seconds(*savedAt));
-    run.contentFile = content->text;
-    for (const JsonValue& style : styles->elements) {
-        if (style.kind != JsonValue::Kind::String) {
+    run.contentFile = content->get<std::string>();
+    for (const json& style : *styles) {
+        if (!style.is_string()) {
             return std::nullopt;
         }
-        run.styleFiles.emplace_back(style.text);
+        run.styleFiles.emplace_back(style.get<std::string>());
     }
     try {
-        run.settings = settingsFromJson(settings->text);
+        run.settings = settings->is_string() ? settingsFromJson(settings->get<std::string>())
+                                             : settingsFromJsonObject(*settings);
         run.image = loadImage(folder_ / *image, {.maxMegapixels = kMaxRecoveredMegapixels}).image;
     } catch (const Error&) {
         return std::nullopt;

@@ -49,4 +49,15 @@ ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argume
                 " in a folder of IMPASTO_MODEL_PATH");
 }
 
+LoadedModel loadModel(const ModelChoice& choice) {
+    ModelHints hints;
+    hints.architecture = choice.architecture;
+    if (choice.preprocessing) {
+        hints.preprocessing = Preprocessing::parse(*choice.preprocessing);
+    }
+    hints.defaultContentLayers = choice.contentLayers;
+    hints.defaultStyleLayers = choice.styleLayers;
+    return loadModel(choice.file, hints);
+}
+
 }  // namespace impasto

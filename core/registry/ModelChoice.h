@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/ModelLoader.h"
 #include "core/registry/ModelRegistry.h"
 
 namespace impasto {
@@ -32,5 +33,9 @@ inline constexpr const char* automaticModel = "auto";
 // manifest order, which lists the best first), a registry name (installed?) or a file path.
 // Throws impasto::Error that says how to get a model when none is installed.
 ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argument);
+
+// Loads the chosen file with what the registry knows about it (architecture, preprocessing,
+// recommended layers).
+LoadedModel loadModel(const ModelChoice& choice);
 
 }  // namespace impasto

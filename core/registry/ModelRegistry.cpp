@@ -1,25 +1,26 @@
 #include "core/registry/ModelRegistry.h"
 
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QUrl>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 #include <utility>
 
 #include "core/common/Error.h"
+#include "core/common/StrictJson.h"
 #include "core/common/Text.h"
 #include "core/registry/ModelFolders.h"
 
 namespace impasto {
 
 namespace {
+
+using nlohmann::json;
 
 constexpr int supportedSchemaVersion = 1;
 constexpr std::array<std::string_view, 3> architectures{"vgg19", "vgg16", "squeezenet1_1"};
@@ -46,7 +47,7 @@ bool isLowercaseHex(char c) {
 // field, so that whoever edits the manifest can find the mistake.
 class EntryReader {
 public:
-    EntryReader(const QJsonObject& entry, const std::string& manifest, qsizetype index)
+    EntryReader(const json& entry, const std::string& manifest, size_t index)
         : entry_(entry),
           manifest_(manifest),
           where_(manifest + ", entry " + std::to_string(index + 1)) {}
@@ -59,8 +60,7 @@ public:
     }
 
     void rejectUnknownFields() const {
-        for (const QString& key : entry_.keys()) {
-            const std::string field = key.toStdString();
+        for (const auto& [field, unused] : entry_.items()) {
             if (std::find(entryFields.begin(), entryFields.end(), field) == entryFields.end()) {
                 fail(field, "is not a known field (expected " + listed(entryFields) + ")");
             }
@@ -68,11 +68,11 @@ public:
     }
 
     std::string text(std::string_view field, bool mayBeEmpty = false) const {
-        const QJsonValue value = required(field);
-        if (!value.isString()) {
+        const json& value = required(field);
+        if (!value.is_string()) {
             fail(field, "must be a string");
         }
-        std::string result = value.toString().toStdString();
+        std::string result = value.get<std::string>();
         if (result.empty() && !mayBeEmpty) {
             fail(field, "must not be empty");
         }
@@ -90,27 +90,26 @@ public:
     }
 
     int64_t byteCount(std::string_view field) const {
-        const QJsonValue value = required(field);
-        // JSON numbers are doubles: whole values up to 2^53 are exact, far beyond any model.
-        const double number = value.toDouble(-1.0);
-        if (!value.isDouble() || number < 0.0 || number > 9007199254740992.0 ||
-            std::floor(number) != number) {
+        const json& value = required(field);
+        // Whole values up to 2^53 (exact as doubles, far beyond any model), also as 1234.0.
+        const double number = value.is_number() ? value.get<double>() : -1.0;
+        if (number < 0.0 || number > 9007199254740992.0 || std::floor(number) != number) {
             fail(field, "must be a whole number of bytes (0 when unknown)");
         }
         return static_cast<int64_t>(number);
     }
 
     std::vector<std::string> names(std::string_view field) const {
-        const QJsonValue value = required(field);
-        if (!value.isArray() || value.toArray().isEmpty()) {
+        const json& value = required(field);
+        if (!value.is_array() || value.empty()) {
             fail(field, "must be a non-empty list of layer names");
         }
         std::vector<std::string> result;
-        for (const QJsonValue& item : value.toArray()) {
-            if (!item.isString() || item.toString().isEmpty()) {
+        for (const json& item : value) {
+            if (!item.is_string() || item.get_ref<const std::string&>().empty()) {
                 fail(field, "must contain only non-empty strings");
             }
-            const std::string name = item.toString().toStdString();
+            const std::string name = item.get<std::string>();
             if (std::find(result.begin(), result.end(), name) != result.end()) {
                 fail(field, "lists \"" + name + "\" twice");
             }
@@ -120,15 +119,15 @@ public:
     }
 
 private:
-    QJsonValue required(std::string_view field) const {
-        const QJsonValue value = entry_.value(QLatin1String(field.data(), field.size()));
-        if (value.isUndefined()) {
+    const json& required(std::string_view field) const {
+        const auto value = entry_.find(field);
+        if (value == entry_.end()) {
             fail(field, "is missing");
         }
-        return value;
+        return *value;
     }
 
-    const QJsonObject& entry_;
+    const json& entry_;
     const std::string manifest_;
     std::string where_;
 };
@@ -204,44 +203,41 @@ ModelRegistry ModelRegistry::load(const std::filesystem::path& manifestFile) {
     }
     const QByteArray bytes = file.readAll();
 
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        const auto line =
-            1 + std::count(bytes.begin(),
-                           bytes.begin() + std::min<qsizetype>(parseError.offset, bytes.size()),
-                           '\n');
-        throw Error(where + " is not valid JSON: " + parseError.errorString().toStdString() +
-                    " on line " + std::to_string(line));
+    json root;
+    try {
+        // nlohmann's messages give the line and column.
+        root = parseStrictJson(std::string_view(bytes.constData(), bytes.size()));
+    } catch (const JsonError& error) {
+        throw Error(where + " is not valid JSON: " + error.what());
     }
-    if (!document.isObject()) {
+    if (!root.is_object()) {
         throw Error(where + " must hold a JSON object");
     }
-    const QJsonObject root = document.object();
-    for (const QString& key : root.keys()) {
+    for (const auto& [key, unused] : root.items()) {
         if (key != "schemaVersion" && key != "models") {
-            throw Error(where + ": \"" + key.toStdString() +
+            throw Error(where + ": \"" + key +
                         "\" is not a known field (expected schemaVersion, models)");
         }
     }
-    const QJsonValue version = root.value("schemaVersion");
-    if (!version.isDouble() || version.toDouble() != supportedSchemaVersion) {
+    const auto version = root.find("schemaVersion");
+    if (version == root.end() || !version->is_number() ||
+        version->get<double>() != supportedSchemaVersion) {
         throw Error(where + ": \"schemaVersion\" must be " +
                     std::to_string(supportedSchemaVersion) +
                     " (a manifest from another version of Impasto?)");
     }
-    if (!root.value("models").isArray()) {
+    const auto entries = root.find("models");
+    if (entries == root.end() || !entries->is_array()) {
         throw Error(where + ": \"models\" must be a list of model entries");
     }
 
     std::vector<RegisteredModel> models;
     std::set<std::string> names;
-    const QJsonArray entries = root.value("models").toArray();
-    for (qsizetype index = 0; index < entries.size(); ++index) {
-        if (!entries[index].isObject()) {
+    for (size_t index = 0; index < entries->size(); ++index) {
+        const json& entry = (*entries)[index];
+        if (!entry.is_object()) {
             throw Error(where + ", entry " + std::to_string(index + 1) + " must be a JSON object");
         }
-        const QJsonObject entry = entries[index].toObject();
         EntryReader reader(entry, where, index);
         RegisteredModel model = readEntry(reader);
         if (!names.insert(model.name).second) {

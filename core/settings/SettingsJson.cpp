@@ -1,100 +1,125 @@
 #include "core/settings/SettingsJson.h"
 
-#include <charconv>
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
-#include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <type_traits>
 
 #include "core/common/Error.h"
-#include "core/common/Text.h"
-#include "core/weights/Json.h"
+#include "core/common/StrictJson.h"
+#include "core/settings/SettingNames.h"
 
 namespace impasto {
 
 namespace {
 
+using nlohmann::json;
+using nlohmann::ordered_json;
+
 [[noreturn]] void failSetting(const std::string& key, const std::string& problem) {
     throw Error("Setting \"" + key + "\" " + problem);
 }
 
-void requireKind(const JsonValue& value, JsonValue::Kind kind, const std::string& key,
-                 const char* expected) {
-    if (value.kind != kind) {
-        failSetting(key, std::string("must be ") + expected);
-    }
-}
-
-double readDouble(const JsonValue& value, const std::string& key) {
+double readDouble(const json& value, const std::string& key) {
     // toJson writes null for a weight that was not finite; that is refused here, not repaired.
-    requireKind(value, JsonValue::Kind::Number, key, "a number");
-    const std::optional<double> number = parseNumber(value.text);
-    if (!number) {
-        failSetting(key, "must be a finite number, not " + value.text);
+    // Numbers beyond double's range never get here: the parser refuses them.
+    if (!value.is_number()) {
+        failSetting(key, "must be a number");
     }
-    return *number;
+    return value.get<double>();
 }
 
-// A whole number of type T, read from the literal itself so that large seeds stay exact.
+// A whole number of type T, as written: "512.0" and "1e3" are refused like "512.5", so that
+// large seeds are never read through a lossy double.
 template <typename T>
-T readWhole(const JsonValue& value, const std::string& key) {
-    requireKind(value, JsonValue::Kind::Number, key, "a whole number");
-    T number{};
-    const char* end = value.text.data() + value.text.size();
-    const auto [stop, error] = std::from_chars(value.text.data(), end, number);
-    if (error == std::errc::result_out_of_range) {
-        failSetting(key, "is out of range: " + value.text);
+T readWhole(const json& value, const std::string& key) {
+    if (!value.is_number()) {
+        failSetting(key, "must be a whole number");
     }
-    if (error != std::errc() || stop != end) {
-        failSetting(key, "must be a whole number, not " + value.text);
+    const bool negative =
+        value.is_number_float()
+            ? value.get<double>() < 0.0
+            : value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() < 0;
+    if (std::is_unsigned_v<T> && negative) {
+        failSetting(key, "must be a whole number, not " + value.dump());
     }
-    return number;
+    if (value.is_number_float()) {
+        // nlohmann reads an integer too large for 64 bits as a double.
+        const double number = value.get<double>();
+        const double limit = std::ldexp(1.0, std::numeric_limits<T>::digits);
+        if (number == std::trunc(number) && (number >= limit || number < -limit)) {
+            failSetting(key, "is out of range: " + value.dump());
+        }
+        failSetting(key, "must be a whole number, not " + value.dump());
+    }
+    if (value.is_number_unsigned()) {
+        const uint64_t number = value.get<uint64_t>();
+        if (number > static_cast<uint64_t>(std::numeric_limits<T>::max())) {
+            failSetting(key, "is out of range: " + value.dump());
+        }
+        return static_cast<T>(number);
+    }
+    const int64_t number = value.get<int64_t>();
+    if (number < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+        (number > 0 &&
+         static_cast<uint64_t>(number) > static_cast<uint64_t>(std::numeric_limits<T>::max()))) {
+        failSetting(key, "is out of range: " + value.dump());
+    }
+    return static_cast<T>(number);
 }
 
-bool readBool(const JsonValue& value, const std::string& key) {
-    requireKind(value, JsonValue::Kind::Boolean, key, "true or false");
-    return value.boolean;
+bool readBool(const json& value, const std::string& key) {
+    if (!value.is_boolean()) {
+        failSetting(key, "must be true or false");
+    }
+    return value.get<bool>();
 }
 
-std::string readString(const JsonValue& value, const std::string& key) {
-    requireKind(value, JsonValue::Kind::String, key, "a string");
-    return value.text;
+std::string readString(const json& value, const std::string& key) {
+    if (!value.is_string()) {
+        failSetting(key, "must be a string");
+    }
+    return value.get<std::string>();
 }
 
 template <typename Enum>
-Enum readChoice(const JsonValue& value, const std::string& key,
-                const std::map<std::string, Enum>& choices) {
+Enum readChoice(const json& value, const std::string& key) {
     const std::string name = readString(value, key);
-    const auto found = choices.find(name);
-    if (found == choices.end()) {
-        std::string names;
-        for (const auto& [choice, unused] : choices) {
-            names += (names.empty() ? "" : ", ") + choice;
-        }
-        failSetting(key, "must be one of " + names + ", not \"" + name + "\"");
+    const std::optional<Enum> choice = parseChoice<Enum>(name);
+    if (!choice) {
+        failSetting(key, "must be one of " + choiceList<Enum>() + ", not \"" + name + "\"");
     }
-    return found->second;
+    return *choice;
 }
 
-std::vector<double> readDoubles(const JsonValue& value, const std::string& key) {
-    requireKind(value, JsonValue::Kind::Array, key, "a list of numbers");
+std::vector<double> readDoubles(const json& value, const std::string& key) {
+    if (!value.is_array()) {
+        failSetting(key, "must be a list of numbers");
+    }
     std::vector<double> numbers;
-    for (const JsonValue& element : value.elements) {
+    for (const json& element : value) {
         numbers.push_back(readDouble(element, key));
     }
     return numbers;
 }
 
 // [{"layer": "relu1_1", "weight": 0.5}, ...]; a missing weight is 1, as in "relu1_1" on the CLI.
-std::vector<LayerWeight> readLayers(const JsonValue& value, const std::string& key) {
-    requireKind(value, JsonValue::Kind::Array, key, "a list of {\"layer\", \"weight\"} objects");
+std::vector<LayerWeight> readLayers(const json& value, const std::string& key) {
+    const char* expected = "must be a list of {\"layer\", \"weight\"} objects";
+    if (!value.is_array()) {
+        failSetting(key, expected);
+    }
     std::vector<LayerWeight> layers;
-    for (const JsonValue& element : value.elements) {
-        requireKind(element, JsonValue::Kind::Object, key,
-                    "a list of {\"layer\", \"weight\"} objects");
+    for (const json& element : value) {
+        if (!element.is_object()) {
+            failSetting(key, expected);
+        }
         LayerWeight layer;
         bool named = false;
-        for (const auto& [member, memberValue] : element.members) {
+        for (const auto& [member, memberValue] : element.items()) {
             if (member == "layer") {
                 layer.layer = readString(memberValue, key + ".layer");
                 named = !layer.layer.empty();
@@ -112,70 +137,74 @@ std::vector<LayerWeight> readLayers(const JsonValue& value, const std::string& k
     return layers;
 }
 
-using FieldReader = std::function<void(StyleSettings&, const JsonValue&, const std::string&)>;
+using FieldReader = std::function<void(StyleSettings&, const json&, const std::string&)>;
 
 // One reader per key that toJson writes.
 const std::map<std::string, FieldReader>& fieldReaders() {
     static const std::map<std::string, FieldReader> readers = {
-        {"contentWeight", [](StyleSettings& s, const JsonValue& v,
+        {"contentWeight", [](StyleSettings& s, const json& v,
                              const std::string& k) { s.contentWeight = readDouble(v, k); }},
-        {"styleWeight", [](StyleSettings& s, const JsonValue& v,
+        {"styleWeight", [](StyleSettings& s, const json& v,
                            const std::string& k) { s.styleWeight = readDouble(v, k); }},
-        {"tvWeight", [](StyleSettings& s, const JsonValue& v,
+        {"tvWeight", [](StyleSettings& s, const json& v,
                         const std::string& k) { s.tvWeight = readDouble(v, k); }},
-        {"contentLayers", [](StyleSettings& s, const JsonValue& v,
+        {"contentLayers", [](StyleSettings& s, const json& v,
                              const std::string& k) { s.contentLayers = readLayers(v, k); }},
-        {"styleLayers", [](StyleSettings& s, const JsonValue& v,
+        {"styleLayers", [](StyleSettings& s, const json& v,
                            const std::string& k) { s.styleLayers = readLayers(v, k); }},
-        {"styleBlend", [](StyleSettings& s, const JsonValue& v,
+        {"styleBlend", [](StyleSettings& s, const json& v,
                           const std::string& k) { s.styleBlend = readDoubles(v, k); }},
-        {"styleScale", [](StyleSettings& s, const JsonValue& v,
+        {"styleScale", [](StyleSettings& s, const json& v,
                           const std::string& k) { s.styleScale = readDouble(v, k); }},
-        {"outputSize", [](StyleSettings& s, const JsonValue& v,
+        {"outputSize", [](StyleSettings& s, const json& v,
                           const std::string& k) { s.outputSize = readWhole<int>(v, k); }},
-        {"optimizer",
-         [](StyleSettings& s, const JsonValue& v, const std::string& k) {
-             s.optimizer = readChoice<OptimizerKind>(
-                 v, k, {{"lbfgs", OptimizerKind::Lbfgs}, {"adam", OptimizerKind::Adam}});
-         }},
-        {"learningRate", [](StyleSettings& s, const JsonValue& v,
+        {"optimizer", [](StyleSettings& s, const json& v,
+                         const std::string& k) { s.optimizer = readChoice<OptimizerKind>(v, k); }},
+        {"learningRate", [](StyleSettings& s, const json& v,
                             const std::string& k) { s.learningRate = readDouble(v, k); }},
-        {"init",
-         [](StyleSettings& s, const JsonValue& v, const std::string& k) {
-             s.init = readChoice<InitKind>(v, k,
-                                           {{"content", InitKind::Content},
-                                            {"noise", InitKind::Noise},
-                                            {"image", InitKind::Image}});
-         }},
-        {"seed", [](StyleSettings& s, const JsonValue& v,
+        {"init", [](StyleSettings& s, const json& v,
+                    const std::string& k) { s.init = readChoice<InitKind>(v, k); }},
+        {"seed", [](StyleSettings& s, const json& v,
                     const std::string& k) { s.seed = readWhole<uint64_t>(v, k); }},
-        {"preserveColors", [](StyleSettings& s, const JsonValue& v,
+        {"preserveColors", [](StyleSettings& s, const json& v,
                               const std::string& k) { s.preserveColors = readBool(v, k); }},
-        {"pooling",
-         [](StyleSettings& s, const JsonValue& v, const std::string& k) {
-             s.pooling = readChoice<PoolingMode>(
-                 v, k, {{"max", PoolingMode::Max}, {"avg", PoolingMode::Average}});
-         }},
-        {"coarseToFine", [](StyleSettings& s, const JsonValue& v,
+        {"pooling", [](StyleSettings& s, const json& v,
+                       const std::string& k) { s.pooling = readChoice<PoolingMode>(v, k); }},
+        {"coarseToFine", [](StyleSettings& s, const json& v,
                             const std::string& k) { s.coarseToFine = readBool(v, k); }},
     };
     return readers;
 }
 
+ordered_json layersJson(const std::vector<LayerWeight>& layers) {
+    ordered_json list = ordered_json::array();
+    for (const LayerWeight& layer : layers) {
+        list.push_back({{"layer", layer.layer}, {"weight", layer.weight}});
+    }
+    return list;
+}
+
 }  // namespace
 
-StyleSettings settingsFromJson(std::string_view json) {
-    JsonValue document;
+StyleSettings settingsFromJson(std::string_view text) {
+    json document;
     try {
-        document = parseJson(json, JsonGrammar::Complete);
+        document = parseStrictJson(text);
     } catch (const JsonError& error) {
+        if (!error.overflowingNumber().empty() && !error.key().empty()) {
+            failSetting(error.key(), "must be a finite number, not " + error.overflowingNumber());
+        }
         throw Error(std::string("The settings are not valid JSON: ") + error.what());
     }
-    if (document.kind != JsonValue::Kind::Object) {
+    return settingsFromJsonObject(document);
+}
+
+StyleSettings settingsFromJsonObject(const json& document) {
+    if (!document.is_object()) {
         throw Error("The settings must be a JSON object ({...})");
     }
     StyleSettings settings;
-    for (const auto& [key, value] : document.members) {
+    for (const auto& [key, value] : document.items()) {
         const auto reader = fieldReaders().find(key);
         if (reader == fieldReaders().end()) {
             throw Error("Unknown setting \"" + key + "\"");
@@ -184,6 +213,33 @@ StyleSettings settingsFromJson(std::string_view json) {
     }
     validate(settings);
     return settings;
+}
+
+ordered_json settingsToJsonObject(const StyleSettings& s) {
+    // nlohmann writes NaN and infinity as null.
+    return {
+        {"contentWeight", s.contentWeight},
+        {"styleWeight", s.styleWeight},
+        {"tvWeight", s.tvWeight},
+        {"contentLayers", layersJson(s.contentLayers)},
+        {"styleLayers", layersJson(s.styleLayers)},
+        {"styleBlend", s.styleBlend},
+        {"styleScale", s.styleScale},
+        {"outputSize", s.outputSize},
+        {"optimizer", toString(s.optimizer)},
+        {"learningRate", s.learningRate},
+        {"init", toString(s.init)},
+        {"seed", s.seed},
+        {"preserveColors", s.preserveColors},
+        {"pooling", toString(s.pooling)},
+        {"coarseToFine", s.coarseToFine},
+    };
+}
+
+std::string toJson(const StyleSettings& settings) {
+    // Layer names come from users: bytes that are not UTF-8 become U+FFFD rather than an error.
+    return settingsToJsonObject(settings).dump(-1, ' ', false,
+                                               ordered_json::error_handler_t::replace);
 }
 
 }  // namespace impasto

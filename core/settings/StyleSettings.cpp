@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "core/common/Error.h"
-#include "core/common/JsonText.h"
 #include "core/common/Text.h"
 
 namespace impasto {
@@ -27,17 +26,6 @@ double parseWeight(const std::string& text, const std::string& item) {
                     "\": expected name:weight with a weight >= 0");
     }
     return *weight;
-}
-
-std::string jsonLayers(const std::vector<LayerWeight>& layers) {
-    std::ostringstream out;
-    out << '[';
-    for (size_t i = 0; i < layers.size(); ++i) {
-        out << (i ? "," : "") << "{\"layer\":" << jsonQuoted(layers[i].layer)
-            << ",\"weight\":" << jsonNumber(layers[i].weight) << '}';
-    }
-    out << ']';
-    return out.str();
 }
 
 }  // namespace
@@ -74,46 +62,6 @@ std::vector<std::string> layerNames(const std::vector<LayerWeight>& layers) {
         names.push_back(layer.layer);
     }
     return names;
-}
-
-std::string toString(OptimizerKind optimizer) {
-    return optimizer == OptimizerKind::Lbfgs ? "lbfgs" : "adam";
-}
-
-std::string toString(InitKind init) {
-    switch (init) {
-        case InitKind::Content:
-            return "content";
-        case InitKind::Noise:
-            return "noise";
-        case InitKind::Image:
-            return "image";
-    }
-    return "content";
-}
-
-std::string toString(PoolingMode pooling) {
-    return pooling == PoolingMode::Max ? "max" : "avg";
-}
-
-std::string toJson(const StyleSettings& s) {
-    std::ostringstream out;
-    out << "{\"contentWeight\":" << jsonNumber(s.contentWeight)
-        << ",\"styleWeight\":" << jsonNumber(s.styleWeight)
-        << ",\"tvWeight\":" << jsonNumber(s.tvWeight)
-        << ",\"contentLayers\":" << jsonLayers(s.contentLayers)
-        << ",\"styleLayers\":" << jsonLayers(s.styleLayers) << ",\"styleBlend\":[";
-    for (size_t i = 0; i < s.styleBlend.size(); ++i) {
-        out << (i ? "," : "") << jsonNumber(s.styleBlend[i]);
-    }
-    out << "],\"styleScale\":" << jsonNumber(s.styleScale) << ",\"outputSize\":" << s.outputSize
-        << ",\"optimizer\":" << jsonQuoted(toString(s.optimizer))
-        << ",\"learningRate\":" << jsonNumber(s.learningRate)
-        << ",\"init\":" << jsonQuoted(toString(s.init)) << ",\"seed\":" << s.seed
-        << ",\"preserveColors\":" << (s.preserveColors ? "true" : "false")
-        << ",\"pooling\":" << jsonQuoted(toString(s.pooling))
-        << ",\"coarseToFine\":" << (s.coarseToFine ? "true" : "false") << '}';
-    return out.str();
 }
 
 void validate(const StyleSettings& s) {

@@ -63,11 +63,10 @@ std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers);
 // Longest side of the style images: the output size times the style scale.
 int styleImageSide(const StyleSettings& settings);
 
-std::string toString(OptimizerKind optimizer);
-std::string toString(InitKind init);
-std::string toString(PoolingMode pooling);
+// The names of OptimizerKind, InitKind and PoolingMode are in core/settings/SettingNames.h.
 
-// The settings as a JSON object, stored with exported images and in reports.
+// The settings as a JSON object, stored with exported images and in reports (written and read
+// in core/settings/SettingsJson.cpp).
 std::string toJson(const StyleSettings& settings);
 
 }  // namespace impasto

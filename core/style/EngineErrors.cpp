@@ -1,7 +1,6 @@
 #include "core/style/EngineErrors.h"
 
 #include <c10/util/Exception.h>
-#include <opencv2/core.hpp>
 
 #include <new>
 
@@ -38,11 +37,6 @@ void rethrowForUser(const std::string& context) {
         if (mentionsOutOfMemory(message))
             throwOutOfMemory(context);
         throw Error("Engine error " + context + ": " + message.substr(0, message.find('\n')));
-    } catch (const cv::Exception& error) {
-        if (error.code == cv::Error::StsNoMem || mentionsOutOfMemory(error.msg)) {
-            throwOutOfMemory(context);
-        }
-        throw Error("Image processing failed " + context + ": " + error.err);
     } catch (const std::bad_alloc&) {
         throwOutOfMemory(context);
     } catch (const std::exception& error) {

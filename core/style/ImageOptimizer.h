@@ -17,23 +17,19 @@ namespace impasto {
 
 // Owns the image being optimised and the optimiser that moves it, one iteration per step().
 //
-// L-BFGS without a line search costs one evaluation per iteration. From its second step on it
-// scales its steps by the curvature it has seen, but its first step would be tiny (the gradient
-// scaled to a unit sum), and from there VGG-19's curvature estimate stays tiny too: 11 steps
-// that hardly moved, then one that overshot wildly. So the first iteration after every rebuild
-// searches for a step satisfying the strong Wolfe conditions (5-7 evaluations), and later ones
-// take plain steps: VGG-19 reaches 5% style loss at 512 px in 7 iterations and 13 evaluations
-// instead of 18 and 28, SqueezeNet in 34 iterations and 38 evaluations instead of 35 and 35.
-// An image whose loss is more than twice the best since the last rebuild is abandoned for that
-// best image, and a non-finite loss for the last image whose loss was finite; the next
-// iterations then search (a warm-up of five iterations) before plain steps resume.
+// L-BFGS without a line search costs one evaluation per iteration, but its first step would be
+// tiny (the gradient scaled to a unit sum) and VGG-19's curvature estimate would stay tiny with
+// it. So the first iteration after every rebuild searches for a step satisfying the strong
+// Wolfe conditions, and later ones take plain steps (the README's speed section has the
+// figures). An image whose loss is more than twice the best since the last rebuild is
+// abandoned for that best image, and a non-finite loss for the last image whose loss was
+// finite; the next iterations then search (a warm-up of five iterations) before plain steps
+// resume.
 //
-// L-BFGS remembers its last 10 steps: each iteration reads every remembered step (two
-// image-sized vectors) twice, so fewer make iterations cheaper, while the loss falls about as
-// fast per iteration as with 30 (35 iterations to 5% style loss at 512 px instead of 33). The
-// classic set-up, the engine's before the speed work and impasto-bench's baseline, remembers
-// 30 steps and does the five-iteration warm-up after every rebuild (a start, a new objective):
-// at 512 px that costs 4-5 more evaluations.
+// L-BFGS remembers its last 10 steps: each iteration reads every remembered step twice, so
+// fewer make iterations cheaper for about the same progress per iteration. The classic set-up
+// (impasto-bench's baseline) remembers 30 steps and does the five-iteration warm-up after
+// every rebuild (a start, a new objective).
 class ImageOptimizer {
 public:
     // Evaluates the loss (and its terms) at `image`; the optimiser calls backward on it.

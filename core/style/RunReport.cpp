@@ -1,9 +1,8 @@
 #include "core/style/RunReport.h"
 
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "core/common/AtomicFile.h"
-#include "core/common/JsonText.h"
 
 namespace impasto {
 
@@ -17,21 +16,23 @@ void RunReport::record(const StepReport& step, double elapsedSeconds) {
 }
 
 std::string RunReport::toJson() const {
-    std::ostringstream out;
-    out << "{\n  \"model\": " << jsonQuoted(modelName_)
-        << ",\n  \"device\": " << jsonQuoted(device_) << ",\n  \"settings\": " << settingsJson_
-        << ",\n  \"iterations\": [";
-    for (size_t i = 0; i < entries_.size(); ++i) {
-        const auto& [step, elapsed] = entries_[i];
-        out << (i ? "," : "") << "\n    {\"iteration\": " << step.iteration
-            << ", \"content\": " << jsonNumber(step.losses.content)
-            << ", \"style\": " << jsonNumber(step.losses.style)
-            << ", \"tv\": " << jsonNumber(step.losses.totalVariation)
-            << ", \"total\": " << jsonNumber(step.losses.total)
-            << ", \"seconds\": " << jsonNumber(elapsed) << "}";
+    using nlohmann::ordered_json;
+    ordered_json iterations = ordered_json::array();
+    for (const auto& [step, elapsed] : entries_) {
+        // Losses that are not finite (a diverged run) are written as null.
+        iterations.push_back({{"iteration", step.iteration},
+                              {"content", step.losses.content},
+                              {"style", step.losses.style},
+                              {"tv", step.losses.totalVariation},
+                              {"total", step.losses.total},
+                              {"seconds", elapsed}});
     }
-    out << "\n  ]\n}\n";
-    return out.str();
+    const ordered_json report = {{"model", modelName_},
+                                 {"device", device_},
+                                 {"settings", ordered_json::parse(settingsJson_)},
+                                 {"iterations", std::move(iterations)}};
+    // A model file's name need not be UTF-8: such bytes become U+FFFD rather than an error.
+    return report.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
 void RunReport::save(const std::filesystem::path& file) const {

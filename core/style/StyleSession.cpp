@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <set>
 
-#include "core/image/ColorTransfer.h"
-#include "core/image/Resize.h"
 #include "core/model/FeatureNetwork.h"
+#include "core/planning/ScalePlan.h"
 #include "core/style/EngineErrors.h"
 #include "core/style/ImageOptimizer.h"
 #include "core/style/ImageTensor.h"
@@ -24,33 +22,13 @@ namespace {
 constexpr double kDefaultLbfgsRate = 1.0;
 constexpr double kDefaultAdamRate = 0.02;
 
-// Coarse-to-fine: outputs whose longest side is at most this many pixels are optimised at
-// their size only, larger ones first at halved sizes down to a stage above half of it (below
-// that the network sees too little of the picture). Coarse stages show a picture sooner, but
-// the full-size loss is mostly fine texture that only the full size makes, so they never reach
-// a given loss sooner (impasto-bench: 5% style loss at 512 px after 4.9 s with a 256 px stage
-// first, 2.4 s without; 10% at 1024 px after 14.5 s with a 512 px stage, 9.6 s without): at
-// 512 px, where a step takes a fraction of a second anyway, that is not worth it.
-constexpr int kLargestSingleScaleSide = 512;
-// A coarse stage ends when its total loss fell by less than kPlateauDecrease (relative) per
-// step on average over the last kPlateauWindow steps, but not before kMinimumStageSteps (the
-// optimiser's line-search warm-up and some plain steps) and at the latest after
-// kMaximumStageSteps. Measured with impasto-bench --trace: the time to 5% style loss hardly
-// depends on these (13.8-16.2 s for thresholds of 1-10% and caps of 15-100 steps), since the
-// style at full size is mostly fine texture that only the last stage can make.
-constexpr double kPlateauDecrease = 0.01;
-constexpr size_t kPlateauWindow = 5;
-constexpr size_t kMinimumStageSteps = 10;
-constexpr size_t kMaximumStageSteps = 50;
-
 // Images enter the engine as float RGB; anything else is a caller's mistake worth naming.
 void checkImage(const Image& image, const std::string& what) {
     if (image.empty()) {
         throw Error("The " + what + " is empty");
     }
-    if (image.rgb.type() != CV_32FC3 ||
-        (!image.alpha.empty() &&
-         (image.alpha.type() != CV_32FC1 || image.alpha.size() != image.rgb.size()))) {
+    if (image.rgb.size() != image.pixelCount() * 3 ||
+        (image.hasAlpha() && image.alpha.size() != image.pixelCount())) {
         throw Error("The " + what + " is not a float RGB image (load it with loadImage)");
     }
 }
@@ -74,14 +52,6 @@ std::string pixels(int width, int height) {
 }  // namespace
 
 struct StyleSession::State {
-    // One scale of coarse-to-fine optimisation.
-    struct Extent {
-        int width = 0;
-        int height = 0;
-        int longest() const { return std::max(width, height); }
-        bool operator==(const Extent&) const = default;
-    };
-
     LoadedModel model;
     at::Device device = at::kCPU;
     StyleSettings settings;
@@ -100,18 +70,23 @@ struct StyleSession::State {
     ImageOptimizer optimizer;
 
     // What is out of date; prepare() brings it up to date.
-    bool contentStale = true;
-    bool stylesStale = true;
-    bool blendStale = true;
-    bool imageStale = true;       // start (again) from the initial image
-    bool optimizerStale = true;   // another optimiser or learning rate
-    bool historyStale = false;    // the objective changed under L-BFGS's curvature history
-    bool advancePending = false;  // the stage has levelled off: go to the next at the next step
-    bool finishPending = false;   // settle() wants the final size
+    struct OutOfDate {
+        bool content = true;        // content targets (content image, layers, stage size)
+        bool styles = true;         // style targets (style images, layers, style scale, stage)
+        bool blend = true;          // the blend of the style targets (weights, new targets)
+        bool image = true;          // start (again) from the initial image or setCurrentImage's
+        bool optimizer = true;      // another optimiser or learning rate
+        bool history = false;       // the objective changed under L-BFGS's curvature history
+        bool advanceStage = false;  // the stage has levelled off: the next step goes on at the next
+        bool finishStages = false;  // settle() wants the final stage
 
-    // The scales to optimise at, coarsest first, the final size last; `width` x `height` is
-    // stages[stage], the size of the image and of the targets.
-    std::vector<Extent> stages;
+        bool targets() const { return content || styles || blend; }
+    };
+    OutOfDate outOfDate;
+
+    // The scales to optimise at; `width` x `height` is plan.stages()[stage], the size of the
+    // image and of the targets.
+    ScalePlan plan;
     size_t stage = 0;
     int width = 0;
     int height = 0;
@@ -156,143 +131,167 @@ struct StyleSession::State {
 
     at::Tensor toDevice(const Image& picture) const { return imageToTensor(picture).to(device); }
 
-    bool atFinalStage() const { return stage + 1 >= stages.size(); }
-    bool targetsStale() const { return contentStale || stylesStale || blendStale; }
+    bool atFinalStage() const { return stage + 1 >= plan.stages().size(); }
 
-    // The style images scale with the output, so a coarse stage sees them as smaller as the
-    // final size would: the style looks the same at every stage.
-    int styleSideAt(const Extent& extent) const {
-        const double fraction =
-            static_cast<double>(extent.longest()) / std::max(finalWidth, finalHeight);
-        return std::max(1, static_cast<int>(std::lround(styleImageSide(settings) * fraction)));
+    // Nothing to do, or blend weights that do not match the style images.
+    void checkInputs() const {
+        if (!content && styles.empty()) {
+            throw Error("Nothing to do: give a content image, a style image or both");
+        }
+        if (!settings.styleBlend.empty() && settings.styleBlend.size() != styles.size()) {
+            throw Error("There are " + std::to_string(styles.size()) + " style images but " +
+                        std::to_string(settings.styleBlend.size()) + " blend weights");
+        }
     }
 
-    // The shorter side of the smallest style image scaled to `side`, and its index.
-    std::pair<int, size_t> shortestStyleSide(int side) const {
-        std::pair<int, size_t> shortest{std::numeric_limits<int>::max(), 0};
-        for (size_t i = 0; i < styles.size(); ++i) {
-            const Image& style = styles[i];
-            const int shorter = static_cast<int>(
-                std::lround(static_cast<double>(side) * std::min(style.width(), style.height()) /
-                            std::max(style.width(), style.height())));
-            shortest = std::min(shortest, {shorter, i});
-        }
-        return shortest;
-    }
-
-    // The final size alone, or with coarse-to-fine a pyramid of halvings below it whose
-    // coarsest stage has its longest side in (kLargestSingleScaleSide / 2,
-    // kLargestSingleScaleSide]. A stage too small for the layers (image or style images) is
-    // left out.
-    std::vector<Extent> plannedStages() const {
-        std::vector<Extent> planned{{finalWidth, finalHeight}};
-        if (!settings.coarseToFine) {
-            return planned;
-        }
-        const int minimum = minimumSide(activeNames);
-        const int styleMinimum = minimumSide(layerNames(activeLayers(settings.styleLayers)));
-        for (int divisor = 2;
-             std::max(finalWidth, finalHeight) / divisor > kLargestSingleScaleSide / 2;
-             divisor *= 2) {
-            const Extent coarser{static_cast<int>(std::lround(finalWidth / double(divisor))),
-                                 static_cast<int>(std::lround(finalHeight / double(divisor)))};
-            if (std::min(coarser.width, coarser.height) < minimum ||
-                shortestStyleSide(styleSideAt(coarser)).first < styleMinimum) {
-                break;
-            }
-            planned.insert(planned.begin(), coarser);
-        }
-        return planned;
-    }
-
-    // The first of `planned` at least as large as an image whose longest side is `longest`.
-    static size_t stageCovering(const std::vector<Extent>& planned, int longest) {
-        for (size_t i = 0; i < planned.size(); ++i) {
-            if (planned[i].longest() >= longest)
-                return i;
-        }
-        return planned.size() - 1;
-    }
-
-    // Final size: the content image's aspect at settings.outputSize, else the init image's,
-    // else the first style's, else square; refused when too small for the layers. Then the
-    // stages for it: a change of plan carries on at the stage as large as the current image.
-    void updateStages() {
+    // The content image's aspect at settings.outputSize, else the init image's, else the first
+    // style's, else square; refused when too small for the layers.
+    Extent resultSize() const {
         const Image* shape = content           ? &*content
                              : initImage       ? &*initImage
                              : !styles.empty() ? &styles.front()
                                                : nullptr;
         const int longest = settings.outputSize;
-        int newWidth = longest, newHeight = longest;
+        Extent result{longest, longest};
         if (shape != nullptr) {
             const double scale =
                 static_cast<double>(longest) / std::max(shape->width(), shape->height());
-            newWidth = std::max(1, static_cast<int>(std::lround(shape->width() * scale)));
-            newHeight = std::max(1, static_cast<int>(std::lround(shape->height() * scale)));
+            result = {std::max(1, static_cast<int>(std::lround(shape->width() * scale))),
+                      std::max(1, static_cast<int>(std::lround(shape->height() * scale)))};
         }
         const int minimum = minimumSide(activeNames);
-        if (std::min(newWidth, newHeight) < minimum) {
-            throw Error("The result would be " + pixels(newWidth, newHeight) +
+        if (result.shortest() < minimum) {
+            throw Error("The result would be " + pixels(result.width, result.height) +
                         ", too small for the layers chosen (they need at least " +
                         std::to_string(minimum) + " px on each side): choose a larger size");
         }
-        finalWidth = newWidth;
-        finalHeight = newHeight;
-        const std::vector<Extent> planned = plannedStages();
-        if (planned == stages) {
-            return;
-        }
-        const bool running = !imageStale && optimizer.isReady();
-        enterStage(planned, running ? stageCovering(planned, std::max(width, height)) : 0);
-        advancePending = false;
+        return result;
     }
 
-    // Makes planned[index] the current stage. A new size resamples the current image at once,
-    // so that image and targets never disagree about it.
-    void enterStage(const std::vector<Extent>& planned, size_t index) {
-        const Extent next = planned[index];
-        if (next.width != width || next.height != height) {
-            // Resampled before the new size is recorded: if this runs out of memory, the next
-            // prepare() tries again instead of mixing sizes.
-            if (!imageStale && optimizer.isReady()) {
-                const at::Tensor current = optimizer.image().detach();
-                const bool shrinking = next.width * next.height < current.size(2) * current.size(3);
-                // Antialiased when shrinking, or fine detail would alias.
-                const at::Tensor resampled =
-                    (shrinking
-                         ? at::_upsample_bicubic2d_aa(current, {next.height, next.width}, false)
-                         : at::upsample_bicubic2d(current, {next.height, next.width}, false))
-                        .clamp(0.0, 1.0);
-                resetOptimizer(resampled);
-            }
-            width = next.width;
-            height = next.height;
-            contentStale = true;
+    ScalePlan planFor(Extent result) const {
+        std::vector<Extent> styleSizes;
+        for (const Image& style : styles) {
+            styleSizes.push_back({style.width(), style.height()});
         }
-        stages = planned;
+        return ScalePlan(
+            {.finalSize = result,
+             .coarseToFine = settings.coarseToFine,
+             .minimumSide = minimumSide(activeNames),
+             .styleSizes = std::move(styleSizes),
+             .styleSideAtFinalSize = styleImageSide(settings),
+             .minimumStyleSide = minimumSide(layerNames(activeLayers(settings.styleLayers)))});
+    }
+
+    // The plan for the current inputs and settings. A change of stages carries on at the stage
+    // as large as the current image (before a start: at the coarsest).
+    void updatePlan() {
+        const Extent result = resultSize();
+        finalWidth = result.width;
+        finalHeight = result.height;
+        ScalePlan planned = planFor(result);
+        if (planned.stages() == plan.stages()) {
+            plan = std::move(planned);  // the same stages, perhaps for other style images
+            return;
+        }
+        const bool running = !outOfDate.image && optimizer.isReady();
+        const size_t index = running ? planned.stageCovering(std::max(width, height)) : 0;
+        // The plan is kept once the image is at its size: after running out of memory there,
+        // the next prepare() tries again.
+        resampleTo(planned.stages()[index]);
+        plan = std::move(planned);
+        enterStage(index);
+        outOfDate.advanceStage = false;
+    }
+
+    // A (re)start begins at the coarsest stage (an image to continue from at the stage of its
+    // size), settle() moves to the final stage, a levelled-off stage hands over to the next.
+    void enterPendingStage() {
+        if (outOfDate.image) {
+            enterStage(continueFrom ? plan.stageCovering(
+                                          std::max(continueFrom->width(), continueFrom->height()))
+                                    : 0);
+        } else if (outOfDate.finishStages) {
+            enterStage(plan.stages().size() - 1);
+        } else if (outOfDate.advanceStage) {
+            enterStage(stage + 1);
+        }
+        outOfDate.finishStages = false;
+        outOfDate.advanceStage = false;
+    }
+
+    void enterStage(size_t index) {
+        resampleTo(plan.stages()[index]);
         stage = index;
         stageLosses.clear();
     }
 
-    // Whether the loss has levelled off at this coarse stage: its mean relative decrease over
-    // the last few steps has fallen below a threshold, or the stage has had its share.
-    bool stageLevelledOff() const {
-        const size_t steps = stageLosses.size();
-        if (steps >= kMaximumStageSteps) {
-            return true;
+    // A new size resamples the current image at once, so that image and targets never disagree
+    // about it.
+    void resampleTo(Extent next) {
+        if (next == Extent{width, height}) {
+            return;
         }
-        if (steps < kMinimumStageSteps) {
-            return false;
+        // Resampled before the new size is recorded: if this runs out of memory, the next
+        // prepare() tries again instead of mixing sizes.
+        if (!outOfDate.image && optimizer.isReady()) {
+            const at::Tensor current = optimizer.image().detach();
+            const bool shrinking = next.width * next.height < current.size(2) * current.size(3);
+            // Antialiased when shrinking, or fine detail would alias.
+            const at::Tensor atNextSize =
+                (shrinking ? at::_upsample_bicubic2d_aa(current, {next.height, next.width}, false)
+                           : at::upsample_bicubic2d(current, {next.height, next.width}, false))
+                    .clamp(0.0, 1.0);
+            resetOptimizer(atNextSize);
         }
-        const double before = stageLosses[steps - 1 - kPlateauWindow];
-        const double now = stageLosses.back();
-        return before - now < kPlateauDecrease * kPlateauWindow * before;
+        width = next.width;
+        height = next.height;
+        outOfDate.content = true;
+    }
+
+    // The style images scale with the stage: targets made at another stage's scale are stale.
+    void markStyleTargetsIfRescaled() {
+        if (plan.styleSideAt({width, height}) != styleSide) {
+            outOfDate.styles = true;
+        }
     }
 
     void resetOptimizer(const at::Tensor& image) {
         optimizer.reset(image, settings.optimizer, learningRate());
-        optimizerStale = false;
+        outOfDate.optimizer = false;
         stageLosses.clear();
+    }
+
+    // The image and its optimiser: a (re)start, another optimiser or learning rate, or an
+    // objective changed under the optimiser.
+    void refreshOptimizer() {
+        if (outOfDate.image) {
+            startImage();
+        } else if (outOfDate.optimizer) {
+            resetOptimizer(optimizer.image());
+        } else if (outOfDate.history && settings.optimizer == OptimizerKind::Lbfgs) {
+            // L-BFGS's curvature pairs describe the old objective and would send it astray;
+            // Adam's moments adapt by themselves.
+            optimizer.forgetHistory();
+        }
+        if (outOfDate.history) {
+            stageLosses.clear();  // losses of another objective say nothing about this one
+        }
+        outOfDate.optimizer = false;
+        outOfDate.history = false;
+        counters.optimizerResets = optimizer.resets();
+    }
+
+    // From the image to continue from if there is one, else from the initial image.
+    void startImage() {
+        if (continueFrom) {
+            resetOptimizer(toDevice(resampled(*continueFrom, width, height)));
+            continueFrom.reset();
+        } else {
+            resetOptimizer(initialImage());
+            ++counters.starts;
+            iteration = 0;
+        }
+        outOfDate.image = false;
     }
 
     void computeContentTargets() {
@@ -301,7 +300,7 @@ struct StyleSession::State {
         if (!content) {
             return;
         }
-        contentAtSize = resizeTo(*content, width, height);
+        contentAtSize = resampled(*content, width, height);
         const at::NoGradGuard noGrad;
         targets.setContent(network().extract(toDevice(contentAtSize),
                                              layerNames(activeLayers(settings.contentLayers)),
@@ -310,10 +309,10 @@ struct StyleSession::State {
 
     // `beforeImage(i)` runs before style image i: the place to report progress and cancel.
     void computeStyleTargets(const std::function<void(int)>& beforeImage) {
-        const int side = styleSideAt({width, height});
+        const int side = plan.styleSideAt({width, height});
         const std::vector<std::string> layers = layerNames(activeLayers(settings.styleLayers));
         const int minimum = minimumSide(layers);
-        const auto [shorter, index] = shortestStyleSide(side);
+        const auto [shorter, index] = plan.shortestStyleSideAt({width, height});
         if (shorter < minimum) {
             throw Error("Style image " + std::to_string(index + 1) + " would be only " +
                         std::to_string(shorter) + " px on its short side at this size and " +
@@ -324,7 +323,7 @@ struct StyleSession::State {
         const at::NoGradGuard noGrad;
         for (size_t i = 0; i < styles.size(); ++i) {
             beforeImage(static_cast<int>(i));
-            const Image scaled = resizeToMaxSide(styles[i], side, true);
+            const Image scaled = resampledToLongestSide(styles[i], side);
             features.push_back(network().extract(toDevice(scaled), layers, settings.pooling));
         }
         targets.setStyles(features);
@@ -336,7 +335,7 @@ struct StyleSession::State {
             if (!initImage) {
                 throw Error("The run starts from an image, but none was given");
             }
-            return toDevice(resizeTo(*initImage, width, height));
+            return toDevice(resampled(*initImage, width, height));
         }
         if (settings.init == InitKind::Content && content) {
             return toDevice(contentAtSize);
@@ -361,7 +360,7 @@ struct StyleSession::State {
         if (contentAtSize.width() == imageWidth && contentAtSize.height() == imageHeight) {
             return contentAtSize;
         }
-        return resizeTo(*content, imageWidth, imageHeight);
+        return resampled(*content, imageWidth, imageHeight);
     }
 };
 
@@ -392,8 +391,8 @@ void StyleSession::setContent(std::optional<Image> content) {
         checkImage(*content, "content image");
     state_->content = std::move(content);
     state_->contentAtSize = {};  // previews must not show the old photo's colours or alpha
-    state_->contentStale = true;
-    state_->historyStale = true;
+    state_->outOfDate.content = true;
+    state_->outOfDate.history = true;
 }
 
 void StyleSession::setStyles(std::vector<Image> styles) {
@@ -401,8 +400,8 @@ void StyleSession::setStyles(std::vector<Image> styles) {
         checkImage(styles[i], "style image " + std::to_string(i + 1));
     }
     state_->styles = std::move(styles);
-    state_->stylesStale = true;
-    state_->historyStale = true;
+    state_->outOfDate.styles = true;
+    state_->outOfDate.history = true;
 }
 
 void StyleSession::setInitImage(std::optional<Image> image) {
@@ -427,22 +426,22 @@ void StyleSession::applySettings(const StyleSettings& settings) {
         return layerNames(activeLayers(layers));
     };
     if (poolingChanged || active(contentLayers) != active(old.contentLayers)) {
-        s.contentStale = true;
+        s.outOfDate.content = true;
     }
     if (poolingChanged || active(styleLayers) != active(old.styleLayers) ||
         styleImageSide(settings) != styleImageSide(old)) {
-        s.stylesStale = true;
+        s.outOfDate.styles = true;
     }
     if (settings.styleBlend != old.styleBlend) {
-        s.blendStale = true;
+        s.outOfDate.blend = true;
     }
     if (settings.optimizer != old.optimizer || settings.learningRate != old.learningRate) {
-        s.optimizerStale = true;
+        s.outOfDate.optimizer = true;
     }
     if (settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
         settings.tvWeight != old.tvWeight || contentLayers != old.contentLayers ||
-        styleLayers != old.styleLayers || s.contentStale || s.stylesStale || s.blendStale) {
-        s.historyStale = true;
+        styleLayers != old.styleLayers || s.outOfDate.targets()) {
+        s.outOfDate.history = true;
     }
     s.settings = settings;
     s.settings.contentLayers = contentLayers;
@@ -460,7 +459,7 @@ void StyleSession::setClassicLbfgs(bool classic) {
 
 void StyleSession::setGramMethod(GramMethod method) {
     state_->targets.setGramMethod(method);
-    state_->stylesStale = true;
+    state_->outOfDate.styles = true;
 }
 
 void StyleSession::throwIfCancelled() {
@@ -487,83 +486,39 @@ void StyleSession::setPreparationObserver(PreparationObserver observer) {
 
 void StyleSession::prepare() {
     State& s = *state_;
-    if (!s.content && s.styles.empty()) {
-        throw Error("Nothing to do: give a content image, a style image or both");
-    }
-    if (!s.settings.styleBlend.empty() && s.settings.styleBlend.size() != s.styles.size()) {
-        throw Error("There are " + std::to_string(s.styles.size()) + " style images but " +
-                    std::to_string(s.settings.styleBlend.size()) + " blend weights");
-    }
+    s.checkInputs();
     // The thread count is per thread under OpenMP: set it on the thread doing the work.
     useAllCores();
-    auto report = [this](const char* stage, int done, int total) {
+    // Tells the observer what comes next, then stops there if cancelled.
+    auto checkpoint = [this](const char* stage, int done, int total) {
         if (preparationObserver_)
             preparationObserver_(stage, done, total);
+        throwIfCancelled();
     };
     try {
         throwIfCancelled();
-        s.updateStages();
-        if (s.imageStale) {
-            // A (re)start begins at the coarsest stage, a given image at the stage its size.
-            s.enterStage(s.stages,
-                         s.continueFrom
-                             ? State::stageCovering(s.stages, std::max(s.continueFrom->width(),
-                                                                       s.continueFrom->height()))
-                             : 0);
-        } else if (s.finishPending) {
-            s.enterStage(s.stages, s.stages.size() - 1);
-        } else if (s.advancePending) {
-            s.enterStage(s.stages, s.stage + 1);
-        }
-        s.finishPending = false;
-        s.advancePending = false;
-        if (s.styleSideAt({s.width, s.height}) != s.styleSide) {
-            s.stylesStale = true;
-        }
-        if (s.contentStale) {
-            report("content", 0, 1);
-            throwIfCancelled();
+        s.updatePlan();
+        s.enterPendingStage();
+        s.markStyleTargetsIfRescaled();
+        if (s.outOfDate.content) {
+            checkpoint("content", 0, 1);
             s.computeContentTargets();
             ++s.counters.contentTargetComputations;
-            s.contentStale = false;
+            s.outOfDate.content = false;
         }
-        if (s.stylesStale) {
+        if (s.outOfDate.styles) {
             const int count = static_cast<int>(s.styles.size());
-            s.computeStyleTargets([&](int index) {
-                report("style", index, count);
-                throwIfCancelled();
-            });
+            s.computeStyleTargets([&](int index) { checkpoint("style", index, count); });
             ++s.counters.styleTargetComputations;
-            s.stylesStale = false;
-            s.blendStale = true;
+            s.outOfDate.styles = false;
+            s.outOfDate.blend = true;
             throwIfCancelled();
         }
-        if (s.blendStale) {
+        if (s.outOfDate.blend) {
             s.targets.blend(s.settings.styleBlend);
-            s.blendStale = false;
+            s.outOfDate.blend = false;
         }
-        if (s.imageStale && s.continueFrom) {
-            s.resetOptimizer(s.toDevice(resizeTo(*s.continueFrom, s.width, s.height)));
-            s.continueFrom.reset();
-            s.imageStale = false;
-        } else if (s.imageStale) {
-            s.resetOptimizer(s.initialImage());
-            ++s.counters.starts;
-            s.iteration = 0;
-            s.imageStale = false;
-        } else if (s.optimizerStale) {
-            s.resetOptimizer(s.optimizer.image());
-        } else if (s.historyStale && s.settings.optimizer == OptimizerKind::Lbfgs) {
-            // L-BFGS's curvature pairs describe the old objective and would send it astray;
-            // Adam's moments adapt by themselves.
-            s.optimizer.forgetHistory();
-        }
-        if (s.historyStale) {
-            s.stageLosses.clear();  // losses of another objective say nothing about this one
-        }
-        s.optimizerStale = false;
-        s.historyStale = false;
-        s.counters.optimizerResets = s.optimizer.resets();
+        s.refreshOptimizer();
     } catch (...) {
         rethrowForUser("preparing " + s.where());
     }
@@ -586,7 +541,7 @@ StepReport StyleSession::step() {
     s.lastLosses = losses;
     if (!s.atFinalStage()) {
         s.stageLosses.push_back(losses.total);
-        s.advancePending = s.stageLevelledOff();
+        s.outOfDate.advanceStage = ScalePlan::stageLevelledOff(s.stageLosses);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     return {s.iteration, losses, elapsed.count()};
@@ -594,21 +549,21 @@ StepReport StyleSession::step() {
 
 void StyleSession::restart() {
     state_->continueFrom.reset();
-    state_->imageStale = true;
+    state_->outOfDate.image = true;
 }
 
 void StyleSession::setCurrentImage(const Image& image) {
     checkImage(image, "image to continue from");
     state_->continueFrom = image;
-    state_->imageStale = true;
+    state_->outOfDate.image = true;
 }
 
 LossBreakdown StyleSession::settle() {
     State& s = *state_;
     // Targets out of date (settings applied since the last step) are brought up to date too:
     // the objective must not meet layers whose targets do not exist yet.
-    if (s.optimizer.isReady() && (!s.atFinalStage() || s.targetsStale())) {
-        s.finishPending = !s.atFinalStage();
+    if (s.optimizer.isReady() && (!s.atFinalStage() || s.outOfDate.targets())) {
+        s.outOfDate.finishStages = !s.atFinalStage();
         prepare();
     }
     try {
@@ -626,14 +581,17 @@ Image StyleSession::currentImage() const {
         return {};
     }
     try {
-        Image result = tensorToImage(s.optimizer.image().detach());
-        if (s.content) {
-            const Image content = s.contentMatching(result.width(), result.height());
-            if (s.settings.preserveColors) {
-                result = transferLuminance(result, content);
-            }
-            result.alpha = content.alpha;
+        at::Tensor pixels = s.optimizer.image().detach();
+        if (!s.content) {
+            return tensorToImage(pixels);
         }
+        const Image content =
+            s.contentMatching(static_cast<int>(pixels.size(3)), static_cast<int>(pixels.size(2)));
+        if (s.settings.preserveColors) {
+            pixels = transferLuminance(pixels, s.toDevice(content));
+        }
+        Image result = tensorToImage(pixels);
+        result.alpha = content.alpha;
         return result;
     } catch (...) {
         rethrowForUser("reading the image " + s.where());
@@ -652,11 +610,11 @@ SessionCounters StyleSession::counters() const {
     return state_->counters;
 }
 
-int StyleSession::outputWidth() const {
+int StyleSession::stageWidth() const {
     return state_->width;
 }
 
-int StyleSession::outputHeight() const {
+int StyleSession::stageHeight() const {
     return state_->height;
 }
 
@@ -677,7 +635,7 @@ int StyleSession::scaleStage() const {
 }
 
 int StyleSession::scaleStageCount() const {
-    return std::max<int>(1, static_cast<int>(state_->stages.size()));
+    return std::max<int>(1, static_cast<int>(state_->plan.stages().size()));
 }
 
 }  // namespace impasto

@@ -12,32 +12,13 @@
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
 #include "core/settings/StyleSettings.h"
-#include "core/style/GramMatrix.h"
+#include "core/style/Cancelled.h"
+#include "core/style/GramMethod.h"
 #include "core/style/LossBreakdown.h"
+#include "core/style/SessionCounters.h"
+#include "core/style/StepReport.h"
 
 namespace impasto {
-
-struct StepReport {
-    int iteration = 0;     // iterations done, this one included
-    LossBreakdown losses;  // at the image this step started from
-    double seconds = 0.0;  // wall time of this step (target preparation included)
-};
-
-// How often the session has done its expensive work, so callers and tests can see that a change
-// recomputed only what depended on it.
-struct SessionCounters {
-    int contentTargetComputations = 0;
-    int styleTargetComputations = 0;  // all style images at once
-    int starts = 0;                   // (re)initialisations of the image
-    int optimizerResets = 0;
-    int evaluations = 0;  // of the loss with its gradient (forward and backward passes)
-};
-
-// Thrown by prepare() and step() after cancel(); the session stays usable.
-class Cancelled : public Error {
-public:
-    Cancelled() : Error("Cancelled") {}
-};
 
 // One style-transfer run that a caller steps one iteration at a time (the GUI from a worker
 // thread, the CLI in a loop). Inputs and settings may change between steps: the session works
@@ -50,7 +31,7 @@ public:
 // its own content and style targets (the style images scaled with it, so that the style looks
 // the same at every stage). A stage ends when its loss levels off (or after at most 50 steps);
 // the next step upsamples the image and carries on at twice the size. No total iteration count
-// is needed. While a coarse stage runs, outputWidth()/outputHeight() and currentImage() are at
+// is needed. While a coarse stage runs, stageWidth()/stageHeight() and currentImage() are at
 // that stage's size; finalWidth()/finalHeight() give the size of the result. settle() moves to
 // the final size first, so an image exported after settle() is always full size.
 class StyleSession {
@@ -106,8 +87,8 @@ public:
     // Size in pixels of the image being optimised, once known (after prepare()): the current
     // coarse-to-fine stage's, below the final size while a coarse stage runs (frames are then
     // smaller; scale them for display).
-    int outputWidth() const;
-    int outputHeight() const;
+    int stageWidth() const;
+    int stageHeight() const;
     // Size of the result once known (after prepare()): settings.outputSize on the longest side.
     int finalWidth() const;
     int finalHeight() const;

@@ -3,18 +3,21 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <utility>
 
 #include "core/common/Error.h"
-#include "core/weights/Json.h"
+#include "core/common/StrictJson.h"
 #include "core/weights/MappedFile.h"
 #include "core/weights/Shape.h"
 
 namespace impasto {
 
 namespace {
+
+using nlohmann::json;
 
 static_assert(std::endian::native == std::endian::little,
               "tensor data is little-endian and copied as is");
@@ -92,22 +95,22 @@ public:
     // Checks the entry's form and byte range; the dtype and byte count only for a tensor that
     // will be decoded (`decoded`), since a file may hold tensors of other types that are never
     // read.
-    TensorEntry readTensor(const std::string& name, const JsonValue& value, bool decoded) const {
-        if (value.kind != JsonValue::Kind::Object) {
+    TensorEntry readTensor(const std::string& name, const json& value, bool decoded) const {
+        if (!value.is_object()) {
             fail("header entry " + name + " is not an object");
         }
         TensorEntry entry;
         entry.name = name;
-        const JsonValue* dtype = member(value, "dtype");
-        const JsonValue* shape = member(value, "shape");
-        const JsonValue* offsets = member(value, "data_offsets");
-        if (dtype == nullptr || shape == nullptr || offsets == nullptr) {
+        const auto dtype = value.find("dtype");
+        const auto shape = value.find("shape");
+        const auto offsets = value.find("data_offsets");
+        if (dtype == value.end() || shape == value.end() || offsets == value.end()) {
             fail("tensor " + name + " lacks one of dtype, shape and data_offsets");
         }
-        if (dtype->kind != JsonValue::Kind::String) {
+        if (!dtype->is_string()) {
             fail("tensor " + name + " has a dtype that is not a string");
         }
-        entry.dtypeName = dtype->text;
+        entry.dtypeName = dtype->get<std::string>();
         entry.shape = readIntegers(*shape, "tensor " + name + " has a shape");
         const std::vector<int64_t> range =
             readIntegers(*offsets, "tensor " + name + " has data_offsets");
@@ -118,36 +121,27 @@ public:
         entry.end = static_cast<uint64_t>(range[1]);
         validateRange(entry);
         if (decoded) {
-            entry.dtype = parseDtype(name, dtype->text);
+            entry.dtype = parseDtype(name, entry.dtypeName);
             validateByteCount(entry);
         }
         return entry;
     }
 
-    std::map<std::string, std::string> readMetadata(const JsonValue& value) const {
-        if (value.kind != JsonValue::Kind::Object) {
+    std::map<std::string, std::string> readMetadata(const json& value) const {
+        if (!value.is_object()) {
             fail("__metadata__ is not an object");
         }
         std::map<std::string, std::string> metadata;
-        for (const auto& [key, text] : value.members) {
-            if (text.kind != JsonValue::Kind::String) {
+        for (const auto& [key, text] : value.items()) {
+            if (!text.is_string()) {
                 fail("metadata " + key + " is not a string");
             }
-            metadata[key] = text.text;
+            metadata[key] = text.get<std::string>();
         }
         return metadata;
     }
 
 private:
-    static const JsonValue* member(const JsonValue& object, std::string_view key) {
-        for (const auto& [name, value] : object.members) {
-            if (name == key) {
-                return &value;
-            }
-        }
-        return nullptr;
-    }
-
     Dtype parseDtype(const std::string& name, const std::string& text) const {
         if (text == "F32") {
             return Dtype::F32;
@@ -170,16 +164,17 @@ private:
     }
 
     // A JSON array of non-negative integers (shapes and offsets are never negative).
-    std::vector<int64_t> readIntegers(const JsonValue& value, const std::string& what) const {
-        if (value.kind != JsonValue::Kind::Array) {
+    // The parser let through only integers that fit int64_t.
+    std::vector<int64_t> readIntegers(const json& value, const std::string& what) const {
+        if (!value.is_array()) {
             fail(what + " that is not an array");
         }
         std::vector<int64_t> integers;
-        for (const JsonValue& element : value.elements) {
-            if (element.kind != JsonValue::Kind::Integer || element.integer < 0) {
+        for (const json& element : value) {
+            if (!element.is_number_integer() || element.get<int64_t>() < 0) {
                 fail(what + " that is not a list of non-negative integers");
             }
-            integers.push_back(element.integer);
+            integers.push_back(element.get<int64_t>());
         }
         return integers;
     }
@@ -277,20 +272,22 @@ TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fil
                                       static_cast<size_t>(headerSize));
     const std::span<const uint8_t> data = bytes.subspan(8 + static_cast<size_t>(headerSize));
 
-    JsonValue header;
+    // Untrusted input: nesting beyond 64 levels, keys given twice, and anything but objects,
+    // arrays, strings and integers are refused while parsing.
+    json header;
     try {
-        header = parseJson(headerText);
+        header = parseStrictJson(headerText, {.maxDepth = 64, .integersOnly = true});
     } catch (const JsonError& error) {
         throw Error(fileName + ": header is not valid JSON (" + error.what() + ")");
     }
     const HeaderReader reader(fileName, data.size());
-    if (header.kind != JsonValue::Kind::Object) {
+    if (!header.is_object()) {
         reader.fail("header is not a JSON object");
     }
 
     TensorSet set;
     std::vector<TensorEntry> entries;
-    for (const auto& [name, value] : header.members) {
+    for (const auto& [name, value] : header.items()) {
         if (name == "__metadata__") {
             set.metadata = reader.readMetadata(value);
             continue;

@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/ImageMat.h"
 #include "tests/fuzz/FuzzCheck.h"
 
 using impasto::fuzz::require;
@@ -18,11 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const impasto::ImageLoadOptions options{.maxSide = 0, .maxMegapixels = 0.25};
     try {
         const impasto::LoadedImage loaded = impasto::decodeImage({data, size}, "fuzz", options);
-        const cv::Mat& rgb = loaded.image.rgb;
+        const cv::Mat& rgb = rgbView(loaded.image);
         require(!rgb.empty() && rgb.type() == CV_32FC3, "the image is float RGB");
         require(rgb.total() <= 250'000, "the pixel limit holds");
-        require(loaded.image.alpha.empty() || (loaded.image.alpha.type() == CV_32FC1 &&
-                                               loaded.image.alpha.size() == rgb.size()),
+        require(alphaView(loaded.image).empty() || (alphaView(loaded.image).type() == CV_32FC1 &&
+                                                    alphaView(loaded.image).size() == rgb.size()),
                 "an alpha matches the image");
         double low = 0.0;
         double high = 0.0;

@@ -14,6 +14,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/image/ImageMat.h"
 #include "core/image/PngExport.h"
 #include "core/settings/StyleSettings.h"
 #include "support/TestFiles.h"
@@ -140,8 +141,8 @@ void writeSettingsSeeds() {
 void writePngTextSeeds() {
     const std::filesystem::path file = root / "png_text" / "settings.png";
     std::filesystem::create_directories(file.parent_path());
-    impasto::Image image;
-    image.rgb = cv::Mat(2, 2, CV_32FC3, cv::Scalar(0.25, 0.5, 0.75));
+    const impasto::Image image =
+        impasto::imageFromMats(cv::Mat(2, 2, CV_32FC3, cv::Scalar(0.25, 0.5, 0.75)));
     impasto::exportPng(file, image,
                        {.bitDepth = 8,
                         .text = {{"impasto:settings", impasto::toJson({})},

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (AddressSanitizer + UndefinedBehaviorSanitizer) and runs
 # each for SECONDS, starting from the seed corpus in tests/fuzz/corpus/<target>/. Fails on the
-# first finding and names the input that caused it (copy it into the corpus as regression-*).
-# Usage: tests/fuzz/run-fuzzers.sh SECONDS [BUILD_DIR [TARGET...]]
+# first finding and names the input that caused it (copy it into the corpus as finding-*).
+# Usage: tests/fuzz/run-fuzzers.sh SECONDS|--runs=N [BUILD_DIR [TARGET...]]
+#   --runs=N: N inputs per target from a fixed seed and the committed corpus alone, the same
+#   inputs on every run (the test suite's fuzz_smoke: landing must not depend on luck).
 #   BUILD_DIR defaults to build-fuzz/ in the repository; TARGETs default to all of them.
 set -euo pipefail
 
-if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 SECONDS [BUILD_DIR [TARGET...]]" >&2
+if [ $# -lt 1 ] || ! [[ "$1" =~ ^([0-9]+|--runs=[0-9]+)$ ]]; then
+    echo "usage: $0 SECONDS|--runs=N [BUILD_DIR [TARGET...]]" >&2
     exit 2
 fi
-seconds=$1
+if [[ "$1" == --runs=* ]]; then
+    limit=(-runs="${1#--runs=}" -seed=1)
+    description="${1#--runs=} inputs"
+    fresh_corpus=1
+else
+    limit=(-max_total_time="$1")
+    description="$1 s"
+    fresh_corpus=0
+fi
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${2:-$source_dir/build-fuzz}
 shift $(($# < 2 ? $# : 2))
@@ -47,9 +57,12 @@ for target in "${targets[@]}"; do
     [ -x "$program" ] || fail "no fuzz target $target"
     # New inputs go to a working corpus in the build folder; the committed seeds are only read.
     work="$build_dir/runs/$target"
+    if [ "$fresh_corpus" = 1 ]; then
+        rm -rf "$work/corpus"
+    fi
     mkdir -p "$work/corpus" "$work/findings"
-    echo "fuzz_$target: ${seconds} s"
-    if ! "$program" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    echo "fuzz_$target: $description"
+    if ! "$program" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$work/findings/" -print_final_stats=1 \
         "$work/corpus" "$source_dir/tests/fuzz/corpus/$target" >"$work/log" 2>&1; then
         tail -n 40 "$work/log" >&2

@@ -3,7 +3,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 
+#include "core/weights/SafetensorsWriter.h"
 #include "support/TestFiles.h"
 
 namespace impasto::test {
@@ -36,21 +38,6 @@ uint16_t floatToHalf(float value) {
         ++half;
     }
     return sign | static_cast<uint16_t>(half);
-}
-
-// JSON string literal; only what tensor names and metadata in tests need escaping.
-QByteArray jsonString(const std::string& text) {
-    QByteArray out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out.append('\\').append(c);
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out.append(QStringLiteral("\\u%1").arg(int(c), 4, 16, QChar('0')).toLatin1());
-        } else {
-            out.append(c);
-        }
-    }
-    return out.append('"');
 }
 
 void appendVarint(QByteArray& out, uint64_t value) {
@@ -135,40 +122,26 @@ QByteArray blobBytes(const WeightTensor& tensor, CaffeEncoding encoding, CaffeVa
 QByteArray safetensorsBytes(const std::map<std::string, WeightTensor>& tensors,
                             const std::map<std::string, std::string>& metadata,
                             SafetensorsDtype dtype) {
-    QByteArray header = "{";
-    QByteArray data;
-    if (!metadata.empty()) {
-        header += "\"__metadata__\":{";
-        for (const auto& [key, value] : metadata) {
-            header += jsonString(key) + ":" + jsonString(value) + ",";
-        }
-        header.chop(1);
-        header += "},";
+    if (dtype == SafetensorsDtype::F32) {
+        const std::vector<uint8_t> bytes = impasto::safetensorsBytes(tensors, metadata);
+        return QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                          static_cast<qsizetype>(bytes.size()));
     }
+    // The writer's layout with float16 data, which only tests write.
+    nlohmann::ordered_json header = nlohmann::ordered_json::object();
+    if (!metadata.empty()) {
+        header["__metadata__"] = metadata;
+    }
+    QByteArray data;
     for (const auto& [name, tensor] : tensors) {
         const qsizetype begin = data.size();
         for (const float value : tensor.values) {
-            if (dtype == SafetensorsDtype::F16) {
-                appendLittleEndian(data, floatToHalf(value), 2);
-            } else {
-                appendLittleEndian(data, std::bit_cast<uint32_t>(value), 4);
-            }
+            appendLittleEndian(data, floatToHalf(value), 2);
         }
-        QByteArray shape;
-        for (const int64_t dim : tensor.shape) {
-            shape += QByteArray::number(static_cast<qlonglong>(dim)) + ",";
-        }
-        shape.chop(1);
-        header += jsonString(name) + ":{\"dtype\":\"" +
-                  (dtype == SafetensorsDtype::F16 ? "F16" : "F32") + "\",\"shape\":[" + shape +
-                  "],\"data_offsets\":[" + QByteArray::number(begin) + "," +
-                  QByteArray::number(data.size()) + "]},";
+        header[name] = {
+            {"dtype", "F16"}, {"shape", tensor.shape}, {"data_offsets", {begin, data.size()}}};
     }
-    if (header.endsWith(',')) {
-        header.chop(1);
-    }
-    header += "}";
-    return safetensorsBytes(header, data);
+    return safetensorsBytes(QByteArray::fromStdString(header.dump()), data);
 }
 
 QByteArray safetensorsBytes(const QByteArray& header, const QByteArray& data) {

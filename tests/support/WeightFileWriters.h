@@ -12,13 +12,15 @@
 namespace impasto::test {
 
 // Writers for real weight files, so reader tests can round-trip values and damage files on
-// purpose. They write what they are given without validating it (a blob whose value count
-// does not match its shape is a test case). Hand-made bytes go to a file with writeBytes
-// (support/TestFiles.h).
+// purpose. The Caffe writer writes what it is given without validating it (a blob whose value
+// count does not match its shape is a test case); F32 safetensors come from the engine's own
+// writer (core/weights/SafetensorsWriter.h), which refuses such tensors. Hand-made bytes go to
+// a file with writeBytes (support/TestFiles.h).
 
 enum class SafetensorsDtype { F32, F16 };
 
 // A safetensors file holding `tensors`, in name order; F16 rounds values to nearest even.
+// Throws impasto::Error for a tensor whose values do not fill its shape.
 QByteArray safetensorsBytes(const std::map<std::string, WeightTensor>& tensors,
                             const std::map<std::string, std::string>& metadata = {},
                             SafetensorsDtype dtype = SafetensorsDtype::F32);

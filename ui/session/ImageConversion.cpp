@@ -4,11 +4,7 @@
 #include <QByteArray>
 
 #include <algorithm>
-#include <cstring>
-#include <vector>
-
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
+#include <cmath>
 
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
@@ -17,13 +13,8 @@ namespace impasto::ui {
 
 namespace {
 
-// The colour a pixel had before it was composited over white: c = a * colour + (1 - a).
-cv::Mat uncompositeFromWhite(const cv::Mat& rgb, const cv::Mat& alpha) {
-    cv::Mat alpha3;
-    cv::merge(std::vector<cv::Mat>{alpha, alpha, alpha}, alpha3);
-    cv::Mat colour = rgb - (cv::Scalar::all(1.0) - alpha3);
-    cv::divide(colour, cv::max(alpha3, 1e-6), colour);
-    return colour;
+uchar toByte(float sample) {
+    return static_cast<uchar>(std::lround(std::clamp(sample, 0.0f, 1.0f) * 255.0f));
 }
 
 }  // namespace
@@ -32,21 +23,26 @@ QImage toQImage(const Image& image) {
     if (image.empty()) {
         return {};
     }
-    const bool hasAlpha = !image.alpha.empty();
-    cv::Mat pixels;
-    if (hasAlpha) {
-        cv::Mat rgba;
-        cv::merge(std::vector<cv::Mat>{uncompositeFromWhite(image.rgb, image.alpha), image.alpha},
-                  rgba);
-        rgba.convertTo(pixels, CV_8UC4, 255.0);  // saturating: clamps to [0, 255]
-    } else {
-        image.rgb.convertTo(pixels, CV_8UC3, 255.0);
-    }
-    QImage result(pixels.cols, pixels.rows,
-                  hasAlpha ? QImage::Format_RGBA8888 : QImage::Format_RGB888);
-    const size_t rowBytes = pixels.cols * pixels.elemSize();
-    for (int y = 0; y < pixels.rows; ++y) {
-        std::memcpy(result.scanLine(y), pixels.ptr(y), rowBytes);
+    QImage result(image.width(), image.height(),
+                  image.hasAlpha() ? QImage::Format_RGBA8888 : QImage::Format_RGB888);
+    for (int y = 0; y < image.height(); ++y) {
+        uchar* out = result.scanLine(y);
+        const size_t row = static_cast<size_t>(y) * image.width();
+        for (int x = 0; x < image.width(); ++x) {
+            const float* rgb = &image.rgb[(row + x) * 3];
+            if (!image.hasAlpha()) {
+                for (int c = 0; c < 3; ++c) {
+                    *out++ = toByte(rgb[c]);
+                }
+                continue;
+            }
+            // The colour before it was composited over white: c = a * colour + (1 - a).
+            const float alpha = image.alpha[row + x];
+            for (int c = 0; c < 3; ++c) {
+                *out++ = toByte((rgb[c] - (1.0f - alpha)) / std::max(alpha, 1e-6f));
+            }
+            *out++ = toByte(alpha);
+        }
     }
     return result;
 }

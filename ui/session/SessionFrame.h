@@ -5,7 +5,7 @@
 #include <QSize>
 
 #include "core/style/LossBreakdown.h"
-#include "core/style/StyleSession.h"
+#include "core/style/SessionCounters.h"
 
 namespace impasto::ui {
 
@@ -22,7 +22,7 @@ struct SessionFrame {
     LossBreakdown losses;
     double iterationsPerSecond = 0.0;
     QSize outputSize;
-    // The revision of the settings (SessionController::applySettings) this frame was made with.
+    // The revision of the settings (SessionWorker::submitSettings) this frame was made with.
     int settingsRevision = 0;
     QList<LossPoint> lossHistory;
     // How often the session recomputed targets or restarted, so far.

@@ -1,13 +1,12 @@
 #include "ui/session/SessionWorker.h"
 
-#include <QDateTime>
-#include <QLocale>
 #include <QMetaObject>
 
 #include <chrono>
 #include <exception>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
@@ -17,6 +16,7 @@
 #include "core/model/ModelLoader.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
+#include "core/style/StyleSession.h"
 #include "ui/session/ImageConversion.h"
 
 namespace impasto::ui {
@@ -56,42 +56,27 @@ QString messageOf(const std::exception& error) {
     return QString::fromUtf8(error.what());
 }
 
-// The XDG state folder, or the temporary folder for a user without a home folder.
-std::filesystem::path autosaveFolder() {
-    try {
-        return RecoveryStore::defaultFolder();
-    } catch (const Error&) {
-        return std::filesystem::temp_directory_path() / "impasto-recovery";
-    }
-}
-
 }  // namespace
 
 SessionWorker::SessionWorker(int thumbnailSide, QObject* parent)
-    : QObject(parent), thumbnailSide_(thumbnailSide), autosave_(autosaveFolder()) {
-    sinceFrame_.start();
-}
+    : QObject(parent),
+      thumbnailSide_(thumbnailSide),
+      frameThrottle_(std::chrono::milliseconds(kFrameIntervalMs)) {}
 
 SessionWorker::~SessionWorker() = default;
 
-void SessionWorker::submitSettings(const StyleSettings& settings, int revision) {
-    {
-        const std::lock_guard lock(pendingMutex_);
-        pendingSettings_ = settings;
-        pendingRevision_ = revision;
-    }
-    if (!applyScheduled_.exchange(true)) {
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                applyScheduled_ = false;
-                // A run takes them at its next step and reports them after it.
-                if (state_ != RunState::Running && takePendingSettings()) {
-                    reportSettings();
-                }
-            },
-            Qt::QueuedConnection);
-    }
+int SessionWorker::submitSettings(const StyleSettings& settings) {
+    const int revision = mailbox_.submit(settings);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            // A run takes them at its next step and reports them after it.
+            if (state_ != RunState::Running && takeSettings()) {
+                reportSettings();
+            }
+        },
+        Qt::QueuedConnection);
+    return revision;
 }
 
 void SessionWorker::interrupt() {
@@ -102,7 +87,7 @@ void SessionWorker::interrupt() {
 }
 
 void SessionWorker::frameConsumed() {
-    framePending_ = false;
+    frameThrottle_.consumed();
 }
 
 template <typename Load>
@@ -172,8 +157,8 @@ void SessionWorker::loadContent(const QString& file) {
         LoadedImage loaded = loadInput(file);
         const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
         content_ = std::move(loaded.image);
-        autosave_.setContentFile(file);
-        refreshInputs();
+        recovery_.setContentFile(file);
+        handToSession(Input::Content);
         const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
         Q_EMIT contentLoaded(file, thumbnailOf(comparison), comparison, fullSize);
     });
@@ -182,8 +167,8 @@ void SessionWorker::loadContent(const QString& file) {
 void SessionWorker::loadContentImage(const QImage& image, const QString& name) {
     tryLoad([&] {
         content_ = fromQImage(image, name);
-        autosave_.setContentFile({});
-        refreshInputs();
+        recovery_.setContentFile({});
+        handToSession(Input::Content);
         const QImage comparison = toQImage(resizeToMaxSide(*content_, kComparisonSide));
         Q_EMIT contentLoaded(name, thumbnailOf(comparison), comparison, image.size());
     });
@@ -191,8 +176,8 @@ void SessionWorker::loadContentImage(const QImage& image, const QString& name) {
 
 void SessionWorker::clearContent() {
     content_.reset();
-    autosave_.setContentFile({});
-    refreshInputs();
+    recovery_.setContentFile({});
+    handToSession(Input::Content);
     Q_EMIT contentCleared();
 }
 
@@ -201,8 +186,8 @@ void SessionWorker::addStyle(const QString& file) {
         LoadedImage loaded = loadInput(file);
         const QSize fullSize(loaded.info.originalWidth, loaded.info.originalHeight);
         styles_.push_back(std::move(loaded.image));
-        autosave_.addStyleFile(file);
-        refreshInputs();
+        recovery_.addStyleFile(file);
+        handToSession(Input::Styles);
         Q_EMIT styleAdded(
             file, thumbnailOf(toQImage(resizeToMaxSide(styles_.back(), thumbnailSide_))), fullSize);
     });
@@ -211,8 +196,8 @@ void SessionWorker::addStyle(const QString& file) {
 void SessionWorker::addStyleImage(const QImage& image, const QString& name) {
     tryLoad([&] {
         styles_.push_back(fromQImage(image, name));
-        autosave_.addStyleFile({});
-        refreshInputs();
+        recovery_.addStyleFile({});
+        handToSession(Input::Styles);
         Q_EMIT styleAdded(name, thumbnailOf(image), image.size());
     });
 }
@@ -222,26 +207,36 @@ void SessionWorker::removeStyle(int index) {
         return;
     }
     styles_.erase(styles_.begin() + index);
-    autosave_.removeStyleFile(index);
-    refreshInputs();
+    recovery_.removeStyleFile(index);
+    handToSession(Input::Styles);
     Q_EMIT styleRemoved(index);
 }
 
 void SessionWorker::loadInitImage(const QString& file) {
     tryLoad([&] {
         initImage_ = loadInput(file).image;
-        refreshInputs();
+        handToSession(Input::InitImage);
         Q_EMIT initImageLoaded(file);
     });
 }
 
-void SessionWorker::refreshInputs() {
+void SessionWorker::handToSession(Input changed) {
     if (!session_) {
         return;
     }
-    session_->setContent(content_);
-    session_->setStyles(styles_);
-    session_->setInitImage(initImage_);
+    switch (changed) {
+        case Input::Content:
+            session_->setContent(content_);
+            break;
+        case Input::Styles:
+            session_->setStyles(styles_);
+            break;
+        case Input::InitImage:
+            session_->setInitImage(initImage_);
+            break;
+    }
+    // What the session can use depends on the inputs: a blend weight per painting, content to
+    // start from.
     applyToSession(effectiveSettings());
 }
 
@@ -264,12 +259,12 @@ void SessionWorker::resume(int iterationTarget) {
 
 void SessionWorker::run(int iterationTarget, bool fromStart) {
     session_->clearCancel();
-    if (takePendingSettings()) {
-        settingsReportDue_ = false;  // the first frames show them; there is no change to mark
+    if (takeSettings()) {
+        mailbox_.markReported();  // the first frames show them; there is no change to mark
     }
     iterationTarget_ = iterationTarget;
     if (!fromStart && started_ && session_->iteration() >= iterationTarget_) {
-        emitFrame(FrameTiming::Forced);
+        emitFrame(FrameThrottle::Timing::Forced);
         setState(RunState::Finished);
         return;
     }
@@ -282,7 +277,7 @@ void SessionWorker::pause() {
         session_->clearCancel();
     }
     if (state_ == RunState::Running) {
-        emitFrame(FrameTiming::Forced);
+        emitFrame(FrameThrottle::Timing::Forced);
         autosave(true);
         setState(started_ ? RunState::Paused : RunState::Idle);
     }
@@ -293,7 +288,7 @@ void SessionWorker::stop() {
         session_->clearCancel();
     }
     if (state_ == RunState::Running || state_ == RunState::Paused) {
-        emitFrame(FrameTiming::Forced);
+        emitFrame(FrameThrottle::Timing::Forced);
         autosave(true);
         setState(started_ ? RunState::Stopped : RunState::Idle);
     }
@@ -317,14 +312,14 @@ void SessionWorker::stepOnce() {
     if (state_ != RunState::Running) {
         return;
     }
-    takePendingSettings();
+    takeSettings();
     StepReport report;
     try {
         report = session_->step();
     } catch (const Cancelled&) {
         return;  // the pause, stop or shutdown that interrupted it is queued and decides
     } catch (const std::exception& error) {
-        emitFrame(FrameTiming::Forced);
+        emitFrame(FrameThrottle::Timing::Forced);
         setState(started_ ? RunState::Paused : RunState::Idle);
         Q_EMIT runFailed(messageOf(error));
         return;
@@ -334,20 +329,21 @@ void SessionWorker::stepOnce() {
                               ? report.seconds
                               : 0.8 * averageStepSeconds_ + 0.2 * report.seconds;
     unsentLosses_.append({report.iteration, report.losses});
-    const bool newSettings = settingsReportDue_;
+    const bool newSettings = mailbox_.reportDue();
     if (newSettings) {
         reportSettings();
     }
-    if (snapshotInterval_ > 0 && report.iteration % snapshotInterval_ == 0) {
+    if (snapshots_.dueAt(report.iteration)) {
         recordSnapshot();
     }
     autosave(report.iteration >= iterationTarget_);
     if (report.iteration >= iterationTarget_) {
-        emitFrame(FrameTiming::Forced);  // before the state, so the last frame is there with it
+        // Before the state, so the last frame is there with it.
+        emitFrame(FrameThrottle::Timing::Forced);
         setState(RunState::Finished);
         return;
     }
-    emitFrame(newSettings ? FrameTiming::Prompt : FrameTiming::Throttled);
+    emitFrame(newSettings ? FrameThrottle::Timing::Prompt : FrameThrottle::Timing::Throttled);
     scheduleStep();
 }
 
@@ -358,23 +354,18 @@ void SessionWorker::setState(RunState state) {
     state_ = state;
     Q_EMIT stateChanged(state);
     // Settings that arrived during the last step would otherwise wait for the next run.
-    if (state != RunState::Running && takePendingSettings()) {
+    if (state != RunState::Running && takeSettings()) {
         reportSettings();
     }
 }
 
-bool SessionWorker::takePendingSettings() {
-    std::optional<StyleSettings> pending;
-    {
-        const std::lock_guard lock(pendingMutex_);
-        pending.swap(pendingSettings_);
-        appliedRevision_ = pendingRevision_;
-    }
-    if (!pending) {
+bool SessionWorker::takeSettings() {
+    std::optional<SettingsMailbox::Delivery> delivery = mailbox_.take();
+    if (!delivery) {
         return false;
     }
-    settings_ = *pending;
-    settingsReportDue_ = true;
+    settings_ = std::move(delivery->settings);
+    settingsRevision_ = delivery->revision;
     return applyToSession(effectiveSettings());
 }
 
@@ -400,26 +391,20 @@ bool SessionWorker::applyToSession(const StyleSettings& settings) {
         session_->applySettings(settings);
         return true;
     } catch (const std::exception& error) {
-        settingsReportDue_ = false;
+        mailbox_.markReported();  // refused: the failure is the report
         Q_EMIT runFailed(messageOf(error));
         return false;
     }
 }
 
 void SessionWorker::reportSettings() {
-    settingsReportDue_ = false;
+    mailbox_.markReported();
     Q_EMIT settingsApplied(session_->settings(), session_->counters(), session_->iteration(),
-                           appliedRevision_);
+                           settingsRevision_);
 }
 
-void SessionWorker::emitFrame(FrameTiming timing) {
-    if (!started_) {
-        return;
-    }
-    if (timing != FrameTiming::Forced && framePending_) {
-        return;
-    }
-    if (timing == FrameTiming::Throttled && sinceFrame_.elapsed() < kFrameIntervalMs) {
+void SessionWorker::emitFrame(FrameThrottle::Timing timing) {
+    if (!started_ || !frameThrottle_.allows(timing, FrameThrottle::Clock::now())) {
         return;
     }
     SessionFrame frame;
@@ -433,16 +418,15 @@ void SessionWorker::emitFrame(FrameTiming timing) {
     frame.losses = session_->lastLosses();
     frame.iterationsPerSecond = averageStepSeconds_ > 0.0 ? 1.0 / averageStepSeconds_ : 0.0;
     frame.outputSize = frame.image.size();
-    frame.settingsRevision = appliedRevision_;
+    frame.settingsRevision = settingsRevision_;
     frame.lossHistory.swap(unsentLosses_);
     frame.counters = session_->counters();
-    framePending_ = true;
-    sinceFrame_.restart();
+    frameThrottle_.sent(FrameThrottle::Clock::now());
     Q_EMIT frameReady(frame);
 }
 
 void SessionWorker::setSnapshotInterval(int interval) {
-    snapshotInterval_ = interval;
+    snapshots_.setInterval(interval);
 }
 
 void SessionWorker::takeSnapshot() {
@@ -455,35 +439,27 @@ void SessionWorker::takeSnapshot() {
 
 void SessionWorker::recordSnapshot() {
     try {
-        Snapshot snapshot{session_->currentImage(), session_->iteration(), session_->settings()};
-        const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
-        const int id = nextSnapshotId_++;
-        snapshots_[id] = std::move(snapshot);
-        Q_EMIT snapshotTaken(id, thumbnail, snapshots_[id].iteration);
+        keepSnapshot({session_->currentImage(), session_->iteration(), session_->settings()});
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
     }
 }
 
-void SessionWorker::keepSnapshot(Image image, int iteration, const StyleSettings& settings) {
-    try {
-        const QImage thumbnail = toQImage(resizeToMaxSide(image, thumbnailSide_));
-        const int id = nextSnapshotId_++;
-        snapshots_[id] = Snapshot{std::move(image), iteration, settings};
-        Q_EMIT snapshotTaken(id, thumbnail, iteration);
-        showSnapshot(id);
-    } catch (const std::exception& error) {
-        Q_EMIT loadFailed(messageOf(error));
-    }
+int SessionWorker::keepSnapshot(Snapshot snapshot) {
+    const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
+    const int iteration = snapshot.iteration;
+    const int id = snapshots_.add(std::move(snapshot));
+    Q_EMIT snapshotTaken(id, thumbnail, iteration);
+    return id;
 }
 
 void SessionWorker::autosave(bool now) {
-    if (!started_ || !autosave_.due(now)) {
+    if (!started_ || !recovery_.autosaveDue(now)) {
         return;
     }
     try {
-        if (const auto failure =
-                autosave_.save(session_->currentImage(), settings_, session_->iteration(), now)) {
+        if (const auto failure = recovery_.autosave(session_->currentImage(), settings_,
+                                                    session_->iteration(), now)) {
             Q_EMIT autosaveFailed(*failure);
         }
     } catch (const std::exception& error) {
@@ -492,76 +468,61 @@ void SessionWorker::autosave(bool now) {
 }
 
 void SessionWorker::offerRecovery() {
-    try {
-        recovered_ = autosave_.load();
-    } catch (const std::exception&) {
-        recovered_.reset();  // a save that cannot even be read is not worth an error at start
+    if (const auto offer = recovery_.offer(thumbnailSide_)) {
+        Q_EMIT recoveryAvailable(offer->description, toQImage(offer->thumbnail));
     }
-    if (!recovered_) {
-        return;
-    }
-    const QString photo = recovered_->contentFile.empty()
-                              ? tr("no photo")
-                              : QString::fromStdString(recovered_->contentFile.filename().string());
-    const QString when =
-        QDateTime::fromSecsSinceEpoch(
-            std::chrono::duration_cast<std::chrono::seconds>(recovered_->savedAt.time_since_epoch())
-                .count())
-            .toString(QLocale().dateTimeFormat(QLocale::ShortFormat));
-    Q_EMIT recoveryAvailable(tr("A run that was not exported was saved at %1 (%2, iteration %3).")
-                                 .arg(when, photo)
-                                 .arg(recovered_->iteration),
-                             toQImage(resizeToMaxSide(recovered_->image, thumbnailSide_)));
 }
 
 void SessionWorker::restoreRecovery() {
-    if (!recovered_) {
+    std::optional<RecoveredRun> run = recovery_.restore();
+    if (!run) {
         return;
     }
-    RecoveredRun run = std::move(*recovered_);
-    recovered_.reset();
     // Inputs that moved or vanished since are reported by the loads; the image is kept anyway.
-    if (!run.contentFile.empty()) {
-        loadContent(QString::fromStdString(run.contentFile.string()));
+    if (!run->contentFile.empty()) {
+        loadContent(QString::fromStdString(run->contentFile.string()));
     }
-    for (const std::filesystem::path& style : run.styleFiles) {
+    for (const std::filesystem::path& style : run->styleFiles) {
         if (!style.empty()) {
             addStyle(QString::fromStdString(style.string()));
         }
     }
-    Q_EMIT settingsRestored(run.settings);
-    keepSnapshot(std::move(run.image), run.iteration, run.settings);
+    Q_EMIT settingsRestored(run->settings);
+    try {
+        showSnapshot(keepSnapshot({std::move(run->image), run->iteration, run->settings}));
+    } catch (const std::exception& error) {
+        Q_EMIT loadFailed(messageOf(error));
+    }
 }
 
 void SessionWorker::discardRecovery() {
-    recovered_.reset();
-    autosave_.discard();
+    recovery_.discard();
 }
 
 void SessionWorker::showSnapshot(int id) {
-    const auto found = snapshots_.find(id);
-    if (found == snapshots_.end()) {
+    const Snapshot* snapshot = snapshots_.find(id);
+    if (snapshot == nullptr) {
         return;
     }
     try {
-        Q_EMIT snapshotShown(id, toQImage(found->second.image), found->second.iteration);
+        Q_EMIT snapshotShown(id, toQImage(snapshot->image), snapshot->iteration);
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
     }
 }
 
 void SessionWorker::continueFromSnapshot(int id, int iterationTarget) {
-    const auto found = snapshots_.find(id);
-    if (found == snapshots_.end() || !requireSession("continue")) {
+    const Snapshot* snapshot = snapshots_.find(id);
+    if (snapshot == nullptr || !requireSession("continue")) {
         return;
     }
     try {
-        session_->setCurrentImage(found->second.image);
+        session_->setCurrentImage(snapshot->image);
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
         return;
     }
-    Q_EMIT snapshotShown(id, toQImage(found->second.image), found->second.iteration);
+    Q_EMIT snapshotShown(id, toQImage(snapshot->image), snapshot->iteration);
     run(iterationTarget, false);
 }
 
@@ -578,21 +539,20 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
         Q_EMIT exportFailed(messageOf(error));
         return;
     }
-    autosave_.discard();
+    recovery_.resultExported();
     Q_EMIT exported(file);
-    emitFrame(FrameTiming::Forced);  // settling may have gone back to a better image: show what was
-                                     // written
+    // Settling may have gone back to a better image: show what was written.
+    emitFrame(FrameThrottle::Timing::Forced);
 }
 
 void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
-    const auto found = snapshots_.find(id);
-    if (found == snapshots_.end()) {
+    const Snapshot* snapshot = snapshots_.find(id);
+    if (snapshot == nullptr) {
         Q_EMIT exportFailed(tr("That snapshot is no longer there"));
         return;
     }
     try {
-        writePng(file, found->second.image, found->second.iteration, found->second.settings,
-                 bitDepth);
+        writePng(file, snapshot->image, snapshot->iteration, snapshot->settings, bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;

@@ -1,14 +1,11 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QImage>
 #include <QList>
 #include <QObject>
 #include <QSize>
 #include <QString>
 
-#include <atomic>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,19 +13,26 @@
 
 #include "core/image/Image.h"
 #include "core/settings/StyleSettings.h"
-#include "core/style/StyleSession.h"
+#include "ui/session/FrameThrottle.h"
 #include "ui/session/ModelSummary.h"
-#include "ui/session/RunAutosave.h"
+#include "ui/session/RecoveryCoordinator.h"
 #include "ui/session/RunState.h"
 #include "ui/session/SessionFrame.h"
+#include "ui/session/SettingsMailbox.h"
+#include "ui/session/SnapshotStore.h"
+
+namespace impasto {
+class StyleSession;
+}
 
 namespace impasto::ui {
 
-// Owns the style session and everything heavy behind it (the model, the decoded images, the
-// snapshots' full images) on a thread of its own, as the worker of Qt's Mandelbrot example.
-// SessionController queues calls to it; apart from the three thread-safe methods below, every
-// method runs on the worker's thread. A run steps through queued self-invocations, so requests
-// queued by the UI are handled between two steps. Results leave as signals.
+// Owns the style session and everything heavy behind it (the model, the decoded inputs, the
+// snapshots' full images). A QObject that lives on a QThread of its own (SessionController's):
+// a run steps the session one iteration per queued call to itself, so requests the UI queued
+// meanwhile (an added painting, a snapshot, a pause) run between two steps. Apart from the
+// three thread-safe methods below, call its methods on its thread only
+// (SessionController::post()); results leave as signals, queued to receivers on other threads.
 class SessionWorker : public QObject {
     Q_OBJECT
 
@@ -38,8 +42,9 @@ public:
     ~SessionWorker() override;
 
     // Thread-safe. Keeps only the newest settings until the worker takes them, between two
-    // steps or at once when no run is going: stale ones are dropped unseen.
-    void submitSettings(const StyleSettings& settings, int revision);
+    // steps or at once when no run is going: stale ones are dropped unseen. Returns their
+    // revision, which frames and settingsApplied carry.
+    int submitSettings(const StyleSettings& settings);
     // Thread-safe. Stops a step or preparation in progress at its next checkpoint; the command
     // queued after it (pause, stop, shutdown) says what happens next.
     void interrupt();
@@ -119,37 +124,30 @@ Q_SIGNALS:
     void autosaveFailed(const QString& message);
 
 private:
-    struct Snapshot {
-        Image image;
-        int iteration = 0;
-        StyleSettings settings;  // what made it, embedded when it is exported
-    };
+    // The inputs, each handed to the session on its own so that only what depends on it is
+    // recomputed: a painting more recomputes the style targets, never the content's.
+    enum class Input { Content, Styles, InitImage };
 
     void stepOnce();
     void scheduleStep();
     void run(int iterationTarget, bool fromStart);
     void setState(RunState state);
     // Applies the newest submitted settings, if any. False when the session refused them.
-    bool takePendingSettings();
+    bool takeSettings();
     // The settings the session can use now: no blend list that disagrees with the styles, no
     // content initialisation without content, no init image that was never loaded.
     StyleSettings effectiveSettings() const;
     bool applyToSession(const StyleSettings& settings);
     void reportSettings();
-    enum class FrameTiming {
-        Throttled,  // when the interval has passed and the UI took the last frame
-        Prompt,     // as soon as the UI took the last frame: the first with new settings
-        Forced,     // now: the last of a run, or after an export
-    };
-    void emitFrame(FrameTiming timing);
+    void emitFrame(FrameThrottle::Timing timing);
     void recordSnapshot();
-    // Keeps a snapshot of `image` and shows it.
-    void keepSnapshot(Image image, int iteration, const StyleSettings& settings);
+    // Keeps `snapshot` and sends its thumbnail; returns its id. Throws when the image cannot be
+    // converted.
+    int keepSnapshot(Snapshot snapshot);
     void autosave(bool now);
     void writePng(const QString& file, const Image& image, int iteration,
                   const StyleSettings& settings, int bitDepth);
-    // The session with the inputs handed over again (after a new model or input).
-    void refreshInputs();
+    void handToSession(Input changed);
     bool requireSession(const char* action);
     // Runs `load` and reports an impasto::Error as loadFailed; true when it succeeded.
     template <typename Load>
@@ -168,31 +166,21 @@ private:
     std::vector<Image> styles_;
     std::optional<Image> initImage_;
 
-    std::mutex pendingMutex_;
-    std::optional<StyleSettings> pendingSettings_;
-    int pendingRevision_ = 0;
-    std::atomic<bool> applyScheduled_{false};
-
-    StyleSettings settings_;  // the newest settings asked for
-    int appliedRevision_ = 0;
-    bool settingsReportDue_ = false;
+    SettingsMailbox mailbox_;
+    StyleSettings settings_;    // the newest taken from the mailbox
+    int settingsRevision_ = 0;  // and their revision
 
     RunState state_ = RunState::Idle;
     int iterationTarget_ = 0;
     bool stepScheduled_ = false;
     bool started_ = false;  // the session has an image to show and export
 
-    std::atomic<bool> framePending_{false};
-    QElapsedTimer sinceFrame_;
+    FrameThrottle frameThrottle_;
     QList<LossPoint> unsentLosses_;
     double averageStepSeconds_ = 0.0;
 
-    int snapshotInterval_ = 0;
-    int nextSnapshotId_ = 1;
-    std::map<int, Snapshot> snapshots_;
-
-    RunAutosave autosave_;
-    std::optional<RecoveredRun> recovered_;
+    SnapshotStore snapshots_;
+    RecoveryCoordinator recovery_;
 };
 
 }  // namespace impasto::ui

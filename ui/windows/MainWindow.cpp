@@ -157,7 +157,8 @@ void MainWindow::buildActions() {
                          tr("Stop the run; the result stays to export"), &MainWindow::stopRun);
     snapshotAction_ = action(tr("Take S&napshot"), QKeySequence(tr("Ctrl+T")),
                              tr("Keep the picture as it is now"), nullptr);
-    connect(snapshotAction_, &QAction::triggered, controller_, &SessionController::takeSnapshot);
+    connect(snapshotAction_, &QAction::triggered, &controller_->worker(),
+            &SessionWorker::takeSnapshot, Qt::QueuedConnection);
     zoomInAction_ =
         action(tr("Zoom &In"), QKeySequence::ZoomIn, tr("Enlarge the preview"), nullptr);
     zoomOutAction_ =
@@ -256,16 +257,17 @@ void MainWindow::buildLayout() {
 }
 
 void MainWindow::connectSession() {
-    SessionController* session = controller_;
-    connect(session, &SessionController::modelLoaded, this, &MainWindow::showModel);
-    connect(session, &SessionController::modelLoadFailed, this, [this](const QString& message) {
+    // The worker lives on its own thread: these connections are queued both ways.
+    SessionWorker* session = &controller_->worker();
+    connect(session, &SessionWorker::modelLoaded, this, &MainWindow::showModel);
+    connect(session, &SessionWorker::modelLoadFailed, this, [this](const QString& message) {
         if (modelReady_) {
             showError(message);
         } else {
             showModelSetup(message);
         }
     });
-    connect(session, &SessionController::contentLoaded, this,
+    connect(session, &SessionWorker::contentLoaded, this,
             [this](const QString& name, const QImage& thumbnail, const QImage& comparison,
                    QSize fullSize) {
                 contentName_ = QFileInfo(name).completeBaseName();
@@ -276,32 +278,32 @@ void MainWindow::connectSession() {
                 }
                 statusBar()->showMessage(tr("Photo: %1").arg(name), 5000);
             });
-    connect(session, &SessionController::contentCleared, this, [this] {
+    connect(session, &SessionWorker::contentCleared, this, [this] {
         contentSlot_->clear();
         preview_->setComparisonImage({});
     });
-    connect(session, &SessionController::styleAdded, this,
+    connect(session, &SessionWorker::styleAdded, this,
             [this](const QString& name, const QImage& thumbnail, QSize fullSize) {
                 styleList_->addStyle(name, thumbnail, 1.0, fullSize);
                 sendSettings();  // one blend weight more
             });
-    connect(session, &SessionController::styleRemoved, this, [this](int index) {
+    connect(session, &SessionWorker::styleRemoved, this, [this](int index) {
         styleList_->removeStyle(index);
         sendSettings();
     });
-    connect(session, &SessionController::initImageLoaded, this, [this](const QString& name) {
+    connect(session, &SessionWorker::initImageLoaded, this, [this](const QString& name) {
         parameters_->setInitImageName(QFileInfo(name).fileName());
     });
-    connect(session, &SessionController::loadFailed, this, &MainWindow::showError);
-    connect(session, &SessionController::runFailed, this, &MainWindow::showError);
-    connect(session, &SessionController::exportFailed, this, &MainWindow::showError);
-    connect(session, &SessionController::exported, this, [this](const QString& file) {
+    connect(session, &SessionWorker::loadFailed, this, &MainWindow::showError);
+    connect(session, &SessionWorker::runFailed, this, &MainWindow::showError);
+    connect(session, &SessionWorker::exportFailed, this, &MainWindow::showError);
+    connect(session, &SessionWorker::exported, this, [this](const QString& file) {
         statusBar()->showMessage(tr("Saved %1").arg(file), 10000);
     });
-    connect(session, &SessionController::preparing, runStatus_, &RunStatusBar::showPreparation);
-    connect(session, &SessionController::frameReady, this, &MainWindow::showFrame);
-    connect(session, &SessionController::stateChanged, this, &MainWindow::showState);
-    connect(session, &SessionController::settingsApplied, this,
+    connect(session, &SessionWorker::preparing, runStatus_, &RunStatusBar::showPreparation);
+    connect(session, &SessionWorker::frameReady, this, &MainWindow::showFrame);
+    connect(session, &SessionWorker::stateChanged, this, &MainWindow::showState);
+    connect(session, &SessionWorker::settingsApplied, this,
             [this](const StyleSettings&, const SessionCounters&, int iteration, int revision) {
                 // A change during a run: mark where on the loss curve it took effect.
                 if (shownIteration_ > 0 && revision > markedRevision_ && state_ != RunState::Idle) {
@@ -309,49 +311,53 @@ void MainWindow::connectSession() {
                     lossCurve_->addMarker(iteration, tr("settings changed"));
                 }
             });
-    connect(session, &SessionController::snapshotTaken, this,
+    connect(session, &SessionWorker::snapshotTaken, this,
             [this](int id, const QImage& thumbnail, int iteration) {
                 snapshots_->addSnapshot(id, thumbnail, tr("Iteration %1").arg(iteration));
             });
-    connect(session, &SessionController::snapshotShown, this,
+    connect(session, &SessionWorker::snapshotShown, this,
             [this](int, const QImage& image, int iteration) {
                 preview_->setImage(image);
                 statusBar()->showMessage(tr("Showing the snapshot of iteration %1").arg(iteration),
                                          5000);
             });
 
-    connect(session, &SessionController::recoveryAvailable, this,
+    connect(session, &SessionWorker::recoveryAvailable, this,
             [this](const QString& description, const QImage&) {
                 banner_->showOffer(description + ' ' + tr("Restore it?"), tr("Restore"),
                                    tr("Discard"));
             });
-    connect(banner_, &MessageBanner::offerAccepted, session, &SessionController::restoreRecovery);
-    connect(banner_, &MessageBanner::offerDeclined, session, &SessionController::discardRecovery);
-    connect(session, &SessionController::settingsRestored, this,
-            [this](const StyleSettings& settings) {
-                parameters_->setSettings(settings);
-                sendSettings();
-            });
-    connect(session, &SessionController::autosaveFailed, this, [this](const QString& message) {
+    connect(banner_, &MessageBanner::offerAccepted, session, &SessionWorker::restoreRecovery,
+            Qt::QueuedConnection);
+    connect(banner_, &MessageBanner::offerDeclined, session, &SessionWorker::discardRecovery,
+            Qt::QueuedConnection);
+    connect(session, &SessionWorker::settingsRestored, this, [this](const StyleSettings& settings) {
+        parameters_->setSettings(settings);
+        sendSettings();
+    });
+    connect(session, &SessionWorker::autosaveFailed, this, [this](const QString& message) {
         showError(tr("Autosave failed, so a crash could lose this run: %1").arg(message));
     });
 
     connect(contentSlot_, &ImageSlot::openRequested, this, &MainWindow::openContent);
-    connect(contentSlot_, &ImageSlot::clearRequested, session, &SessionController::clearContent);
-    connect(styleList_, &StyleListView::removeRequested, session, &SessionController::removeStyle);
+    connect(contentSlot_, &ImageSlot::clearRequested, session, &SessionWorker::clearContent,
+            Qt::QueuedConnection);
+    connect(styleList_, &StyleListView::removeRequested, session, &SessionWorker::removeStyle,
+            Qt::QueuedConnection);
     connect(styleList_, &StyleListView::weightChanged, this, &MainWindow::sendSettings);
     connect(parameters_, &ParameterPanel::settingsChanged, this, &MainWindow::sendSettings);
     connect(parameters_, &ParameterPanel::iterationTargetChanged, session,
-            &SessionController::setIterationTarget);
+            &SessionWorker::setIterationTarget, Qt::QueuedConnection);
     connect(parameters_, &ParameterPanel::snapshotIntervalChanged, session,
-            &SessionController::setSnapshotInterval);
+            &SessionWorker::setSnapshotInterval, Qt::QueuedConnection);
     connect(parameters_, &ParameterPanel::initImageRequested, this, &MainWindow::chooseInitImage);
-    connect(snapshots_, &SnapshotStrip::snapshotActivated, session,
-            &SessionController::showSnapshot);
+    connect(snapshots_, &SnapshotStrip::snapshotActivated, session, &SessionWorker::showSnapshot,
+            Qt::QueuedConnection);
     connect(snapshots_, &SnapshotStrip::exportRequested, this, &MainWindow::exportSnapshot);
     connect(snapshots_, &SnapshotStrip::continueRequested, this, [this](int id) {
         lossCurve_->addMarker(shownIteration_, tr("continued from a snapshot"));
-        controller_->continueFromSnapshot(id, shownIteration_ + parameters_->iterationTarget());
+        controller_->post([id, target = shownIteration_ + parameters_->iterationTarget()](
+                              SessionWorker& worker) { worker.continueFromSnapshot(id, target); });
     });
     connect(modelSelector_, &ModelSelector::modelChosen, this, &MainWindow::loadModel);
     connect(modelSelector_, &ModelSelector::openFileRequested, this, &MainWindow::openWeightFile);
@@ -370,7 +376,9 @@ void MainWindow::restoreSession(const QString& model) {
     }
     parameters_->setIterationTarget(
         appSettings_.iterationTarget(ParameterPanel::kDefaultIterations));
-    controller_->setSnapshotInterval(parameters_->snapshotInterval());
+    controller_->post([interval = parameters_->snapshotInterval()](SessionWorker& worker) {
+        worker.setSnapshotInterval(interval);
+    });
     sendSettings();
 
     // The model asked for, else the one used last, else the best installed one, else the
@@ -383,7 +391,7 @@ void MainWindow::restoreSession(const QString& model) {
     } else {
         showModelSetup(QString());
     }
-    controller_->offerRecovery();
+    controller_->post([](SessionWorker& worker) { worker.offerRecovery(); });
 }
 
 void MainWindow::loadModel(const QString& nameOrFile) {
@@ -429,8 +437,9 @@ StyleSettings MainWindow::currentSettings() const {
     return settings;
 }
 
-void MainWindow::sendSettings() {
-    controller_->applySettings(currentSettings());
+int MainWindow::sendSettings() {
+    sentRevision_ = controller_->worker().submitSettings(currentSettings());
+    return sentRevision_;
 }
 
 void MainWindow::showFrame(const SessionFrame& frame) {
@@ -465,9 +474,8 @@ void MainWindow::showState(RunState state) {
 void MainWindow::startRun() {
     banner_->hide();
     lossCurve_->clear();
-    markedRevision_ = controller_->settingsRevision();
     shownIteration_ = 0;
-    sendSettings();
+    markedRevision_ = sendSettings();  // the settings a run starts with are no change to mark
     controller_->start(parameters_->iterationTarget());
 }
 
@@ -476,15 +484,19 @@ void MainWindow::pauseRun() {
 }
 
 void MainWindow::resumeRun() {
-    controller_->resume(std::max(parameters_->iterationTarget(), shownIteration_ + 1));
+    resume(std::max(parameters_->iterationTarget(), shownIteration_ + 1));
 }
 
 void MainWindow::continueRun() {
-    controller_->resume(shownIteration_ + parameters_->iterationTarget());
+    resume(shownIteration_ + parameters_->iterationTarget());
 }
 
 void MainWindow::stopRun() {
     controller_->stop();
+}
+
+void MainWindow::resume(int iterationTarget) {
+    controller_->post([iterationTarget](SessionWorker& worker) { worker.resume(iterationTarget); });
 }
 
 QString MainWindow::askFileToOpen(const QString& title, const QString& purpose,
@@ -500,7 +512,7 @@ QString MainWindow::askFileToOpen(const QString& title, const QString& purpose,
 void MainWindow::openContent() {
     const QString file = askFileToOpen(tr("Open Photo"), "images", kImageFilter);
     if (!file.isEmpty()) {
-        controller_->loadContent(file);
+        controller_->post([file](SessionWorker& worker) { worker.loadContent(file); });
     }
 }
 
@@ -509,14 +521,14 @@ void MainWindow::addStyles() {
         this, tr("Add Paintings"), appSettings_.lastFolder("images"), kImageFilter);
     for (const QString& file : files) {
         appSettings_.rememberFolderOf("images", file);
-        controller_->addStyle(file);
+        controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
     }
 }
 
 void MainWindow::chooseInitImage() {
     const QString file = askFileToOpen(tr("Start From Image"), "images", kImageFilter);
     if (!file.isEmpty()) {
-        controller_->loadInitImage(file);
+        controller_->post([file](SessionWorker& worker) { worker.loadInitImage(file); });
     }
 }
 
@@ -552,11 +564,11 @@ void MainWindow::openUrls(const QList<QUrl>& urls, DropTarget target) {
         const bool asContent =
             target == DropTarget::Content || (target == DropTarget::Automatic && !contentTaken);
         if (asContent) {
-            controller_->loadContent(file);
+            controller_->post([file](SessionWorker& worker) { worker.loadContent(file); });
             contentTaken = true;
             target = target == DropTarget::Content ? DropTarget::Style : target;
         } else {
-            controller_->addStyle(file);
+            controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
         }
     }
 }
@@ -592,9 +604,13 @@ void MainWindow::paste() {
     } else if (mime->hasImage()) {
         const QImage image = qvariant_cast<QImage>(mime->imageData());
         if (contentSlot_->hasImage()) {
-            controller_->addStyleImage(image, tr("Pasted painting"));
+            controller_->post([image, name = tr("Pasted painting")](SessionWorker& worker) {
+                worker.addStyleImage(image, name);
+            });
         } else {
-            controller_->loadContentImage(image, tr("Pasted photo"));
+            controller_->post([image, name = tr("Pasted photo")](SessionWorker& worker) {
+                worker.loadContentImage(image, name);
+            });
         }
     } else {
         showError(tr("The clipboard holds no image or image file"));
@@ -626,14 +642,17 @@ void MainWindow::exportResult() {
 
 void MainWindow::exportTo(const QString& file, int bitDepth) {
     statusBar()->showMessage(tr("Exporting %1...").arg(file));
-    controller_->exportImage(file, bitDepth);
+    controller_->post(
+        [file, bitDepth](SessionWorker& worker) { worker.exportImage(file, bitDepth); });
 }
 
 void MainWindow::exportSnapshot(int id) {
     int bitDepth = 8;
     const QString file = askExportFile(tr("snapshot-%1.png").arg(id), &bitDepth);
     if (!file.isEmpty()) {
-        controller_->exportSnapshot(id, file, bitDepth);
+        controller_->post([id, file, bitDepth](SessionWorker& worker) {
+            worker.exportSnapshot(id, file, bitDepth);
+        });
     }
 }
 

@@ -76,6 +76,8 @@ public:
     // The iteration of the newest frame shown (0 before any).
     int shownIteration() const { return shownIteration_; }
     int framesShown() const { return framesShown_; }
+    // The revision of the settings sent last (SessionWorker::submitSettings).
+    int sentSettingsRevision() const { return sentRevision_; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -93,7 +95,8 @@ private:
 
     // The parameter panel's settings with the paintings' blend weights.
     StyleSettings currentSettings() const;
-    void sendSettings();
+    // Returns their revision.
+    int sendSettings();
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
     void showModel(const ModelSummary& model);
@@ -105,6 +108,8 @@ private:
     void resumeRun();
     void continueRun();
     void stopRun();
+    // Goes on from the current image until `iterationTarget`.
+    void resume(int iterationTarget);
 
     void openContent();
     void addStyles();
@@ -164,6 +169,7 @@ private:
     int shownIteration_ = 0;
     int framesShown_ = 0;
     int markedRevision_ = 0;
+    int sentRevision_ = 0;
     QString contentName_;
 };
 

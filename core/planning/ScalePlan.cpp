@@ -1,0 +1,67 @@
+#include "core/planning/ScalePlan.h"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace impasto {
+
+ScalePlan::ScalePlan(Inputs inputs) : inputs_(std::move(inputs)) {
+    const Extent finalSize = inputs_.finalSize;
+    stages_.push_back(finalSize);
+    if (!inputs_.coarseToFine) {
+        return;
+    }
+    for (int divisor = 2; finalSize.longest() / divisor > kLargestSingleScaleSide / 2;
+         divisor *= 2) {
+        const Extent coarser{static_cast<int>(std::lround(finalSize.width / double(divisor))),
+                             static_cast<int>(std::lround(finalSize.height / double(divisor)))};
+        if (coarser.shortest() < inputs_.minimumSide ||
+            shortestStyleSideAt(coarser).pixels < inputs_.minimumStyleSide) {
+            break;
+        }
+        stages_.insert(stages_.begin(), coarser);
+    }
+}
+
+std::size_t ScalePlan::stageCovering(int longest) const {
+    for (std::size_t i = 0; i < stages_.size(); ++i) {
+        if (stages_[i].longest() >= longest)
+            return i;
+    }
+    return stages_.size() - 1;
+}
+
+int ScalePlan::styleSideAt(Extent stage) const {
+    const double fraction = static_cast<double>(stage.longest()) / inputs_.finalSize.longest();
+    return std::max(1, static_cast<int>(std::lround(inputs_.styleSideAtFinalSize * fraction)));
+}
+
+ScalePlan::StyleShortSide ScalePlan::shortestStyleSideAt(Extent stage) const {
+    const int side = styleSideAt(stage);
+    StyleShortSide shortest{std::numeric_limits<int>::max(), 0};
+    for (std::size_t i = 0; i < inputs_.styleSizes.size(); ++i) {
+        const Extent style = inputs_.styleSizes[i];
+        const int shorter = static_cast<int>(
+            std::lround(static_cast<double>(side) * style.shortest() / style.longest()));
+        if (shorter < shortest.pixels) {
+            shortest = {shorter, i};
+        }
+    }
+    return shortest;
+}
+
+bool ScalePlan::stageLevelledOff(const std::vector<double>& stageLosses) {
+    const std::size_t steps = stageLosses.size();
+    if (steps >= kMaximumStageSteps) {
+        return true;
+    }
+    if (steps < kMinimumStageSteps) {
+        return false;
+    }
+    const double before = stageLosses[steps - 1 - kPlateauWindow];
+    const double now = stageLosses.back();
+    return before - now < kPlateauDecrease * kPlateauWindow * before;
+}
+
+}  // namespace impasto

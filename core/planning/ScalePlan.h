@@ -1,0 +1,78 @@
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace impasto {
+
+// A width and height in pixels.
+struct Extent {
+    int width = 0;
+    int height = 0;
+    int longest() const { return std::max(width, height); }
+    int shortest() const { return std::min(width, height); }
+    bool operator==(const Extent&) const = default;
+};
+
+// The stages of a coarse-to-fine run, worked out from plain sizes: the final size alone, or
+// with coarse-to-fine a pyramid of halvings below it, coarsest first, whose coarsest stage has
+// its longest side in (kLargestSingleScaleSide / 2, kLargestSingleScaleSide]. A stage too small
+// for the layers (the image, or the style images scaled with it) is left out. Also the rule
+// that ends a coarse stage. A default-constructed plan has no stages.
+class ScalePlan {
+public:
+    // Outputs up to this longest side are optimised at their size only: a step there takes a
+    // fraction of a second anyway, and coarse stages never reach a given loss sooner.
+    static constexpr int kLargestSingleScaleSide = 512;
+    // A coarse stage has levelled off when its total loss fell by less than kPlateauDecrease
+    // (relative) per step on average over the last kPlateauWindow steps.
+    static constexpr double kPlateauDecrease = 0.01;
+    static constexpr std::size_t kPlateauWindow = 5;
+    // Not before the optimiser's line-search warm-up and some plain steps are done.
+    static constexpr std::size_t kMinimumStageSteps = 10;
+    // At the latest then: the full-size loss is mostly fine texture only the last stage makes.
+    static constexpr std::size_t kMaximumStageSteps = 50;
+
+    struct Inputs {
+        Extent finalSize;
+        bool coarseToFine = true;
+        // The shortest side the layers can read in the optimised image.
+        int minimumSide = 1;
+        // The style images as given, and the longest side they are scaled to at the final size
+        // (they scale with each stage, so that the style looks the same at every stage).
+        std::vector<Extent> styleSizes;
+        int styleSideAtFinalSize = 0;
+        // The shortest side the style layers can read in a style image.
+        int minimumStyleSide = 1;
+    };
+
+    // The shorter side of the smallest style image at a stage, and which image it is.
+    struct StyleShortSide {
+        int pixels = 0;
+        std::size_t image = 0;
+    };
+
+    ScalePlan() = default;
+    explicit ScalePlan(Inputs inputs);
+
+    // Coarsest first, the final size last.
+    const std::vector<Extent>& stages() const { return stages_; }
+    // The first stage at least as large as an image whose longest side is `longest` (the final
+    // stage for a larger one).
+    std::size_t stageCovering(int longest) const;
+    // The longest side of the style images at a stage of this size.
+    int styleSideAt(Extent stage) const;
+    // Without style images: the largest int, so that no stage is too small for them.
+    StyleShortSide shortestStyleSideAt(Extent stage) const;
+
+    // Whether a coarse stage whose total losses, one per step, are `stageLosses` should end:
+    // its loss has levelled off, or it has had its share of steps.
+    static bool stageLevelledOff(const std::vector<double>& stageLosses);
+
+private:
+    Inputs inputs_;
+    std::vector<Extent> stages_;
+};
+
+}  // namespace impasto

@@ -1,0 +1,148 @@
+// The coarse-to-fine plan from plain sizes: which stages a final size gets, which are left out
+// as too small for the layers or the style images, and when a coarse stage ends.
+#include <QTest>
+
+#include <vector>
+
+#include "core/planning/ScalePlan.h"
+
+using namespace impasto;
+
+namespace {
+
+// A plan with coarse-to-fine on, layers that read any image and one square style image at
+// the output's size.
+ScalePlan::Inputs inputsFor(Extent finalSize) {
+    return {.finalSize = finalSize,
+            .coarseToFine = true,
+            .minimumSide = 2,
+            .styleSizes = {{512, 512}},
+            .styleSideAtFinalSize = finalSize.longest(),
+            .minimumStyleSide = 2};
+}
+
+std::vector<Extent> stagesFor(const ScalePlan::Inputs& inputs) {
+    return ScalePlan(inputs).stages();
+}
+
+// Total losses that fall by `decrease` (relative) a step, `steps` of them.
+std::vector<double> lossesFalling(double decrease, size_t steps) {
+    std::vector<double> losses{1000.0};
+    while (losses.size() < steps) {
+        losses.push_back(losses.back() * (1.0 - decrease));
+    }
+    return losses;
+}
+
+}  // namespace
+
+class TestScalePlan : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void upTo512PixelsThereIsOneStage() {
+        QCOMPARE(stagesFor(inputsFor({512, 384})), (std::vector<Extent>{{512, 384}}));
+        QCOMPARE(stagesFor(inputsFor({100, 513})), (std::vector<Extent>{{100, 513}}));
+    }
+
+    // The coarsest stage has its longest side in (256, 512].
+    void largerSizesAreHalvedDownTo512Pixels() {
+        QCOMPARE(stagesFor(inputsFor({1024, 768})), (std::vector<Extent>{{512, 384}, {1024, 768}}));
+        QCOMPARE(stagesFor(inputsFor({2048, 2048})),
+                 (std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}}));
+        QCOMPARE(stagesFor(inputsFor({1025, 3})), (std::vector<Extent>{{513, 2}, {1025, 3}}));
+        QCOMPARE(stagesFor(inputsFor({640, 480})), (std::vector<Extent>{{320, 240}, {640, 480}}));
+    }
+
+    void withoutCoarseToFineOnlyTheFinalSize() {
+        ScalePlan::Inputs inputs = inputsFor({2048, 1536});
+        inputs.coarseToFine = false;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{2048, 1536}}));
+    }
+
+    // Halving 2048 x 200 gives 1024 x 100 and 512 x 50: with layers that need 64 px only the
+    // first is kept (the plan stops at the first stage too small).
+    void aStageTooSmallForTheLayersIsLeftOut() {
+        ScalePlan::Inputs inputs = inputsFor({2048, 200});
+        inputs.minimumSide = 64;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{1024, 100}, {2048, 200}}));
+        inputs.minimumSide = 101;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{2048, 200}}));
+    }
+
+    // The style images scale with the stage: a 4:1 style image at a 256 px style side is
+    // 256 x 64 at the final size, 128 x 32 at half of it and 64 x 16 at a quarter. The
+    // smallest of several images decides.
+    void aStageTooSmallForTheStyleImagesIsLeftOut() {
+        ScalePlan::Inputs inputs = inputsFor({2048, 2048});
+        inputs.styleSizes = {{400, 400}, {1000, 250}};
+        inputs.styleSideAtFinalSize = 256;
+        inputs.minimumStyleSide = 20;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{1024, 1024}, {2048, 2048}}));
+        inputs.minimumStyleSide = 16;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}}));
+
+        const ScalePlan plan(inputs);
+        QCOMPARE(plan.styleSideAt({2048, 2048}), 256);
+        QCOMPARE(plan.styleSideAt({1024, 768}), 128);
+        QCOMPARE(plan.shortestStyleSideAt({512, 512}).pixels, 16);
+        QCOMPARE(plan.shortestStyleSideAt({512, 512}).image, size_t(1));
+    }
+
+    void theStyleSideIsAtLeastOnePixel() {
+        ScalePlan::Inputs inputs = inputsFor({2048, 2048});
+        inputs.styleSideAtFinalSize = 1;
+        QCOMPARE(ScalePlan(inputs).styleSideAt({512, 512}), 1);
+    }
+
+    void withoutStyleImagesNoStageIsTooSmallForThem() {
+        ScalePlan::Inputs inputs = inputsFor({1024, 1024});
+        inputs.styleSizes.clear();
+        inputs.minimumStyleSide = 1000;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{512, 512}, {1024, 1024}}));
+    }
+
+    // The first stage at least as large as the image, else the final one.
+    void stageCoveringFindsTheStageOfAnImage() {
+        const ScalePlan plan(inputsFor({2048, 1536}));
+        QCOMPARE(plan.stageCovering(1), size_t(0));
+        QCOMPARE(plan.stageCovering(512), size_t(0));
+        QCOMPARE(plan.stageCovering(513), size_t(1));
+        QCOMPARE(plan.stageCovering(1024), size_t(1));
+        QCOMPARE(plan.stageCovering(2048), size_t(2));
+        QCOMPARE(plan.stageCovering(4096), size_t(2));
+    }
+
+    void aStageRunsAtLeastItsMinimumOfSteps() {
+        const size_t minimum = ScalePlan::kMinimumStageSteps;
+        QVERIFY(!ScalePlan::stageLevelledOff({}));
+        QVERIFY(!ScalePlan::stageLevelledOff(std::vector<double>(minimum - 1, 5.0)));
+        QVERIFY(ScalePlan::stageLevelledOff(std::vector<double>(minimum, 5.0)));
+    }
+
+    void aStageEndsAfterItsMaximumOfSteps() {
+        const size_t maximum = ScalePlan::kMaximumStageSteps;
+        QVERIFY(!ScalePlan::stageLevelledOff(lossesFalling(0.1, maximum - 1)));
+        QVERIFY(ScalePlan::stageLevelledOff(lossesFalling(0.1, maximum)));
+    }
+
+    // Levelled off once the loss falls by less than the threshold per step on average over
+    // the window.
+    void aStageEndsWhenItsLossLevelsOff() {
+        const size_t steps = ScalePlan::kMinimumStageSteps + 2;
+        const double threshold = ScalePlan::kPlateauDecrease;
+        QVERIFY(!ScalePlan::stageLevelledOff(lossesFalling(2.0 * threshold, steps)));
+        QVERIFY(ScalePlan::stageLevelledOff(lossesFalling(0.5 * threshold, steps)));
+
+        // A fast fall before the window does not count.
+        std::vector<double> losses = lossesFalling(0.2, steps);
+        losses.insert(losses.end(), ScalePlan::kPlateauWindow, losses.back());
+        QVERIFY(ScalePlan::stageLevelledOff(losses));
+        // Nor does a loss that went up.
+        losses.push_back(losses.back() * 2.0);
+        QVERIFY(ScalePlan::stageLevelledOff(losses));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestScalePlan)
+#include "test_scale_plan.moc"

@@ -1,0 +1,135 @@
+// Crash recovery as the worker uses it, on a temporary folder: an autosave is offered to the next
+// instance with a description and a thumbnail, restored once, or discarded; an export drops it;
+// a failing autosave is reported once per run of failures.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/TestFiles.h"
+#include "support/TestPaths.h"
+#include "ui/session/RecoveryCoordinator.h"
+
+using impasto::Image;
+using impasto::StyleSettings;
+using impasto::ui::RecoveryCoordinator;
+
+namespace {
+
+Image greyImage(int width, int height) {
+    Image image(width, height);
+    image.rgb.assign(image.pixelCount() * 3, 0.5f);
+    return image;
+}
+
+StyleSettings settingsWithStyleWeight(double weight) {
+    StyleSettings settings;
+    settings.styleWeight = weight;
+    return settings;
+}
+
+}  // namespace
+
+class TestSessionRecoveryCoordinator : public QObject {
+    Q_OBJECT
+
+private:
+    std::filesystem::path folder() const { return impasto::test::toPath(dir_.path()) / "recovery"; }
+
+    QTemporaryDir dir_;
+
+private Q_SLOTS:
+    void init() { std::filesystem::remove_all(folder()); }
+
+    void nothingSavedOffersNothing() {
+        RecoveryCoordinator recovery(folder());
+        QVERIFY(!recovery.offer(64));
+        QVERIFY(!recovery.restore());
+    }
+
+    void anAutosaveIsOfferedToTheNextInstanceAndRestoredOnce() {
+        {
+            RecoveryCoordinator recovery(folder());
+            recovery.setContentFile(impasto::test::sharedImage("tubingen.jpg"));
+            recovery.addStyleFile("/paintings/first.jpg");
+            recovery.addStyleFile("/paintings/second.jpg");
+            recovery.removeStyleFile(0);
+            QVERIFY(recovery.autosaveDue(false));
+            QVERIFY(
+                !recovery.autosave(greyImage(120, 60), settingsWithStyleWeight(321.0), 7, false));
+        }
+        RecoveryCoordinator recovery(folder());
+        const auto offer = recovery.offer(40);
+        QVERIFY(offer);
+        QVERIFY2(offer->description.contains("iteration 7"), qPrintable(offer->description));
+        QVERIFY2(offer->description.contains("tubingen.jpg"), qPrintable(offer->description));
+        QCOMPARE(offer->thumbnail.width(), 40);
+        QCOMPARE(offer->thumbnail.height(), 20);
+
+        const auto run = recovery.restore();
+        QVERIFY(run);
+        QCOMPARE(run->iteration, 7);
+        QCOMPARE(run->image.width(), 120);
+        QCOMPARE(run->settings.styleWeight, 321.0);
+        QCOMPARE(run->styleFiles, std::vector<std::filesystem::path>{"/paintings/second.jpg"});
+        QVERIFY(!recovery.restore());  // once
+    }
+
+    void aPastedPhotoIsDescribedAsNone() {
+        RecoveryCoordinator(folder()).autosave(greyImage(8, 8), StyleSettings{}, 3, true);
+        const auto offer = RecoveryCoordinator(folder()).offer(8);
+        QVERIFY(offer);
+        QVERIFY2(offer->description.contains("no photo"), qPrintable(offer->description));
+    }
+
+    void autosavesKeepTheirIntervalUnlessAskedForNow() {
+        RecoveryCoordinator recovery(folder());
+        QVERIFY(!recovery.autosave(greyImage(8, 8), StyleSettings{}, 1, false));
+        QVERIFY(!recovery.autosaveDue(false));  // 5 s have not passed
+        QVERIFY(recovery.autosaveDue(true));
+        QVERIFY(!recovery.autosave(greyImage(8, 8), StyleSettings{}, 2, false));
+        RecoveryCoordinator next(folder());
+        QVERIFY(next.offer(8));
+        QCOMPARE(next.restore()->iteration, 1);  // the save within the interval wrote nothing
+    }
+
+    void discardingForgetsTheOfferAndTheAutosave() {
+        RecoveryCoordinator(folder()).autosave(greyImage(8, 8), StyleSettings{}, 5, true);
+        RecoveryCoordinator recovery(folder());
+        QVERIFY(recovery.offer(8));
+        recovery.discard();
+        QVERIFY(!recovery.restore());
+        QVERIFY(!RecoveryCoordinator(folder()).offer(8));
+    }
+
+    void anExportDropsTheAutosave() {
+        RecoveryCoordinator recovery(folder());
+        recovery.autosave(greyImage(8, 8), StyleSettings{}, 5, true);
+        recovery.resultExported();
+        QVERIFY(!RecoveryCoordinator(folder()).offer(8));
+        // The next save of the same run is due at once.
+        QVERIFY(recovery.autosaveDue(false));
+    }
+
+    // A folder that cannot be made (a file stands in its way): the first failure is reported,
+    // the ones after it are not, and after a save that works the next failure is again.
+    void aFailingAutosaveIsReportedOncePerRunOfFailures() {
+        const std::filesystem::path blocker = impasto::test::toPath(dir_.path()) / "blocker";
+        const auto block = [&] {
+            std::filesystem::remove_all(blocker);
+            std::ofstream(blocker) << "in the way";
+        };
+        block();
+        RecoveryCoordinator recovery(blocker / "recovery");
+        QVERIFY(recovery.autosave(greyImage(8, 8), StyleSettings{}, 1, true));
+        QVERIFY(!recovery.autosave(greyImage(8, 8), StyleSettings{}, 2, true));
+        std::filesystem::remove(blocker);
+        QVERIFY(!recovery.autosave(greyImage(8, 8), StyleSettings{}, 3, true));
+        block();
+        QVERIFY(recovery.autosave(greyImage(8, 8), StyleSettings{}, 4, true));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionRecoveryCoordinator)
+#include "test_session_recovery_coordinator.moc"

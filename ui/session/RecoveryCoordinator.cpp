@@ -1,0 +1,85 @@
+#include "ui/session/RecoveryCoordinator.h"
+
+#include <QDateTime>
+#include <QLocale>
+
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "core/common/Error.h"
+#include "core/image/Resize.h"
+
+namespace impasto::ui {
+
+std::filesystem::path RecoveryCoordinator::defaultFolder() {
+    try {
+        return RecoveryStore::defaultFolder();
+    } catch (const Error&) {
+        return std::filesystem::temp_directory_path() / "impasto-recovery";
+    }
+}
+
+RecoveryCoordinator::RecoveryCoordinator(std::filesystem::path folder)
+    : autosave_(std::move(folder)) {}
+
+void RecoveryCoordinator::setContentFile(const QString& file) {
+    autosave_.setContentFile(file);
+}
+
+void RecoveryCoordinator::addStyleFile(const QString& file) {
+    autosave_.addStyleFile(file);
+}
+
+void RecoveryCoordinator::removeStyleFile(int index) {
+    autosave_.removeStyleFile(index);
+}
+
+bool RecoveryCoordinator::autosaveDue(bool now) const {
+    return autosave_.due(now);
+}
+
+std::optional<QString> RecoveryCoordinator::autosave(const Image& image,
+                                                     const StyleSettings& settings, int iteration,
+                                                     bool now) {
+    return autosave_.save(image, settings, iteration, now);
+}
+
+void RecoveryCoordinator::resultExported() {
+    autosave_.discard();
+}
+
+std::optional<RecoveryOffer> RecoveryCoordinator::offer(int thumbnailSide) {
+    try {
+        offered_ = autosave_.load();
+        if (!offered_) {
+            return std::nullopt;
+        }
+        const QString photo =
+            offered_->contentFile.empty()
+                ? tr("no photo")
+                : QString::fromStdString(offered_->contentFile.filename().string());
+        const auto savedAt =
+            std::chrono::duration_cast<std::chrono::seconds>(offered_->savedAt.time_since_epoch());
+        const QString when = QDateTime::fromSecsSinceEpoch(savedAt.count())
+                                 .toString(QLocale().dateTimeFormat(QLocale::ShortFormat));
+        return RecoveryOffer{tr("A run that was not exported was saved at %1 (%2, iteration %3).")
+                                 .arg(when, photo)
+                                 .arg(offered_->iteration),
+                             resizeToMaxSide(offered_->image, thumbnailSide)};
+    } catch (const std::exception&) {
+        offered_.reset();
+        return std::nullopt;
+    }
+}
+
+std::optional<RecoveredRun> RecoveryCoordinator::restore() {
+    return std::exchange(offered_, std::nullopt);
+}
+
+void RecoveryCoordinator::discard() {
+    offered_.reset();
+    autosave_.discard();
+}
+
+}  // namespace impasto::ui

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <filesystem>
+#include <optional>
+
+#include "core/image/Image.h"
+#include "core/recovery/RecoveryStore.h"
+#include "core/settings/StyleSettings.h"
+#include "ui/session/RunAutosave.h"
+
+namespace impasto::ui {
+
+// A run that an earlier instance autosaved and never exported, as the restore offer shows it.
+struct RecoveryOffer {
+    QString description;  // when it was saved, from which photo, at which iteration
+    Image thumbnail;
+};
+
+// Everything about surviving a crash: autosaves the running image (through RunAutosave) and
+// offers, restores or discards the run an earlier instance left. Plain values in and out; the
+// worker decides when to call and what to signal.
+class RecoveryCoordinator {
+    Q_DECLARE_TR_FUNCTIONS(RecoveryCoordinator)
+
+public:
+    // The XDG state folder, or the temporary folder for a user without a home folder.
+    static std::filesystem::path defaultFolder();
+
+    explicit RecoveryCoordinator(std::filesystem::path folder = defaultFolder());
+
+    // The inputs an autosave names, so that a restore can load them again; an empty name is an
+    // image without a file (pasted), which a restore cannot bring back.
+    void setContentFile(const QString& file);
+    void addStyleFile(const QString& file);
+    void removeStyleFile(int index);
+
+    // Whether autosave() would write now: lets the caller skip making the image.
+    bool autosaveDue(bool now) const;
+    // Saves the running image when the interval has passed, or `now` (at a pause or a stop).
+    // Returns the failure to report: only the first of a row, so a full disk is said once.
+    std::optional<QString> autosave(const Image& image, const StyleSettings& settings,
+                                    int iteration, bool now);
+    // The result is safe in an exported file: the autosave is dropped.
+    void resultExported();
+
+    // Reads the run an earlier instance left and keeps it for restore(); nullopt when there is
+    // none or it cannot be read (not worth an error at startup). The offer's thumbnail is at
+    // most `thumbnailSide` pixels on its longest side.
+    std::optional<RecoveryOffer> offer(int thumbnailSide);
+    // The offered run, once.
+    std::optional<RecoveredRun> restore();
+    // Forgets the offered run and the autosave.
+    void discard();
+
+private:
+    RunAutosave autosave_;
+    std::optional<RecoveredRun> offered_;
+};
+
+}  // namespace impasto::ui

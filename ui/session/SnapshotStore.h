@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+
+#include "core/image/Image.h"
+#include "core/settings/StyleSettings.h"
+
+namespace impasto::ui {
+
+// A picture kept from a run, full size, to view, export or continue from later.
+struct Snapshot {
+    Image image;
+    int iteration = 0;
+    StyleSettings settings;  // what made it, embedded when it is exported
+};
+
+// The run's snapshots by id, and when the next automatic one is due. The strip in the window
+// holds only thumbnails and ids; the full images stay here, on the worker's thread.
+class SnapshotStore {
+public:
+    // A snapshot every `interval` iterations; 0: none.
+    void setInterval(int interval) { interval_ = interval; }
+    bool dueAt(int iteration) const;
+
+    // Keeps `snapshot`; returns its id (1, 2, ...; never reused).
+    int add(Snapshot snapshot);
+    // nullptr when no snapshot has `id`.
+    const Snapshot* find(int id) const;
+
+private:
+    int interval_ = 0;
+    int nextId_ = 1;
+    std::map<int, Snapshot> snapshots_;
+};
+
+}  // namespace impasto::ui
