@@ -71,4 +71,4 @@ for target in "${targets[@]}"; do
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/log" | tr '\n' ' '
     echo
 done
-echo "run-fuzzers.sh: no findings in ${#targets[@]} targets x ${seconds} s"
+echo "run-fuzzers.sh: no findings in ${#targets[@]} targets x ${description}"
