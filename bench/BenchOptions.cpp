@@ -23,11 +23,14 @@ constexpr const char* kUsage =
     "  tubingen/starry_night at 512 px and the losses then, the time to 10% at 1024 px of\n"
     "  the fast paths without and with coarse-to-fine, peak host and device memory in an\n"
     "  iteration.\n"
-    "  --quick    fewer repeats, no VGG race and no 1024 px race: a few minutes\n"
+    "And float32 against bfloat16 convolutions (both on the fast paths): ms per iteration and\n"
+    "  memory at 256/512/1024 px, the time to 5% style loss at 512 px, the total loss after\n"
+    "  100 L-BFGS iterations at 256 and 512 px, and a profile of the bfloat16 iteration.\n"
+    "  --quick    fewer repeats, no VGG race, no 1024 px race, losses at 256 px only\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
     "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
-    "  --only LIST  some of iterations,preview,race\n"
+    "  --only LIST  some of iterations,preview,race,precision\n"
     "  --trace    print every iteration of the race\n";
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -81,9 +84,10 @@ std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& ar
         } else if (argument == "--only") {
             options.sections = splitList(value());
             for (const std::string& section : options.sections) {
-                if (section != "iterations" && section != "preview" && section != "race") {
+                if (section != "iterations" && section != "preview" && section != "race" &&
+                    section != "precision") {
                     throw Error("Unknown section \"" + section +
-                                "\" for --only (iterations, preview, race)");
+                                "\" for --only (iterations, preview, race, precision)");
                 }
             }
         } else {
@@ -95,6 +99,7 @@ std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& ar
         options.raceRuns = 1;
         options.raceVgg = false;
         options.raceCoarseToFine = false;
+        options.equalIterationSizes = {256};
     }
     options.repeats = repeats.value_or(options.repeats);
     return options;

@@ -24,8 +24,11 @@ struct BenchOptions {
     bool raceVgg = true;
     // The 1024 px race of the fast paths with and without coarse-to-fine (full mode only).
     bool raceCoarseToFine = true;
-    // Which measurements run: "iterations", "preview", "race" (all by default).
-    std::vector<std::string> sections{"iterations", "preview", "race"};
+    // Which measurements run: "iterations", "preview", "race" (baseline against the fast paths)
+    // and "precision" (float32 against bfloat16); all by default.
+    std::vector<std::string> sections{"iterations", "preview", "race", "precision"};
+    // Sizes of the precision section's loss comparison at equal iterations.
+    std::vector<int> equalIterationSizes{256, 512};
 
     // Prints every iteration of the race (scale, seconds, style loss at 512 px).
     bool trace = false;

@@ -1,5 +1,7 @@
 #include "bench/Measurements.h"
 
+#include <ATen/Parallel.h>
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "bench/IterationProfile.h"
 #include "core/image/PngExport.h"
 
 namespace impasto::bench {
@@ -53,11 +56,11 @@ std::string slug(const std::string& text) {
 }  // namespace
 
 Measurements::Measurements(const BenchOptions& options, const BenchImages& images,
-                           ResultTable& table)
-    : options_(options), images_(images), table_(table) {}
+                           const std::array<Variant, 2>& variants, ResultTable& table)
+    : options_(options), images_(images), variants_(variants), table_(table) {}
 
 void Measurements::iterationTime(const BenchNetwork& network, int size) {
-    std::array<Variant, 2> variants{baselineVariant(), fastVariant()};
+    std::array<Variant, 2> variants = variants_;
     StyleSettings settings;
     settings.optimizer = OptimizerKind::Adam;  // one evaluation per step, no line search
     std::array<std::unique_ptr<StyleSession>, 2> sessions;
@@ -91,7 +94,7 @@ void Measurements::iterationTime(const BenchNetwork& network, int size) {
 }
 
 void Measurements::previewLatency(const BenchNetwork& network) {
-    const std::array<Variant, 2> variants{baselineVariant(), fastVariant()};
+    const std::array<Variant, 2>& variants = variants_;
     std::array<std::vector<double>, 2> firstFrame, afterChange;
     for (int round = 0; round < options_.repeats; ++round) {
         for (const size_t k : order(round)) {
@@ -121,7 +124,7 @@ void Measurements::previewLatency(const BenchNetwork& network) {
 }
 
 void Measurements::raceToFivePercent(const BenchNetwork& network) {
-    race(network, kRaceSize, kRaceTarget, {baselineVariant(), fastVariant()},
+    race(network, kRaceSize, kRaceTarget, variants_,
          network.title + " at " + std::to_string(kRaceSize) + " px");
 }
 
@@ -132,6 +135,73 @@ void Measurements::coarseToFineRace(const BenchNetwork& network) {
     race(network, kLargeRaceSize, kLargeRaceTarget, {singleScale, fastVariant()},
          network.title + " at " + std::to_string(kLargeRaceSize) +
              " px, fast paths without / with coarse-to-fine");
+}
+
+void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, int iterations) {
+    // The total loss after the iterations, the image evaluated in float32.
+    auto totalLossAfter = [&](Variant variant, const std::string& imageName) {
+        variant.coarseToFine = false;  // at `size` throughout
+        auto session = makeSession(variant, loadModelFor(variant, network.weights), images_, {},
+                                   size, options_.device);
+        while (session->iteration() < iterations) {
+            session->step();
+        }
+        StyleSettings judged = session->settings();
+        judged.precision = Precision::Float32;
+        session->applySettings(judged);
+        const double total = session->settle().total;
+        if (!imageName.empty()) {
+            const auto file = options_.outputDir /
+                              (slug(network.title) + "-" + imageName + "-" + std::to_string(size) +
+                               "-" + std::to_string(iterations) + "it.png");
+            exportPng(file, session->currentImage());
+            std::printf("  wrote %s\n", file.string().c_str());
+        }
+        return total;
+    };
+    std::array<std::vector<double>, 2> total;
+    for (const size_t k : order(0)) {
+        total[k].push_back(totalLossAfter(variants_[k], slug(variants_[k].name)));
+    }
+    // L-BFGS amplifies rounding: the first variant on another number of threads (other
+    // summation orders, the same arithmetic) shows how far rounding alone moves the result.
+    const int threads = at::get_num_threads();
+    const int otherThreads = threads > 1 ? 1 : 2;
+    at::set_num_threads(otherThreads);
+    const double reference = totalLossAfter(variants_[0], {});
+    at::set_num_threads(threads);
+    std::printf("  rounding alone: %s on %d threads ends at %.4g, %.1f%% from %.4g on %d\n",
+                variants_[0].name.c_str(), otherThreads, reference,
+                100.0 * std::abs(reference - total[0][0]) / total[0][0], total[0][0], threads);
+    table_.add(network.title + " at " + std::to_string(size) + " px: total loss after " +
+                   std::to_string(iterations) + " L-BFGS iterations (evaluated in float32)",
+               "", total[0], total[1]);
+}
+
+void Measurements::profileIteration(const BenchNetwork& network, int size) {
+    constexpr int kWarmupSteps = 2;
+    constexpr int kProfiledSteps = 5;
+    constexpr size_t kOperatorRows = 15;
+    Variant variant = variants_[1];
+    variant.coarseToFine = false;
+    StyleSettings settings;
+    settings.optimizer = OptimizerKind::Adam;  // one evaluation per step, as iterationTime()
+    auto session = makeSession(variant, loadModelFor(variant, network.weights), images_, settings,
+                               size, options_.device);
+    for (int i = 0; i < kWarmupSteps; ++i) {
+        session->step();
+    }
+    const StepProfile profile = profileSteps(*session, kProfiledSteps);
+    const std::string title =
+        network.title + " at " + std::to_string(size) + " px, " + variant.name + ", Adam iteration";
+    printProfile(stdout, title, profile, kOperatorRows);
+    const auto file =
+        options_.outputDir / ("profile-" + slug(network.title) + "-" + slug(variant.name) + "-" +
+                              std::to_string(size) + ".md");
+    if (std::FILE* out = std::fopen(file.c_str(), "w")) {
+        printProfile(out, title, profile, kOperatorRows);
+        std::fclose(out);
+    }
 }
 
 void Measurements::race(const BenchNetwork& network, int size, double target,

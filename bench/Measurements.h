@@ -16,12 +16,13 @@ struct BenchNetwork {
     std::filesystem::path weights;
 };
 
-// The measurements, each comparing the single-scale baseline with the fast paths on the same
-// work; baseline and fast runs alternate (and swap which goes first) so that a neighbour's load
-// on the machine hits both alike. Results go to the table.
+// The measurements, each comparing two variants on the same work (the single-scale baseline
+// and the fast paths, or float32 and bfloat16); their runs alternate (and swap which goes
+// first) so that a neighbour's load on the machine hits both alike. Results go to the table.
 class Measurements {
 public:
-    Measurements(const BenchOptions& options, const BenchImages& images, ResultTable& table);
+    Measurements(const BenchOptions& options, const BenchImages& images,
+                 const std::array<Variant, 2>& variants, ResultTable& table);
 
     // Milliseconds per iteration (forward and backward pass and an Adam update, whose own cost
     // is a few element-wise operations) at `size` px, both variants at that size: what the
@@ -39,6 +40,13 @@ public:
     // Coarse-to-fine's quality per second: a race to 10% style loss at 1024 px between the fast
     // paths with and without it (in the table's baseline column: without).
     void coarseToFineRace(const BenchNetwork& network);
+    // The total loss after `iterations` L-BFGS iterations from the photo at `size` px, each
+    // variant's image evaluated in float32: whether a variant changes the picture. The images
+    // are saved for a look.
+    void lossAtEqualIterations(const BenchNetwork& network, int size, int iterations);
+    // Profiles Adam iterations of the second variant at `size` px and prints (and saves) where
+    // their time goes.
+    void profileIteration(const BenchNetwork& network, int size);
 
 private:
     // Both variants from the content photo at `size` px until the style loss, evaluated by the
@@ -49,6 +57,7 @@ private:
 
     const BenchOptions& options_;
     const BenchImages& images_;
+    std::array<Variant, 2> variants_;
     ResultTable& table_;
     PeakMemory memory_;
 };

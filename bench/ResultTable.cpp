@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace impasto::bench {
 
@@ -16,6 +17,9 @@ double median(std::vector<double> samples) {
     return samples.size() % 2 == 1 ? samples[middle]
                                    : 0.5 * (samples[middle - 1] + samples[middle]);
 }
+
+ResultTable::ResultTable(std::string baselineName, std::string fastName)
+    : baselineName_(std::move(baselineName)), fastName_(std::move(fastName)) {}
 
 void ResultTable::add(const std::string& what, const std::string& unit,
                       std::vector<double> baseline, std::vector<double> fast) {
@@ -42,8 +46,10 @@ void ResultTable::printRow(std::FILE* out, const Row& row) {
 
 void ResultTable::print(std::FILE* out) const {
     std::fprintf(out,
-                 "| measurement | unit | single-scale baseline | fast | baseline / fast | "
-                 "samples |\n| --- | --- | --- | --- | --- | --- |\n");
+                 "| measurement | unit | %s | %s | %s / %s | samples |\n"
+                 "| --- | --- | --- | --- | --- | --- |\n",
+                 baselineName_.c_str(), fastName_.c_str(), baselineName_.c_str(),
+                 fastName_.c_str());
     for (const Row& row : rows_) {
         printRow(out, row);
     }

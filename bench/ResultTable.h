@@ -11,6 +11,9 @@ namespace impasto::bench {
 // is time, memory or loss). Each row is printed as it comes in; print() gives the whole table.
 class ResultTable {
 public:
+    // The columns' names: "single-scale baseline" and "fast", "float32" and "bfloat16".
+    ResultTable(std::string baselineName, std::string fastName);
+
     // A missing sample (NaN) is a run that never got there; the median then says so.
     void add(const std::string& what, const std::string& unit, std::vector<double> baseline,
              std::vector<double> fast);
@@ -26,6 +29,8 @@ private:
         size_t samples = 0;
     };
     static void printRow(std::FILE* out, const Row& row);
+    std::string baselineName_;
+    std::string fastName_;
     std::vector<Row> rows_;
 };
 

@@ -6,11 +6,35 @@
 namespace impasto::bench {
 
 Variant baselineVariant() {
-    return {"single-scale", false, false, false, true, GramMethod::Plain};
+    return {.name = "single-scale",
+            .channelsLast = false,
+            .precision = Precision::Float32,
+            .coarseToFine = false,
+            .classicLbfgs = true,
+            .gram = GramMethod::Plain};
 }
 
 Variant fastVariant() {
-    return {"fast", true, true, true, false, GramMethod::Symmetric};
+    return {.name = "fast",
+            .channelsLast = true,
+            .precision = Precision::Auto,
+            .coarseToFine = true,
+            .classicLbfgs = false,
+            .gram = GramMethod::Symmetric};
+}
+
+Variant float32Variant() {
+    Variant variant = fastVariant();
+    variant.name = "float32";
+    variant.precision = Precision::Float32;
+    return variant;
+}
+
+Variant bfloat16Variant() {
+    Variant variant = fastVariant();
+    variant.name = "bfloat16";
+    variant.precision = Precision::Bfloat16;
+    return variant;
 }
 
 BenchImages loadBenchImages(const std::filesystem::path& sharedDir) {
@@ -24,7 +48,6 @@ BenchImages loadBenchImages(const std::filesystem::path& sharedDir) {
 LoadedModel loadModelFor(const Variant& variant, const std::filesystem::path& weights) {
     LoadedModel model = loadModel(weights);
     model.network->setChannelsLast(variant.channelsLast);
-    model.network->setReducedPrecision(variant.reducedPrecision);
     return model;
 }
 
@@ -38,6 +61,7 @@ std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel mo
     session->setStyles({images.style});
     settings.outputSize = size;
     settings.coarseToFine = variant.coarseToFine;
+    settings.precision = variant.precision;
     session->applySettings(settings);
     return session;
 }

@@ -16,7 +16,7 @@ namespace impasto::bench {
 struct Variant {
     std::string name;
     bool channelsLast = false;
-    bool reducedPrecision = false;  // bfloat16 convolutions, on CUDA only
+    Precision precision = Precision::Float32;
     bool coarseToFine = false;
     // L-BFGS as the engine had it before the speed work (StyleSession::setClassicLbfgs).
     bool classicLbfgs = false;
@@ -26,9 +26,12 @@ struct Variant {
 // Contiguous float32 activations, every iteration at the full size, classic L-BFGS, LibTorch's
 // own Gram product: the engine before the speed work.
 Variant baselineVariant();
-// Channels-last, reduced precision on CUDA, coarse-to-fine, the engine's default L-BFGS and
-// Gram product.
+// The engine's defaults: channels-last, automatic precision, coarse-to-fine, the default L-BFGS
+// and Gram product.
 Variant fastVariant();
+// The fast paths with float32 or with bfloat16 convolutions, whatever the automatic choice.
+Variant float32Variant();
+Variant bfloat16Variant();
 
 // The photo and the painting every measurement uses, decoded once (never timed).
 struct BenchImages {
@@ -37,11 +40,11 @@ struct BenchImages {
 };
 BenchImages loadBenchImages(const std::filesystem::path& sharedDir);
 
-// Loads a weight file and sets its network up the variant's way.
+// Loads a weight file and sets its network's memory layout the variant's way.
 LoadedModel loadModelFor(const Variant& variant, const std::filesystem::path& weights);
 
 // A session on `model` with the bench images at `size` px, the settings' other values as given
-// and the variant's coarse-to-fine and start choices.
+// and the variant's precision, coarse-to-fine and start choices.
 std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel model,
                                           const BenchImages& images, StyleSettings settings,
                                           int size, DevicePreference device);

@@ -1,5 +1,6 @@
 // impasto-bench: how fast the engine forms a picture, against a plain single-scale L-BFGS
-// baseline in the same run. See --help and the README's Speed section.
+// baseline in the same run, and with float32 against bfloat16 convolutions. See --help and the
+// README's Speed section.
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -11,9 +12,19 @@
 #include "bench/ResultTable.h"
 #include "bench/Variant.h"
 #include "core/model/ComputeDevice.h"
+#include "core/model/PrecisionChoice.h"
+#include "core/settings/SettingNames.h"
 
 using namespace impasto;
 using namespace impasto::bench;
+
+namespace {
+
+// The precision section's loss comparison and profile.
+constexpr int kEqualIterations = 100;
+constexpr int kProfileSize = 512;
+
+}  // namespace
 
 int main(int argc, char** argv) {
     try {
@@ -29,19 +40,22 @@ int main(int argc, char** argv) {
             "runs\n",
             options->quick ? "quick" : "full", resolveDevice(options->device).c_str(),
             computeThreads(), options->repeats);
-        std::printf("Baseline: %s; fast: %s\n\n",
+        std::printf("Baseline: %s; fast: %s\n",
                     "L-BFGS at the full size with a line-search warm-up after every start, "
                     "contiguous float32 activations, LibTorch's Gram product (at::bmm)",
-                    "channels-last, bfloat16 convolutions on CUDA, coarse-to-fine above 512 px, "
-                    "plain L-BFGS steps from the start, the symmetric Gram product on every "
-                    "core");
+                    "channels-last, automatic precision, coarse-to-fine above 512 px, plain "
+                    "L-BFGS steps from the start, the symmetric Gram product on every core");
+        const PrecisionChoice automatic =
+            choosePrecision(Precision::Auto, resolveDevice(options->device));
+        std::printf("Automatic precision here: %s (%s)\n\n", toString(automatic.precision).c_str(),
+                    automatic.reason.c_str());
         const auto weights = options->sharedDir / "weights";
         const std::vector<BenchNetwork> networks{
             {"SqueezeNet 1.1", weights / "squeezenet1_1-features.safetensors"},
             {"VGG-19 to relu3_4", weights / "vgg19-conv1_1-conv3_4.safetensors"}};
 
-        ResultTable table;
-        Measurements measurements(*options, images, table);
+        ResultTable table("single-scale baseline", "fast");
+        Measurements measurements(*options, images, {baselineVariant(), fastVariant()}, table);
         for (const BenchNetwork& network : networks) {
             for (const int size : options->iterationSizes) {
                 if (options->runs("iterations"))
@@ -62,11 +76,44 @@ int main(int argc, char** argv) {
             }
         }
 
-        std::printf("\n");
-        table.print(stdout);
+        ResultTable precisionTable("float32", "bfloat16");
+        if (options->runs("precision")) {
+            std::printf("\nfloat32 against bfloat16 convolutions, both on the fast paths\n");
+            Measurements precision(*options, images, {float32Variant(), bfloat16Variant()},
+                                   precisionTable);
+            for (const BenchNetwork& network : networks) {
+                for (const int size : options->iterationSizes) {
+                    precision.iterationTime(network, size);
+                }
+            }
+            precision.raceToFivePercent(networks[0]);
+            if (options->raceVgg) {
+                precision.raceToFivePercent(networks[1]);
+            }
+            for (const BenchNetwork& network : networks) {
+                for (const int size : options->equalIterationSizes) {
+                    precision.lossAtEqualIterations(network, size, kEqualIterations);
+                }
+            }
+            for (const BenchNetwork& network : networks) {
+                precision.profileIteration(network, kProfileSize);
+            }
+        }
+
         const auto file = options->outputDir / "results.md";
-        if (std::FILE* out = std::fopen(file.c_str(), "w")) {
-            table.print(out);
+        std::FILE* out = std::fopen(file.c_str(), "w");
+        for (std::FILE* destination : {stdout, out}) {
+            if (destination == nullptr) {
+                continue;
+            }
+            std::fprintf(destination, "\n");
+            table.print(destination);
+            if (options->runs("precision")) {
+                std::fprintf(destination, "\n");
+                precisionTable.print(destination);
+            }
+        }
+        if (out != nullptr) {
             std::fclose(out);
             std::printf("\nWrote %s\n", file.string().c_str());
         }

@@ -2,6 +2,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,6 +175,48 @@ private Q_SLOTS:
                  qPrintable(message));
         QCOMPARE(readBytes(file), bytesOf("original"));
         QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{"kept.bin"});
+    }
+
+    void abandonedTemporariesAreRemovedAtTheNextWrite() {
+        // A process killed while writing out.png leaves its temporary; a live writer holds a
+        // lock on its own, which stays.
+        const fs::path dir = folder("abandoned");
+        writeFileAtomically(dir / ".out.png.a1B2c3", bytesOf("killed while writing"));
+        writeFileAtomically(dir / ".out.png.Zz9Yy8", bytesOf("still being written"));
+        writeFileAtomically(dir / ".other.png.a1B2c3", bytesOf("another file's"));
+        writeFileAtomically(dir / ".out.png.notours", bytesOf("not a temporary name"));
+        const int live = ::open((dir / ".out.png.Zz9Yy8").c_str(), O_RDONLY);
+        QVERIFY(live >= 0 && ::flock(live, LOCK_EX) == 0);
+
+        writeFileAtomically(dir / "out.png", bytesOf("result"));
+        ::close(live);
+        QCOMPARE(filesIn(dir), (std::vector<std::string>{".other.png.a1B2c3", ".out.png.Zz9Yy8",
+                                                         ".out.png.notours", "out.png"}));
+        QCOMPARE(readBytes(dir / "out.png"), bytesOf("result"));
+    }
+
+    void symbolicLinksAreWrittenThrough() {
+        const fs::path dir = folder("links");
+        fs::create_directory(dir / "real");
+        writeFileAtomically(dir / "real" / "picture.png", bytesOf("old"));
+        fs::create_symlink("real/picture.png", dir / "link.png");
+        fs::create_symlink("link.png", dir / "chain.png");
+        fs::create_symlink("real/new.png", dir / "dangling.png");
+
+        writeFileAtomically(dir / "chain.png", bytesOf("new"));
+        writeFileAtomically(dir / "dangling.png", bytesOf("created"));
+        QVERIFY(fs::is_symlink(dir / "chain.png") && fs::is_symlink(dir / "link.png"));
+        QVERIFY(fs::is_symlink(dir / "dangling.png"));
+        QCOMPARE(readBytes(dir / "real" / "picture.png"), bytesOf("new"));
+        QCOMPARE(readBytes(dir / "real" / "new.png"), bytesOf("created"));
+    }
+
+    void longestNameFits() {
+        // NAME_MAX (255) bytes: the temporary's name is cut to fit as well.
+        const fs::path file = folder("long") / (std::string(251, 'n') + ".png");
+        writeFileAtomically(file, bytesOf("long"));
+        QCOMPARE(readBytes(file), bytesOf("long"));
+        QCOMPARE(filesIn(file.parent_path()), std::vector<std::string>{file.filename().string()});
     }
 };
 

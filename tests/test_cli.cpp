@@ -16,6 +16,9 @@
 #include <QTest>
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <map>
@@ -314,11 +317,14 @@ private Q_SLOTS:
         double previousSeconds = 0.0;
         for (qsizetype i = 0; i < entries.size(); ++i) {
             const QJsonObject entry = entries[i].toObject();
-            for (const char* key : {"iteration", "content", "style", "tv", "total", "seconds"}) {
+            for (const char* key : {"iteration", "content", "style", "tv", "total", "seconds",
+                                    "width", "height", "stage", "learningRate"}) {
                 QVERIFY2(entry.value(key).isDouble(),
                          qPrintable(QString("entry %1 lacks \"%2\"").arg(i).arg(key)));
             }
             QCOMPARE(entry.value("iteration").toInt(), int(i + 1));
+            QCOMPARE(entry.value("learningRate").toDouble(), 1.0);  // L-BFGS's default, not 0
+            QCOMPARE(entry.value("width").toInt(), 64);
             const double seconds = entry.value("seconds").toDouble();
             QVERIFY2(seconds > previousSeconds, qPrintable(QString("seconds not increasing at "
                                                                    "entry %1")
@@ -330,6 +336,45 @@ private Q_SLOTS:
             QVERIFY2(total > 0.0, "total loss is not positive");
             QVERIFY2(std::abs(total - sum) <= 1e-6 * std::max(1.0, std::abs(total)),
                      qPrintable(QString("total %1 != content+style+tv %2").arg(total).arg(sum)));
+        }
+    }
+
+    // --size 1024 --iterations 20 used to run all 20 at 512 px and upsample the result: the
+    // full size now gets at least half of the iterations and at least 10, the stage change is
+    // printed, and the report has each iteration's size.
+    void coarseToFineGivesTheFullSizeHalfTheIterations() {
+        const QString output = path("large.png");
+        const QString report = path("report.json");
+        const QStringList arguments = withOption(stylizeArguments(output, 20), "--size", "520")
+                                      << "--report" << report;
+        const CliResult result = run(arguments);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("Stage 2/2 at 520 x 390"), result.describe());
+        QCOMPARE(loadPng(output).width(), 520);
+        const QJsonArray entries =
+            QJsonDocument::fromJson(fileBytes(report)).object().value("iterations").toArray();
+        QCOMPARE(entries.size(), 20);
+        int atFullSize = 0;
+        for (const QJsonValue& entry : entries) {
+            const QJsonObject step = entry.toObject();
+            const bool full =
+                step.value("width").toInt() == 520 && step.value("height").toInt() == 390;
+            QVERIFY2(
+                full || (step.value("width").toInt() == 260 && step.value("stage").toInt() == 0),
+                qPrintable(QJsonDocument(step).toJson()));
+            atFullSize += full;
+        }
+        QCOMPARE(atFullSize, 10);
+        QCOMPARE(entries.last().toObject().value("stage").toInt(), 1);
+
+        // Too few for a coarse stage and the full size: all at the full size, and it says so.
+        const CliResult few = run(withOption(arguments, "--iterations", "5"));
+        QVERIFY2(few.succeeded(), few.describe());
+        QVERIFY2(few.err.contains("Coarse-to-fine left out") && few.err.contains("too few"),
+                 few.describe());
+        for (const QJsonValue& entry :
+             QJsonDocument::fromJson(fileBytes(report)).object().value("iterations").toArray()) {
+            QCOMPARE(entry.toObject().value("width").toInt(), 520);
         }
     }
 
@@ -453,6 +498,62 @@ private Q_SLOTS:
         expectChangedFromContent(output);
     }
 
+    // Adam at 0.2 used to undo every step and write the photo with exit code 0: an undone step
+    // now halves the rate, and the run moves.
+    void adamOvershootingHalvesTheLearningRate() {
+        const QString output = path("adam.png");
+        const QString report = path("report.json");
+        const QStringList arguments = stylizeArguments(output, 10) << "--optimizer"
+                                                                   << "adam"
+                                                                   << "--learning-rate"
+                                                                   << "0.2"
+                                                                   << "--report" << report;
+        expectSuccess(arguments, output, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        expectChangedFromContent(output);
+        const QJsonArray entries =
+            QJsonDocument::fromJson(fileBytes(report)).object().value("iterations").toArray();
+        const double finalRate = entries.last().toObject().value("learningRate").toDouble();
+        QVERIFY2(finalRate > 0.0 && finalRate < 0.2, qPrintable(QString::number(finalRate)));
+        QVERIFY(run(arguments).err.contains("Learning rate halved"));
+    }
+
+    // A rate so large that halving it a few times does not help: no step is kept, and the run
+    // fails instead of writing the photo as its result.
+    void aRunThatNeverMovedFails() {
+        const QString output = path("stuck.png");
+        const CliResult result = run(stylizeArguments(output, 4) << "--optimizer"
+                                                                 << "adam"
+                                                                 << "--learning-rate"
+                                                                 << "1000");
+        QVERIFY2(result.finished && result.exitCode == 1, result.describe());
+        QVERIFY2(result.err.contains("never changed") && result.err.contains("--learning-rate"),
+                 result.describe());
+        QVERIFY(!QFileInfo::exists(output));
+    }
+
+    // The first line names the precision and why; --precision chooses it and the PNG keeps it.
+    void precisionIsNamedOnTheFirstLine() {
+        QVERIFY(run({"--help"}).out.contains("--precision"));
+        const QString automatic = path("automatic.png");
+        const CliResult result = run(stylizeArguments(automatic, 1));
+        QVERIFY2(result.succeeded(), result.describe());
+        const QString firstLine = result.err.section('\n', 0, 0);
+        QVERIFY2(firstLine.contains(QRegularExpression(" in (float32|bfloat16) \\(auto: .+\\)$")),
+                 qPrintable(firstLine));
+        QCOMPARE(pngSettings(automatic).value("precision").toString(), QString("auto"));
+        const QString chosen = path("bfloat16.png");
+        const CliResult bfloat16 =
+            run(withOption(stylizeArguments(chosen, 1), "--precision", "bfloat16"));
+        QVERIFY2(bfloat16.succeeded(), bfloat16.describe());
+        const QString chosenLine = bfloat16.err.section('\n', 0, 0);
+        QVERIFY2(chosenLine.endsWith(" in bfloat16 (chosen in the settings)"),
+                 qPrintable(chosenLine));
+        QCOMPARE(pngSettings(chosen).value("precision").toString(), QString("bfloat16"));
+    }
+
     void averagePooling() {
         const QString output = path("avg.png");
         const QJsonObject settings = expectSuccess(stylizeArguments(output) << "--pooling"
@@ -535,6 +636,38 @@ private Q_SLOTS:
         QCOMPARE(flags.value("seed").toInt(), 7);
     }
 
+    // "--preset out.png" used to fail ("not valid JSON at byte 0"): an exported PNG is now a
+    // complete recipe (photo, paintings with their blend weights, iterations) in a tEXt chunk,
+    // which ImageMagick 6 shows, and runs again as it is.
+    void exportedPngIsACompleteRecipe() {
+        const QString output = path("first.png");
+        const QStringList arguments = stylizeArguments(output, 3)
+                                      << "--style" << image("the_scream.jpg") << "--style-blend"
+                                      << "1,3"
+                                      << "--seed"
+                                      << "9";
+        const QJsonObject recipe = expectSuccess(arguments, output, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QVERIFY2(fileBytes(output).contains("tEXtimpasto:settings"), "the settings are not tEXt");
+        QCOMPARE(recipe.value("content").toString(), image("tubingen.jpg"));
+        const QJsonArray styles = recipe.value("styles").toArray();
+        QCOMPARE(styles.size(), 2);
+        QCOMPARE(styles[1].toObject().value("file").toString(), image("the_scream.jpg"));
+        QCOMPARE(styles[1].toObject().value("blend").toDouble(), 3.0);
+        QCOMPARE(recipe.value("iterations").toInt(), 3);
+
+        const QString again = path("again.png");
+        const QJsonObject rerun = expectSuccess(
+            {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
+            again, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(rerun, recipe);
+    }
+
     void badInputFailsCleanly_data() {
         // Arguments may name {dir} (the test's folder, holding the files badInputFailsCleanly
         // writes); --output is added unless the row gives one.
@@ -562,7 +695,15 @@ private Q_SLOTS:
         row("unknown optimizer", withOption(good, "--optimizer", "foo"), "optimizer");
         row("unknown pooling", withOption(good, "--pooling", "foo"), "pooling");
         row("unknown device", withOption(good, "--device", "foo"), "device");
+        row("unknown precision", withOption(good, "--precision", "float16"), "--precision");
         row("style blend count", withOption(good, "--style-blend", "1,2"), "style-blend");
+        // All-zero weights used to pass: equal blend weights, or no style at all.
+        row("style blend all zero",
+            withOption(QStringList(good) << "--style" << image("the_scream.jpg"), "--style-blend",
+                       "0,0"),
+            "blend weights are all 0");
+        row("style layers all zero", withOption(good, "--style-layers", "relu1:0,fire2:0"),
+            "every style layer has weight 0");
         row("unknown option", QStringList(good) << "--frobnicate", "frobnicate");
         row("no installed model", withOption(good, "--model", "auto"), "--download-model");
         row("registry model not installed", withOption(good, "--model", "vgg19"), "not installed");
@@ -578,6 +719,8 @@ private Q_SLOTS:
             QStringList(good) << "--preset"
                               << "{dir}/text.jpg",
             "JSON");
+        row("preset image without settings",
+            QStringList(good) << "--preset" << impasto::test::sharedImage("tubingen.jpg"), "JSON");
         row("preset starting from an image",
             QStringList(good) << "--preset"
                               << "{dir}/image-init.json",
@@ -590,6 +733,88 @@ private Q_SLOTS:
             QStringList(good) << "--report"
                               << "{dir}/nowhere/report.json",
             "nowhere");
+        // Model paths that are no weight file, said as what they are.
+        row("model is a named pipe", withOption(good, "--model", "{dir}/pipe"),
+            "{dir}/pipe is a named pipe, not a file");
+        row("model is a device", withOption(good, "--model", "/dev/zero"),
+            "/dev/zero is a device, not a file");
+        row("model is a folder", withOption(good, "--model", "{dir}/models"),
+            "{dir}/models is a folder, not a file");
+        row("model is a loop of symbolic links", withOption(good, "--model", "{dir}/loop"),
+            "Cannot read {dir}/loop: Too many levels of symbolic links");
+        // Outputs that could not be written, found before the run rather than after it.
+        row("output is a folder",
+            QStringList(good) << "--output"
+                              << "{dir}/folder.png",
+            "--output {dir}/folder.png is a folder");
+        row("report is a folder",
+            QStringList(good) << "--report"
+                              << "{dir}/models",
+            "--report {dir}/models is a folder");
+        row("output name too long",
+            QStringList(good) << "--output"
+                              << "{dir}/" + QString(300, 'n') + ".png",
+            "304 bytes long; the limit is 255");
+        row("output folder not writable",
+            QStringList(good) << "--output"
+                              << "/proc/out.png",
+            "Cannot write /proc/out.png");
+        // Finite numbers beyond the engine's float32 arithmetic, named rather than met later.
+        row("learning rate 1e308", withOption(good, "--learning-rate", "1e308"),
+            "learning rate must be at most 1e+06");
+        row("preset learning rate 1e308",
+            QStringList(good) << "--preset"
+                              << "{dir}/huge-rate.json",
+            "learning rate must be at most 1e+06");
+        // A named pipe without a writer would block open() forever.
+        row("content is a named pipe", withOption(good, "--content", "{dir}/pipe"),
+            "pipe is a named pipe");
+        row("style is a named pipe", withOption(good, "--style", "{dir}/pipe"),
+            "pipe is a named pipe");
+        row("init image is a named pipe",
+            QStringList(good) << "--init"
+                              << "{dir}/pipe",
+            "pipe is a named pipe");
+        row("preset is a named pipe",
+            QStringList(good) << "--preset"
+                              << "{dir}/pipe",
+            "pipe is a named pipe");
+        row("content is a device", withOption(good, "--content", "/dev/zero"),
+            "/dev/zero is a device");
+        // Outputs that are inputs, by identity: {dir}/photo.png is tubingen.jpg's bytes,
+        // hard-link.png and symlink.png other names for it, out_2.png another copy.
+        const QStringList onPhoto = withOption(good, "--content", "{dir}/photo.png");
+        row("output is the content",
+            QStringList(onPhoto) << "--output"
+                                 << "{dir}/photo.png",
+            "would overwrite the content image");
+        row("output is the content by another path",
+            QStringList(onPhoto) << "--output"
+                                 << "{dir}/../" + QString("{name}") + "/photo.png",
+            "would overwrite the content image");
+        row("output is a hard link to the content",
+            QStringList(onPhoto) << "--output"
+                                 << "{dir}/hard-link.png",
+            "would overwrite the content image");
+        row("output is a symbolic link to the content",
+            QStringList(onPhoto) << "--output"
+                                 << "{dir}/symlink.png",
+            "would overwrite");
+        row("output is a style",
+            withOption(good, "--style", "{dir}/photo.png") << "--output"
+                                                           << "{dir}/photo.png",
+            "would overwrite style image 1");
+        row("report is the content",
+            QStringList(onPhoto) << "--report"
+                                 << "{dir}/photo.png",
+            "--report {dir}/photo.png would overwrite the content image");
+        row("intermediate is the content",
+            withOption(withOption(good, "--content", "{dir}/out_2.png"), "--iterations", "5")
+                << "--save-every"
+                << "2"
+                << "--output"
+                << "{dir}/out.png",
+            "--save-every's image {dir}/out_2.png would overwrite the content image");
     }
 
     void badInputFailsCleanly() {
@@ -607,10 +832,20 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("random.safetensors"), noise));
         QVERIFY(writeFile(path("typo.json"), R"({"styleWieght": 5})"));
         QVERIFY(writeFile(path("image-init.json"), R"({"init": "image"})"));
+        QVERIFY(writeFile(path("huge-rate.json"), R"({"learningRate": 1e308})"));
+        QVERIFY(QDir(dir_->path()).mkdir("folder.png"));
+        QVERIFY(QFile::link(path("loop"), path("loop")));
+        QVERIFY(writeFile(path("photo.png"), tubingen));
+        QCOMPARE(::mkfifo(qPrintable(path("pipe")), 0600), 0);
+        QVERIFY(writeFile(path("out_2.png"), tubingen));
+        QCOMPARE(::link(qPrintable(path("photo.png")), qPrintable(path("hard-link.png"))), 0);
+        QVERIFY(QFile::link(path("photo.png"), path("symlink.png")));
 
         for (QString& argument : arguments) {
+            argument.replace("{name}", QFileInfo(dir_->path()).fileName());
             argument.replace("{dir}", dir_->path());
         }
+        keyword.replace("{dir}", dir_->path());
         if (!arguments.contains("--output")) {
             arguments << "--output" << path("out.png");
         }
@@ -627,12 +862,66 @@ private Q_SLOTS:
         QCOMPARE(listing(dir_->path()), before);  // no output, no temporary file, no folder
     }
 
-    void sigintWritesResultAndExits130() {
+    void printingIntoAFullDiskFails_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("--help") << QStringList{"--help"};
+        QTest::newRow("--version") << QStringList{"--version"};
+        QTest::newRow("--list-models") << QStringList{"--list-models"};
+    }
+    void printingIntoAFullDiskFails() {
+        QFETCH(QStringList, arguments);
+        QProcess process;
+        process.setStandardOutputFile("/dev/full");
+        start(process, arguments);
+        const CliResult result = finish(process);
+        QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
+        QVERIFY2(result.exitCode == 1, result.describe());
+        QVERIFY2(result.err.contains("cannot write to the standard output: No space left"),
+                 result.describe());
+    }
+
+    void longestOutputNameIsWritten() {
+        // 255 bytes, the most a name may have: the temporary file's name must fit as well.
+        const QString output = path(QString(251, 'n') + ".png");
+        expectSuccess(stylizeArguments(output, 2), output, 64, 48);
+        QCOMPARE(listing(dir_->path()), (QStringList{"models", QFileInfo(output).fileName()}));
+    }
+
+    void hugeBlendAndLayerWeightsKeepTheStyle() {
+        // Their sums overflow a double: normalised plainly, every weight became 0.
+        const QString output = path("huge-weights.png");
+        expectSuccess(stylizeArguments(output, 10)
+                          << "--style" << image("the_scream.jpg") << "--style-blend"
+                          << "1e308,1e308"
+                          << "--style-layers"
+                          << "fire2:1e308,fire3:1e308",
+                      output, 64, 48);
+        if (!QTest::currentTestFailed()) {
+            expectChangedFromContent(output);
+        }
+    }
+
+    void stopSignalWritesResult_data() {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("expectedHeight");
+        QTest::newRow("SIGINT (Ctrl+C)") << SIGINT << 64 << 48;
+        QTest::newRow("SIGTERM (kill, shutdown)") << SIGTERM << 64 << 48;
+        QTest::newRow("SIGHUP (terminal closed)") << SIGHUP << 64 << 48;
+        // The first iterations run at 512 x 384: the result is that image, upsampled.
+        QTest::newRow("SIGINT in a coarse-to-fine stage") << SIGINT << 1024 << 768;
+    }
+    void stopSignalWritesResult() {
+        QFETCH(int, signal);
+        QFETCH(int, size);
+        QFETCH(int, expectedHeight);
         const QString output = path("stopped.png");
         constexpr int iterations = 2000;
         QProcess process;
-        start(process, stylizeArguments(output, iterations) << "--print-every"
-                                                            << "1");
+        start(process,
+              withOption(stylizeArguments(output, iterations), "--size", QString::number(size))
+                  << "--print-every"
+                  << "1");
         QVERIFY2(process.waitForStarted(kTimeoutMs), qPrintable(process.errorString()));
 
         // The handler is installed before the first iteration; wait until one is reported.
@@ -647,16 +936,40 @@ private Q_SLOTS:
         }
         QVERIFY2(stderrSoFar.contains("Iteration"), stderrSoFar.constData());
         QVERIFY(process.state() == QProcess::Running);
-        QCOMPARE(::kill(pid_t(process.processId()), SIGINT), 0);
+        QCOMPARE(::kill(pid_t(process.processId()), signal), 0);
 
         const CliResult result = finish(process, stderrSoFar);
         QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
-        QVERIFY2(result.exitCode == 130, result.describe());
+        QVERIFY2(result.exitCode == 128 + signal, result.describe());
         QVERIFY2(result.err.contains("Interrupted"), result.describe());
-        QVERIFY2(QFileInfo(output).isFile(), "no result was written after Ctrl+C");
+        QVERIFY2(QFileInfo(output).isFile(), "no result was written after the signal");
         const int done = std::stoi(pngText(output).at("impasto:iterations"));
         QVERIFY2(done >= 1 && done < iterations, qPrintable(QString::number(done)));
-        QCOMPARE(loadPng(output).width(), 64);
+        QCOMPARE(loadPng(output).width(), size);
+        QCOMPARE(loadPng(output).height(), expectedHeight);
+        QCOMPARE(listing(dir_->path()), (QStringList{"models", "stopped.png"}));
+    }
+
+    void outOfMemoryAtFullSizeKeepsTheCoarseWork() {
+        // 1.5 GiB of address space: enough for SqueezeNet's 512 x 384 stage, not for 1024 x 768
+        // in float32 (bfloat16's activations, half the size, fit).
+        const QString output = path("partial.png");
+        QProcess process;
+        process.setChildProcessModifier([] {
+            const rlimit limit{rlim_t{3} << 29, rlim_t{3} << 29};
+            ::setrlimit(RLIMIT_AS, &limit);
+        });
+        start(process, withOption(withOption(stylizeArguments(output, 20), "--size", "1024"),
+                                  "--precision", "float32"));
+        const CliResult result = finish(process);
+        QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
+        QVERIFY2(result.exitCode == 1, result.describe());
+        QVERIFY2(result.err.contains("Out of memory at 1024 x 768"), result.describe());
+        QVERIFY2(result.err.contains("Wrote a partial result to " + output), result.describe());
+        QVERIFY2(QFileInfo(output).isFile(), result.describe());
+        QCOMPARE(loadPng(output).width(), 1024);
+        QCOMPARE(std::stoi(pngText(output).at("impasto:iterations")), 10);  // the coarse stage
+        expectChangedFromContent(output);
     }
 };
 

@@ -3,6 +3,8 @@
 #include <QTest>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -65,6 +68,30 @@ rlim_t addressSpaceInUse() {
         }
     }
     return 0;
+}
+
+// What a fuzz run found: from byte 128, a DICOM preamble whose data element makes GDCM fail an
+// assert (abort) when OpenCV hands it the file.
+const Bytes kGdcmAbortAt128{'D',  'I',  'C',  'M',  0x02, 0x00, 0x01, 0x00, 0x10, 0x41,
+                            0x1E, 0x7E, 0xC2, 0x73, 0x78, 0xA6, 0x61, 0xC9, 0x35, 0x18};
+
+// Runs `action` in a child process: how it ended, so that an abort shows as a failed check
+// rather than ending the suite.
+QString outcomeInChild(const std::function<void()>& action) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+        try {
+            action();
+        } catch (...) {
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (WIFSIGNALED(status)) {
+        return "killed by signal " + QString::number(WTERMSIG(status));
+    }
+    return "ended";
 }
 
 // RGB in [0, 1] at (x, y).
@@ -705,6 +732,100 @@ private Q_SLOTS:
                  qPrintable(message));
     }
 
+    void onlyTheDecoderOfItsFormatSeesAFile_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::addColumn<int>("quality");  // IMWRITE_WEBP_QUALITY; 0 for other formats
+        QTest::addColumn<QByteArray>("damage");
+        QTest::newRow("JPEG") << ".jpg" << 0 << QByteArray();
+        QTest::newRow("PNG") << ".png" << 0 << QByteArray();
+        QTest::newRow("TIFF") << ".tiff" << 0 << QByteArray();
+        QTest::newRow("BMP") << ".bmp" << 0 << QByteArray();
+        QTest::newRow("WebP") << ".webp" << 101 << QByteArray();
+        // Headers that Impasto's chunk reader accepts but libwebp (so OpenCV's WebP decoder)
+        // declines: before, OpenCV went on to its DICOM decoder.
+        QTest::newRow("WebP, RIFF size 0") << ".webp" << 101 << QByteArray("riff-size");
+        QTest::newRow("WebP, VP8X of 12 bytes") << ".webp" << 101 << QByteArray("vp8x-size");
+    }
+    void onlyTheDecoderOfItsFormatSeesAFile() {
+        QFETCH(QString, extension);
+        QFETCH(int, quality);
+        QFETCH(QByteArray, damage);
+        const std::vector<int> params =
+            quality > 0 ? std::vector<int>{cv::IMWRITE_WEBP_QUALITY, quality} : std::vector<int>{};
+        Bytes bytes = encode(quadrants(), extension.toStdString(), params);
+        if (damage == "vp8x-size") {
+            bytes = withWebpExif(bytes, 64, 32, exifOrientationBlock(1, false));
+            bytes[16] = 12;
+        }
+        if (damage == "riff-size") {
+            std::fill(bytes.begin() + 4, bytes.begin() + 8, 0);
+        }
+        // Small WebPs end before byte 128; what follows their RIFF payload is ignored.
+        bytes.resize(std::max(bytes.size(), 128 + kGdcmAbortAt128.size()), 0);
+        std::copy(kGdcmAbortAt128.begin(), kGdcmAbortAt128.end(), bytes.begin() + 128);
+        // Decoded (the damage lands in pixel data) or refused, but never handed to GDCM.
+        const QString outcome = outcomeInChild([&] { impasto::decodeImage(bytes, "crafted"); });
+        QCOMPARE(outcome, QString("ended"));
+        if (!damage.isEmpty()) {
+            const QString message = errorFrom([&] { impasto::decodeImage(bytes, "crafted"); });
+            QCOMPARE(message,
+                     QString("crafted is truncated or corrupt (its header cannot be read)"));
+        }
+    }
+
+    void refusesAnimatedWebpByName() {
+        // The extended header's animation flag; OpenCV has no decoder for the frames (ANMF).
+        Bytes webp = withWebpExif(encode(quadrants(), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}), 64,
+                                  32, exifOrientationBlock(1, false));
+        webp[20] |= 0x02;
+        const QString message = errorFrom([&] { impasto::decodeImage(webp, "moving.webp"); });
+        QCOMPARE(message, QString("moving.webp is an animated WebP, which Impasto cannot read; "
+                                  "save one frame as PNG"));
+    }
+
+    void namesTiffSamplesOpenCvCannotRead() {
+        // Three channels of 8-bit samples as OpenCV writes them, declared 64-bit floating point
+        // instead: OpenCV's decoder fails on them ("truncated or corrupt" before).
+        Bytes tiff = encode(cv::Mat(4, 4, CV_8UC3, cv::Scalar::all(100)), ".tiff");
+        auto u16 = [&](size_t at) { return uint16_t(tiff[at] | tiff[at + 1] << 8); };
+        auto u32 = [&](size_t at) { return uint32_t(u16(at) | uint32_t(u16(at + 2)) << 16); };
+        const size_t directory = u32(4);
+        for (size_t entry = directory + 2; entry < directory + 2 + 12 * u16(directory);
+             entry += 12) {
+            const uint16_t tag = u16(entry);
+            if (tag == 258 || tag == 339) {  // BitsPerSample, SampleFormat: three SHORTs
+                for (size_t value = u32(entry + 8); value < u32(entry + 8) + 6; value += 2) {
+                    tiff[value] = tag == 258 ? 64 : 3;
+                }
+            }
+        }
+        const QString message = errorFrom([&] { impasto::decodeImage(tiff, "float64.tiff"); });
+        QCOMPARE(message, QString("float64.tiff is a TIFF of 64-bit floating-point samples, "
+                                  "which Impasto cannot read: save it with 8-bit, 16-bit or "
+                                  "32-bit floating-point samples"));
+    }
+
+    void refusesOtherFormatsOpenCvReads_data() {
+        QTest::addColumn<QByteArray>("signature");
+        // OpenCV's other decoders here; each looks for its signature at byte 0 (DICOM at 128,
+        // GDAL only when asked by a flag Impasto never passes).
+        QTest::newRow("HDR") << QByteArray("#?RADIANCE\n");
+        QTest::newRow("Sun raster") << QByteArray("\x59\xA6\x6A\x95", 4);
+        QTest::newRow("PxM") << QByteArray("P6\n2 2\n255\n");
+        QTest::newRow("PFM") << QByteArray("PF\n2 2\n-1\n");
+        QTest::newRow("JPEG 2000 codestream") << QByteArray("\xFF\x4F\xFF\x51", 4);
+        QTest::newRow("JPEG 2000 JP2") << QByteArray("\0\0\0\x0CjP  \r\n\x87\n", 12);
+        QTest::newRow("OpenEXR") << QByteArray("\x76\x2F\x31\x01", 4);
+        QTest::newRow("DICOM") << QByteArray(128, '\0') + "DICM";
+    }
+    void refusesOtherFormatsOpenCvReads() {
+        QFETCH(QByteArray, signature);
+        Bytes bytes(signature.begin(), signature.end());
+        bytes.resize(256, 0);
+        const QString message = errorFrom([&] { impasto::decodeImage(bytes, "other"); });
+        QCOMPARE(message, QString("other is not a JPEG, PNG, TIFF, WebP or BMP image"));
+    }
+
     void refusesFilesTooLargeToDecode() {
         // Sparse, so the test costs no disk: the size must be judged before anything is read.
         const fs::path huge = path("huge.png");
@@ -736,6 +857,38 @@ private Q_SLOTS:
         QVERIFY2(
             message.endsWith("big.png is 10000 x 10000 pixels, too large for the memory available"),
             qPrintable(message));
+    }
+
+    void largeJpegIsDecodedAtTheSizeNeeded() {
+        // 6000 x 4000: 72 MB of 8-bit samples, 288 MB as float. With 100 MB of address space to
+        // spare, only a decode that libjpeg shrinks (1/8 here) fits.
+        cv::Mat big(4000, 6000, CV_8UC3, cv::Scalar(40, 120, 200));
+        big(cv::Rect(0, 0, 3000, 4000)).setTo(cv::Scalar(255, 255, 255));
+        writeBytes(path("big.jpg"), withExifApp1(encode(big, ".jpg"), 6, true));
+        big.release();
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_AS, &previous), 0);
+        rlimit capped = previous;
+        capped.rlim_cur = addressSpaceInUse() + 100'000'000;
+        if (capped.rlim_cur > previous.rlim_max || ::setrlimit(RLIMIT_AS, &capped) != 0) {
+            QSKIP("Cannot cap the address space");
+        }
+        QString message;
+        LoadedImage loaded;
+        message = errorFrom([&] { loaded = loadImage(path("big.jpg"), {.maxSide = 500}); });
+        QCOMPARE(::setrlimit(RLIMIT_AS, &previous), 0);
+        QVERIFY2(message.isEmpty(), qPrintable(message));
+        // Orientation 6 turns it upright: 4000 x 6000 as stored turned, 333 x 500 loaded.
+        QCOMPARE(loaded.image.width(), 333);
+        QCOMPARE(loaded.image.height(), 500);
+        QCOMPARE(loaded.info.originalWidth, 4000);
+        QCOMPARE(loaded.info.originalHeight, 6000);
+        QCOMPARE(loaded.info.channels, 3);
+        // The white half was the left one; turned clockwise it is the top.
+        QVERIFY2(near(rgbAt(loaded.image, 166, 100), {1, 1, 1}, 0.02f),
+                 describe(rgbAt(loaded.image, 166, 100)));
+        QVERIFY2(near(rgbAt(loaded.image, 166, 400), {200 / 255.f, 120 / 255.f, 40 / 255.f}, 0.03f),
+                 describe(rgbAt(loaded.image, 166, 400)));
     }
 
     void decodesBytesInMemory() {

@@ -29,6 +29,7 @@
 
 #include "core/image/ImageMat.h"
 #include "core/image/PngTextReader.h"
+#include "core/image/RecipeFile.h"
 #include "core/recovery/RecoveryStore.h"
 #include "core/settings/PresetFile.h"
 #include "core/settings/SettingsJson.h"
@@ -131,6 +132,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.startAction()->isEnabled(), kTimeoutMs);
         QVERIFY(!setup->isVisible());
         QVERIFY(window.runStatus()->deviceText().contains("SqueezeNet"));
+    }
+
+    // The status bar names the precision the convolutions run in and why; the Precision
+    // setting changes it.
+    void statusBarSaysWhichPrecisionRunsAndWhy() {
+        auto window = readyWindow(10);
+        QVERIFY(window);
+        RunStatusBar* status = window->runStatus();
+        const QRegularExpression automatic("^(float32|bfloat16) \\(auto: .+\\)$");
+        QTRY_VERIFY2_WITH_TIMEOUT(status->precisionText().contains(automatic),
+                                  qPrintable(status->precisionText()), kTimeoutMs);
+        QComboBox* precision = window->parameterPanel()->precisionBox();
+        precision->setCurrentIndex(precision->findData(static_cast<int>(Precision::Float32)));
+        QTRY_COMPARE_WITH_TIMEOUT(status->precisionText(),
+                                  QString("float32 (chosen in the settings)"), kTimeoutMs);
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() >= 1, kTimeoutMs);
+        precision->setCurrentIndex(precision->findData(static_cast<int>(Precision::Bfloat16)));
+        QTRY_COMPARE_WITH_TIMEOUT(status->precisionText(),
+                                  QString("bfloat16 (chosen in the settings)"), kTimeoutMs);
     }
 
     // The first-run panel downloads through the engine's downloader, with progress and cancel.
@@ -254,6 +275,14 @@ private Q_SLOTS:
         const StyleSettings stored = settingsFromJson(text.at("impasto:settings"));
         QCOMPARE(stored.styleWeight, styleWeight->value());
         QCOMPARE(stored.outputSize, kSize);
+        // A complete recipe: the photo, the painting and the iterations are named too.
+        const RunInputs inputs = runInputsFromJson(text.at("impasto:settings"));
+        QVERIFY(inputs.content && inputs.content->ends_with("tubingen.jpg"));
+        QCOMPARE(inputs.styles.size(), size_t(1));
+        QVERIFY(inputs.styles.front().ends_with("starry_night.jpg"));
+        QCOMPARE(inputs.iterations, std::optional<int>(iterations));
+        // Load Preset reads the exported image's settings.
+        QCOMPARE(loadRecipe(file.toStdString()).settings, stored);
         // Exported, the run is safe: no autosave is offered next time.
         QVERIFY(!RecoveryStore().load());
 
@@ -421,11 +450,14 @@ private Q_SLOTS:
             ParameterPanel* panel = window->parameterPanel();
             panel->styleWeightControl()->setValue(1234.5);
             panel->iterationsBox()->setValue(77);
+            panel->precisionBox()->setCurrentIndex(
+                panel->precisionBox()->findData(static_cast<int>(Precision::Bfloat16)));
             LayerWeightsEditor* layers = panel->styleLayersEditor();
             const QString dropped = layers->chosenLayers().first().first;
             layers->checkBox(layers->availableLayers().indexOf(dropped))->click();
             expected = panel->settings();
             QCOMPARE(expected.styleWeight, 1234.5);
+            QVERIFY(expected.precision == Precision::Bfloat16);
             QVERIFY(!expected.styleLayers.empty());
             QVERIFY(std::none_of(
                 expected.styleLayers.begin(), expected.styleLayers.end(),

@@ -3,9 +3,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -180,11 +183,18 @@ private Q_SLOTS:
         QTest::newRow("image outside the folder") << "replace image-a.png=../../etc/passwd";
         QTest::newRow("negative iteration") << "replace \"iteration\":42=\"iteration\":-1";
         QTest::newRow("iteration too large") << "replace \"iteration\":42=\"iteration\":1e99";
+        // system_clock counts nanoseconds: from the year 2262 on, seconds overflow it.
+        QTest::newRow("saved after 2262") << "savedAt=9300000000";
+        QTest::newRow("saved at the largest int64") << "savedAt=9223372036854775807";
+        QTest::newRow("saved before 1970") << "savedAt=-1";
         QTest::newRow("unknown setting") << "replace outputSize=outputSise";
         QTest::newRow("style not a string") << "replace \"/art/scream.jpg\"=5";
         QTest::newRow("image missing") << "delete image";
         QTest::newRow("image truncated") << "truncate image";
         QTest::newRow("image is text") << "image=hello";
+        // A pipe without a writer would block the start of the app forever.
+        QTest::newRow("image is a named pipe") << "pipe image";
+        QTest::newRow("manifest is a named pipe") << "pipe manifest";
     }
 
     void damagedSaveGivesNothing() {
@@ -208,6 +218,9 @@ private Q_SLOTS:
             QVERIFY2(at != std::string::npos, from.c_str());
             writeText(manifest, text.substr(0, at) + action.substr(equals + 1) +
                                     text.substr(at + from.size()));
+        } else if (action.starts_with("savedAt=")) {
+            writeText(manifest, std::regex_replace(text, std::regex("\"savedAt\":[0-9]+"),
+                                                   "\"savedAt\":" + action.substr(8)));
         } else if (action == "delete image") {
             std::filesystem::remove(image);
         } else if (action == "truncate image") {
@@ -215,6 +228,10 @@ private Q_SLOTS:
             writeBytes(image, std::span(bytes.data(), bytes.size() / 2));
         } else if (action == "image=hello") {
             writeText(image, "hello");
+        } else if (action.starts_with("pipe ")) {
+            const std::filesystem::path file = action == "pipe image" ? image : manifest;
+            std::filesystem::remove(file);
+            QCOMPARE(::mkfifo(file.c_str(), 0600), 0);
         }
         QVERIFY(!store.load());
     }

@@ -290,6 +290,49 @@ private Q_SLOTS:
         QVERIFY2(message.contains("cut.bin: header length"), qPrintable(message));
     }
 
+    void rejectsValuesThatAreNotFinite_data() {
+        QTest::addColumn<float>("value");
+        QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("infinity") << -std::numeric_limits<float>::infinity();
+    }
+    void rejectsValuesThatAreNotFinite() {
+        // Read as they are, they surfaced only as a diverged run "lower the learning rate".
+        QFETCH(float, value);
+        const QString file = temporaryFile("damaged.safetensors");
+        const std::map<std::string, WeightTensor> tensors = {
+            {"features.0.weight", {{2, 2}, {0.5f, value, 1.0f, value}}},
+            {"features.0.bias", {{2}, {0.0f, 0.0f}}}};
+        QVERIFY(test::writeBytes(file, test::safetensorsBytes(tensors, {}, SafetensorsDtype::F16)));
+        const QString message = requiredErrorFrom([&] { readWeightFile(toPath(file)); });
+        QCOMPARE(message, QString("damaged.safetensors: tensor features.0.weight holds 2 of 4 "
+                                  "values that are not finite numbers (NaN or infinity); the file "
+                                  "is damaged"));
+    }
+
+    void boundsWhatTheHeaderCosts() {
+        // Within the 100 MB header limit, millions of values (or one huge string) would cost
+        // gigabytes once parsed, and minutes: refused while parsing.
+        QByteArray shape;
+        for (int i = 0; i < 250'000; ++i) {
+            shape += i == 0 ? "0" : ",0";
+        }
+        const QString many = temporaryFile("many-values.safetensors");
+        QVERIFY(test::writeBytes(
+            many,
+            test::safetensorsBytes(
+                R"({"a":{"dtype":"F32","shape":[)" + shape + R"(],"data_offsets":[0,0]}})", {})));
+        QString message = requiredErrorFrom([&] { readWeightFile(toPath(many)); });
+        QVERIFY2(message.contains("holds more than 200000 values"), qPrintable(message));
+
+        const QString longText = temporaryFile("long-string.safetensors");
+        QVERIFY(test::writeBytes(
+            longText,
+            test::safetensorsBytes(
+                R"({"__metadata__":{"note":")" + QByteArray(2 << 20, 'x') + R"("}})", {})));
+        message = requiredErrorFrom([&] { readWeightFile(toPath(longText)); });
+        QVERIFY2(message.contains("holds a string longer than 1048576 bytes"), qPrintable(message));
+    }
+
     void rejectsMissingFile() {
         const auto file = toPath(temporaryFile("absent.safetensors"));
         const auto folder = toPath(dir_.path());

@@ -36,6 +36,8 @@ std::vector<double> lossesFalling(double decrease, size_t steps) {
 
 }  // namespace
 
+Q_DECLARE_METATYPE(std::vector<Extent>)
+
 class TestScalePlan : public QObject {
     Q_OBJECT
 
@@ -141,6 +143,62 @@ private Q_SLOTS:
         // Nor does a loss that went up.
         losses.push_back(losses.back() * 2.0);
         QVERIFY(ScalePlan::stageLevelledOff(losses));
+    }
+
+    // Within a budget the full size gets at least half of the iterations and at least 10; the
+    // coarse stages share the rest, at least 10 each, the coarsest kept.
+    void anIterationBudgetKeepsTheCoarseStagesThatFit_data() {
+        QTest::addColumn<int>("budget");
+        QTest::addColumn<std::vector<Extent>>("stages");
+        QTest::addColumn<int>("leftOut");
+        QTest::newRow("open-ended")
+            << 0 << std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}} << 0;
+        QTest::newRow("plenty") << 300
+                                << std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}} << 0;
+        QTest::newRow("room for two")
+            << 40 << std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}} << 0;
+        QTest::newRow("room for one") << 39 << std::vector<Extent>{{512, 512}, {2048, 2048}} << 1;
+        QTest::newRow("20: ten and ten")
+            << 20 << std::vector<Extent>{{512, 512}, {2048, 2048}} << 1;
+        QTest::newRow("19: full size only") << 19 << std::vector<Extent>{{2048, 2048}} << 2;
+        QTest::newRow("5: full size only") << 5 << std::vector<Extent>{{2048, 2048}} << 2;
+    }
+
+    void anIterationBudgetKeepsTheCoarseStagesThatFit() {
+        QFETCH(int, budget);
+        QFETCH(std::vector<Extent>, stages);
+        QFETCH(int, leftOut);
+        ScalePlan::Inputs inputs = inputsFor({2048, 2048});
+        inputs.iterationBudget = budget;
+        const ScalePlan plan(inputs);
+        QCOMPARE(plan.stages(), stages);
+        QCOMPARE(plan.stagesLeftOutForBudget(), leftOut);
+    }
+
+    // --size 1024 --iterations 20 ran all 20 at 512 px: now the coarse stage ends by iteration
+    // 10 whatever its loss does, and --iterations 40 at 640 px by iteration 20.
+    void aCoarseStageEndsByItsShareOfTheBudget() {
+        const std::vector<double> falling = lossesFalling(0.1, 5);
+        ScalePlan::Inputs inputs = inputsFor({1024, 768});
+        inputs.iterationBudget = 20;
+        const ScalePlan twenty(inputs);
+        QVERIFY(!twenty.stageOver(0, 9, falling));
+        QVERIFY(twenty.stageOver(0, 10, falling));
+        QVERIFY(!twenty.stageOver(1, 19, falling));  // the final stage never ends
+
+        inputs = inputsFor({640, 480});
+        inputs.iterationBudget = 40;
+        const ScalePlan forty(inputs);
+        QVERIFY(!forty.stageOver(0, 19, falling));
+        QVERIFY(forty.stageOver(0, 20, falling));
+
+        // Two coarse stages share 150 of 300 iterations: 75 each at most (50 steps end it first).
+        inputs = inputsFor({2048, 1536});
+        inputs.iterationBudget = 300;
+        const ScalePlan large(inputs);
+        QVERIFY(large.stageOver(1, 150, falling));
+        QVERIFY(!large.stageOver(1, 149, falling));
+        QVERIFY(large.stageOver(0, 75, falling));
     }
 };
 

@@ -2,9 +2,14 @@
 // shared photos at small sizes: frames are throttled and dropped while unconsumed, the newest
 // settings win, a painting changed mid-run recomputes only the style targets, and stop and
 // cancel take effect within an iteration, preparation included.
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSemaphore>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include <sys/stat.h>
 
 #include <atomic>
 #include <memory>
@@ -316,6 +321,46 @@ private Q_SLOTS:
         QVERIFY2(message.contains("squeezenet1_1-features.safetensors"), qPrintable(message));
         QVERIFY(!message.contains('\n'));
         QCOMPARE(recorder.inputsLoaded, 0);
+    }
+
+    void namedPipesNeverBlockTheWorker() {
+        // A pipe without a writer would block open() forever, and the worker with it.
+        QTemporaryDir dir;
+        const QString pipe = dir.filePath("pipe.jpg");
+        QCOMPARE(::mkfifo(qPrintable(pipe), 0600), 0);
+        SessionController controller;
+        Recorder recorder(controller);
+        controller.post([pipe, photo = test::sharedImage("tubingen.jpg")](SessionWorker& worker) {
+            worker.loadContent(pipe);
+            worker.addStyle(pipe);
+            worker.loadContent(photo);
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.inputsLoaded, 1, kTimeoutMs);
+        QCOMPARE(recorder.failures.size(), 2);
+        for (const QString& message : recorder.failures) {
+            QVERIFY2(message.contains("pipe.jpg is a named pipe, not a file"), qPrintable(message));
+        }
+    }
+
+    void destroyingWithABusyWorkerReturnsPromptly() {
+        // Work without checkpoints (here a wait on a semaphore) cannot be interrupted: the
+        // controller leaves it behind rather than hold the window's closing.
+        auto controller = std::make_unique<SessionController>();
+        auto release = std::make_shared<QSemaphore>();
+        auto busy = std::make_shared<QSemaphore>();
+        controller->post([release, busy](SessionWorker&) {
+            busy->release();
+            release->tryAcquire(1, 60000);
+        });
+        QVERIFY(busy->tryAcquire(1, kTimeoutMs));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression("worker did not stop within 800 ms"));
+        QElapsedTimer timer;
+        timer.start();
+        controller.reset();
+        QVERIFY2(timer.elapsed() < SessionController::kStopGrace.count() + 500,
+                 qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(SessionController::anyWorkerAbandoned());
+        release->release();  // the abandoned thread ends and deletes its worker
     }
 
     void destroyingDuringARunIsClean() {

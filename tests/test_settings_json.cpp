@@ -38,6 +38,7 @@ StyleSettings everyFieldChanged() {
     s.preserveColors = true;
     s.pooling = PoolingMode::Average;
     s.coarseToFine = false;
+    s.precision = impasto::Precision::Bfloat16;
     return s;
 }
 
@@ -116,6 +117,8 @@ private Q_SLOTS:
                                            << "must be one of adam, lbfgs, not \"sgd\"";
         QTest::newRow("unknown pooling") << R"({"pooling": "average"})"
                                          << "avg, max";
+        QTest::newRow("unknown precision") << R"({"precision": "float16"})"
+                                           << "must be one of auto, bfloat16, float32";
         QTest::newRow("layers not a list") << R"({"styleLayers": "relu1_1"})"
                                            << "\"styleLayers\" must be a list";
         QTest::newRow("layer without name") << R"({"styleLayers": [{"weight": 2}]})"
@@ -129,6 +132,11 @@ private Q_SLOTS:
                                            << "\"styleBlend\" must be a number";
         QTest::newRow("style scale too big") << R"({"styleScale": 9})"
                                              << "style scale";
+        // Finite, but beyond what the engine's float32 arithmetic holds.
+        QTest::newRow("learning rate 1e308") << R"({"learningRate": 1e308})"
+                                             << "learning rate must be at most 1e+06, not 1e+308";
+        QTest::newRow("style weight 1e12") << R"({"styleWeight": 1e12})"
+                                           << "style weight must be at most 1e+09, not 1e+12";
     }
 
     void refusesBadSettings() {
@@ -137,6 +145,14 @@ private Q_SLOTS:
         const QString error = requiredErrorFrom([&] { settingsFromJson(json.toStdString()); });
         QVERIFY2(error.contains(message), qPrintable(error));
         QVERIFY2(!error.contains('\n'), qPrintable(error));
+    }
+
+    void normalisedWeightsNeverOverflow() {
+        const std::vector<double> huge = impasto::normalisedWeights({1e308, 1e308, 0.0});
+        QCOMPARE(huge, (std::vector<double>{0.5, 0.5, 0.0}));
+        QCOMPARE(impasto::normalisedWeights({3.0, 1.0}), (std::vector<double>{0.75, 0.25}));
+        QCOMPARE(impasto::normalisedWeights({0.0, 0.0}), (std::vector<double>{0.5, 0.5}));
+        QCOMPARE(impasto::normalisedWeights({}), std::vector<double>{});
     }
 
     void refusesDeepNestingWithoutCrashing() {

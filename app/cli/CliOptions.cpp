@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "core/common/Error.h"
-#include "core/settings/PresetFile.h"
+#include "core/image/RecipeFile.h"
 #include "core/settings/SettingNames.h"
 
 namespace impasto::cli {
@@ -48,7 +48,8 @@ std::vector<double> toNumberList(const QString& text, const QString& flag) {
     return numbers;
 }
 
-// The value of --optimizer or --pooling (names from SettingNames.h, aliases included).
+// The value of --optimizer, --pooling or --precision (names from SettingNames.h, aliases
+// included).
 template <typename Enum>
 Enum choiceOption(const QString& text, const std::string& flag) {
     const std::optional<Enum> choice = parseChoice<Enum>(text.toStdString(), Aliases::Accepted);
@@ -83,9 +84,10 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "FILE");
     const QCommandLineOption preset =
         option({"preset"},
-               "Start from the settings in a preset (JSON, as the desktop app saves them or as "
-               "stored in an exported PNG); the options given here override it.",
-               "FILE.json");
+               "Start from the settings in a preset: JSON, as the desktop app saves them, or a "
+               "PNG Impasto exported, whose photo, paintings and iteration count are used too "
+               "unless given here. The options given here override it.",
+               "FILE.json|FILE.png");
     const QCommandLineOption styleBlend =
         option({"style-blend", "style_blend_weights"},
                "Blend weights of the style images, one per --style, e.g. 3,1 (default: equal).",
@@ -132,7 +134,10 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         "NAME", "lbfgs");
     const QCommandLineOption learningRate =
         option({"learning-rate", "learning_rate"},
-               "Optimizer step size. Default: 1 for lbfgs, 0.02 for adam.", "RATE");
+               "Optimizer step size, in the image's value range 0-1: Adam moves each pixel by "
+               "about this much per step at first; L-BFGS scales its step by it. Halved when "
+               "steps overshoot. Default: 1 for lbfgs, 0.02 for adam.",
+               "RATE");
     const QCommandLineOption init =
         option({"init"}, "Starting image: content, noise or an image FILE. Default: content.",
                "content|noise|FILE", "content");
@@ -156,6 +161,13 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     const QCommandLineOption device =
         option({"device"}, "auto, cpu or cuda. Default: auto (CUDA when available).",
                "auto|cpu|cuda", "auto");
+    const QCommandLineOption precision =
+        option({"precision"},
+               "Number format of the network's convolutions: float32, bfloat16 (several times "
+               "faster on processors with bfloat16 units, such as AMX or AVX512-BF16) or auto "
+               "(bfloat16 where a short measurement, cached per machine, finds it faster). "
+               "Default: auto.",
+               "auto|float32|bfloat16");
     const QCommandLineOption saveEvery = option(
         {"save-every", "save_iter"},
         "Also write the image every N iterations (OUTPUT_<iteration>.png). Default: 0 (off).", "N",
@@ -180,6 +192,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                        device,        saveEvery,     printEvery,  bitDepth,       report,
                        downloadModel, listModels});
     parser.addOption(noCoarseToFine);
+    parser.addOption(precision);
 
     QStringList qtArguments;
     for (const std::string& argument : arguments) {
@@ -217,11 +230,21 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         return options;
     }
 
+    // An exported PNG names its inputs too; those given here come first.
+    std::optional<Recipe> recipe;
+    if (parser.isSet(preset)) {
+        recipe = loadRecipe(parser.value(preset).toStdString());
+    }
     if (parser.isSet(content)) {
         options.contentFile = parser.value(content).toStdString();
+    } else if (recipe && recipe->inputs.content) {
+        options.contentFile = recipe->inputs.content;
     }
     for (const QString& file : parser.values(style)) {
         options.styleFiles.push_back(file.toStdString());
+    }
+    if (!parser.isSet(style) && recipe) {
+        options.styleFiles = recipe->inputs.styles;
     }
     if (!options.contentFile && options.styleFiles.empty()) {
         throw Error("Give --content FILE, --style FILE or both (see --help)");
@@ -232,6 +255,9 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                     options.outputFile);
     }
     options.iterations = toInteger(parser.value(iterations), "iterations", 0);
+    if (!parser.isSet(iterations) && recipe && recipe->inputs.iterations) {
+        options.iterations = *recipe->inputs.iterations;
+    }
     options.model = parser.value(model).toStdString();
     options.device = parseDevicePreference(parser.value(device).toStdString());
     options.saveEvery = toInteger(parser.value(saveEvery), "save-every", 0);
@@ -247,8 +273,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     // Settings come from the preset when there is one, else the defaults; each option given
     // overrides its setting.
     StyleSettings& s = options.settings;
-    if (parser.isSet(preset)) {
-        s = loadPreset(parser.value(preset).toStdString());
+    if (recipe) {
+        s = recipe->settings;
     }
     if (parser.isSet(size)) {
         s.outputSize = toInteger(parser.value(size), "size", kMinimumOutputSize);
@@ -312,6 +338,9 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     }
     if (parser.isSet(noCoarseToFine)) {
         s.coarseToFine = false;
+    }
+    if (parser.isSet(precision)) {
+        s.precision = choiceOption<Precision>(parser.value(precision), "precision");
     }
     if (parser.isSet(seed)) {
         bool seedOk = false;

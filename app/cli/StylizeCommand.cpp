@@ -3,17 +3,22 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include <QString>
 
 #include "app/cli/Commands.h"
+#include "app/cli/OutputChecks.h"
 #include "core/common/Error.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/model/ModelLoader.h"
+#include "core/planning/ScalePlan.h"
 #include "core/registry/ModelChoice.h"
+#include "core/settings/SettingNames.h"
+#include "core/settings/SettingsJson.h"
 #include "core/style/RunReport.h"
 #include "core/style/StyleSession.h"
 
@@ -23,30 +28,48 @@ namespace {
 
 // Ctrl+C stops the run after the current iteration, or interrupts its preparation or a line
 // search, and the result so far is still written; a second Ctrl+C ends the program at once.
-// The handler only sets this flag, which outlives every session that watches it.
+// SIGTERM (a shutdown, `kill`) and SIGHUP (a closed terminal) do the same. The handler only sets
+// these flags, which outlive every session that watches them.
 std::atomic<bool> interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+std::atomic<int> stopSignal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-void onInterrupt(int) {
-    if (interrupted.exchange(true)) {
-        std::signal(SIGINT, SIG_DFL);
-        std::raise(SIGINT);
+void onStopSignal(int signal) {
+    int none = 0;
+    if (!stopSignal.compare_exchange_strong(none, signal)) {
+        std::signal(signal, SIG_DFL);
+        std::raise(signal);
+        return;
     }
+    interrupted = true;
 }
 
-// Installs the Ctrl+C handler for as long as it lives.
+// The exit status of a program ended by the stop signal that came, as a shell reports it.
+int interruptedExitCode() {
+    return 128 + stopSignal;
+}
+
+// Installs the stop signals' handler for as long as it lives.
 class InterruptGuard {
 public:
     InterruptGuard() {
         interrupted = false;
-        previous_ = std::signal(SIGINT, onInterrupt);
+        stopSignal = 0;
+        for (size_t i = 0; i < std::size(kStopSignals); ++i) {
+            previous_[i] = std::signal(kStopSignals[i], onStopSignal);
+        }
     }
-    ~InterruptGuard() { std::signal(SIGINT, previous_); }
+    ~InterruptGuard() {
+        for (size_t i = 0; i < std::size(kStopSignals); ++i) {
+            std::signal(kStopSignals[i], previous_[i]);
+        }
+    }
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
 private:
-    void (*previous_)(int) = SIG_DFL;
+    void (*previous_[std::size(kStopSignals)])(int) = {};
 };
 
 Image loadInput(const std::string& file, int maxSide) {
@@ -55,42 +78,104 @@ Image loadInput(const std::string& file, int maxSide) {
     return loadImage(file, options).image;
 }
 
-// A file given by path needs no registry; anything else is looked up in it.
-ModelChoice chooseModelFor(const std::string& argument) {
-    if (std::filesystem::is_regular_file(argument)) {
-        return choiceForFile(argument);
-    }
-    return chooseModel(ModelRegistry::loadBuiltIn(), argument);
-}
-
 std::filesystem::path intermediateFile(const std::filesystem::path& output, int iteration) {
     std::filesystem::path file = output;
     file.replace_filename(output.stem().string() + "_" + std::to_string(iteration) + ".png");
     return file;
 }
 
+// The settings go with the files and iteration count (RunInputs), so that the PNG is a recipe.
+PngExportOptions resultPngOptions(const StyleSession& session, const std::string& modelName,
+                                  RunInputs inputs, int bitDepth) {
+    PngExportOptions png;
+    png.bitDepth = bitDepth;
+    png.text["Software"] = "Impasto";
+    inputs.iterations = session.iteration();
+    png.text["impasto:settings"] = recipeToJson(session.settings(), inputs);
+    // File names need not be UTF-8; the text chunk must be, and must never fail the export.
+    png.text["impasto:model"] = QString::fromStdString(modelName).toStdString();
+    png.text["impasto:iterations"] = std::to_string(session.iteration());
+    return png;
+}
+
 // Writes the current image once checked: the last step's result has not been evaluated yet.
 // settle() also moves a coarse-to-fine run to the full size, so an intermediate image taken
-// during a coarse stage is written unchecked at that stage's size instead.
-void writeResult(StyleSession& session, const std::string& modelName,
+// during a coarse stage is written unchecked at that stage's size instead. After Ctrl+C a
+// coarse stage stays where it is (settle() does not prepare the full size) and is upsampled.
+void writeResult(StyleSession& session, const std::string& modelName, const RunInputs& inputs,
                  const std::filesystem::path& file, int bitDepth, bool intermediate = false) {
     if (!intermediate || session.atFinalScale()) {
         session.settle();
     }
-    PngExportOptions png;
-    png.bitDepth = bitDepth;
-    png.text["Software"] = "Impasto";
-    png.text["impasto:settings"] = toJson(session.settings());
-    // File names need not be UTF-8; the text chunk must be, and must never fail the export.
-    png.text["impasto:model"] = QString::fromStdString(modelName).toStdString();
-    png.text["impasto:iterations"] = std::to_string(session.iteration());
-    exportPng(file, session.currentImage(), png);
+    if (!intermediate && !session.atFinalScale()) {
+        std::fprintf(stderr,
+                     "Stopped in coarse-to-fine stage %d/%d: %d x %d upsampled to %d x %d\n",
+                     session.scaleStage() + 1, session.scaleStageCount(), session.stageWidth(),
+                     session.stageHeight(), session.finalWidth(), session.finalHeight());
+    }
+    exportPng(file, intermediate ? session.currentImage() : session.resultImage(),
+              resultPngOptions(session, modelName, inputs, bitDepth));
 }
 
-void requireFolder(const std::string& file) {
-    const auto folder = std::filesystem::absolute(file).parent_path();
-    if (!std::filesystem::is_directory(folder)) {
-        throw Error("Cannot write " + file + ": the folder " + folder.string() + " does not exist");
+// After a failure (out of memory at the full size, a run that diverged) keeps what there is: the
+// image as it stands, upsampled to the output size, unsettled, since settling needs the memory
+// that ran out. A failure to write it is reported, and the failure of the run still passed on.
+void writePartialResult(const StyleSession& session, const std::string& modelName,
+                        const RunInputs& inputs, const std::filesystem::path& file, int bitDepth) {
+    try {
+        exportPng(file, session.resultImage(),
+                  resultPngOptions(session, modelName, inputs, bitDepth));
+        std::fprintf(stderr,
+                     "Wrote a partial result to %s: the image as it stood after %d iterations, "
+                     "at the output size\n",
+                     file.c_str(), session.iteration());
+    } catch (const Error& error) {
+        std::fprintf(stderr, "Could not write a partial result: %s\n", error.what());
+    }
+}
+
+// Coarse-to-fine needs room in the iteration budget for a coarse stage and a real full-size
+// stage (ScalePlan); say when it has none, or when even the full size gets too few.
+void reportBudgetShortfall(const StyleSession& session, int iterations) {
+    const int leftOut = session.stagesLeftOutForBudget();
+    const int kept = session.scaleStageCount() - 1;
+    if (leftOut == 0) {
+        return;
+    }
+    if (kept == 0) {
+        std::fprintf(stderr,
+                     "Coarse-to-fine left out: %d iterations are too few for a coarse stage (%zu) "
+                     "and the full size (at least %d, and half); all run at %d x %d\n",
+                     iterations, ScalePlan::kMinimumStageSteps, ScalePlan::kMinimumFinalStageSteps,
+                     session.finalWidth(), session.finalHeight());
+    } else {
+        std::fprintf(stderr,
+                     "Coarse-to-fine: %d iterations have room for %d of %d coarse stages (%zu "
+                     "each; the full size gets at least half)\n",
+                     iterations, kept, kept + leftOut, ScalePlan::kMinimumStageSteps);
+    }
+    if (iterations < ScalePlan::kMinimumFinalStageSteps) {
+        std::fprintf(stderr,
+                     "Warning: %d iterations are too few for a %d x %d picture to form; give "
+                     "--iterations %d or more\n",
+                     iterations, session.finalWidth(), session.finalHeight(),
+                     ScalePlan::kMinimumFinalStageSteps);
+    }
+}
+
+// A run whose every step was undone would write its starting image as if it were a result.
+void requireMovement(StyleSession& session, double learningRate) {
+    if (session.iteration() == 0) {
+        return;
+    }
+    session.settle();  // judges the last step
+    if (session.counters().keptSteps == 0) {
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%.4g", learningRate);
+        throw Error("The image never changed in " + std::to_string(session.iteration()) +
+                    " iterations: every step made the loss more than twice the best and was "
+                    "undone, even at a learning rate of " +
+                    rate + "; lower --learning-rate (or the weights)");
     }
 }
 
@@ -98,11 +183,8 @@ void requireFolder(const std::string& file) {
 
 int runStylize(const CliOptions& options) {
     // Fail now rather than after the whole run when the result could not be written.
-    requireFolder(options.outputFile);
-    if (options.reportFile) {
-        requireFolder(*options.reportFile);
-    }
-    const ModelChoice choice = chooseModelFor(options.model);
+    checkOutputs(options);
+    const ModelChoice choice = chooseModelOrFile(options.model);
     StyleSession session(loadModel(choice), options.device);
 
     const StyleSettings& settings = options.settings;
@@ -123,9 +205,12 @@ int runStylize(const CliOptions& options) {
         effective.init = InitKind::Noise;  // texture synthesis starts from noise
     }
     session.applySettings(effective);
+    session.setIterationBudget(options.iterations);
 
-    std::fprintf(stderr, "Model %s (%s) on %s\n", choice.displayName.c_str(),
-                 session.model().title.c_str(), session.deviceName().c_str());
+    const PrecisionChoice& precision = session.precision();
+    std::fprintf(stderr, "Model %s (%s) on %s in %s (%s)\n", choice.displayName.c_str(),
+                 session.model().title.c_str(), session.deviceName().c_str(),
+                 toString(precision.precision).c_str(), precision.reason.c_str());
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -136,15 +221,20 @@ int runStylize(const CliOptions& options) {
         session.prepare();
     } catch (const Cancelled&) {
         std::fprintf(stderr, "Interrupted before the first iteration: nothing written\n");
-        return 130;
+        return interruptedExitCode();
     }
     std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.finalWidth(),
                  session.finalHeight(), elapsed(), computeThreads());
     if (!session.atFinalScale()) {
-        std::fprintf(stderr, "Coarse-to-fine: starting at %d x %d\n", session.stageWidth(),
-                     session.stageHeight());
+        std::fprintf(stderr, "Coarse-to-fine: stage 1/%d at %d x %d\n", session.scaleStageCount(),
+                     session.stageWidth(), session.stageHeight());
     }
+    reportBudgetShortfall(session, options.iterations);
+    int stage = session.scaleStage();
+    double learningRate = 0.0;
     RunReport report(choice.displayName, session.deviceName(), session.settings());
+    const RunInputs inputs{
+        .content = options.contentFile, .styles = options.styleFiles, .iterations = {}};
     while (session.iteration() < options.iterations && !interrupted) {
         StepReport step;
         try {
@@ -154,11 +244,24 @@ int runStylize(const CliOptions& options) {
         } catch (const Error&) {
             // Out of memory or a diverging run after many good iterations: keep what there is.
             if (session.iteration() > 0) {
-                writeResult(session, choice.displayName, options.outputFile, options.bitDepth);
+                writePartialResult(session, choice.displayName, inputs, options.outputFile,
+                                   options.bitDepth);
             }
             throw;
         }
         report.record(step, elapsed());
+        if (learningRate > 0.0 && step.learningRate < learningRate) {
+            std::fprintf(stderr,
+                         "Learning rate halved to %.4g: steps made the loss more than twice the "
+                         "best and were undone\n",
+                         step.learningRate);
+        }
+        learningRate = step.learningRate;
+        if (step.stage != stage) {
+            stage = step.stage;
+            std::fprintf(stderr, "Stage %d/%d at %d x %d\n", stage + 1, session.scaleStageCount(),
+                         step.width, step.height);
+        }
         const bool last = step.iteration == options.iterations;
         if (options.printEvery > 0 && (step.iteration % options.printEvery == 0 || last)) {
             std::fprintf(stderr,
@@ -168,19 +271,22 @@ int runStylize(const CliOptions& options) {
                          step.losses.totalVariation, step.losses.total, step.seconds);
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
-            writeResult(session, choice.displayName,
+            writeResult(session, choice.displayName, inputs,
                         intermediateFile(options.outputFile, step.iteration), options.bitDepth,
                         true);
         }
     }
-    writeResult(session, choice.displayName, options.outputFile, options.bitDepth);
+    if (!interrupted) {
+        requireMovement(session, learningRate);
+    }
+    writeResult(session, choice.displayName, inputs, options.outputFile, options.bitDepth);
     if (options.reportFile) {
         report.save(*options.reportFile);
     }
     std::fprintf(stderr, "%s %s after %d iterations in %.1f s\n",
                  interrupted ? "Interrupted: wrote" : "Wrote", options.outputFile.c_str(),
                  session.iteration(), elapsed());
-    return interrupted ? 130 : 0;
+    return interrupted ? interruptedExitCode() : 0;
 }
 
 }  // namespace impasto::cli

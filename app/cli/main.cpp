@@ -1,16 +1,16 @@
 #include <QCoreApplication>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
 
-int main(int argc, char* argv[]) {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName("impasto-cli");
-    QCoreApplication::setApplicationVersion(IMPASTO_VERSION);
+namespace {
 
+int run(int argc, char* argv[]) {
     using impasto::cli::CliOptions;
     try {
         std::vector<std::string> arguments(argv, argv + argc);
@@ -31,4 +31,21 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     return 1;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("impasto-cli");
+    QCoreApplication::setApplicationVersion(IMPASTO_VERSION);
+    const int status = run(argc, argv);
+    // --help, --version and --list-models print to stdout: a full disk or a closed pipe there
+    // is a failure, not a success.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        std::fprintf(stderr, "impasto-cli: error: cannot write to the standard output: %s\n",
+                     std::strerror(errno));
+        return status == 0 ? 1 : status;
+    }
+    return status;
 }

@@ -4,11 +4,17 @@
 #include <QIcon>
 #include <QUrl>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "ui/session/SessionController.h"
 #include "ui/windows/MainWindow.h"
+
+namespace {
 
 // The desktop app. Images named on the command line open as if dropped on the window: the
 // first is the photo, the rest are paintings.
-int main(int argc, char* argv[]) {
+int runApp(int argc, char* argv[]) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("impasto");
     QApplication::setApplicationDisplayName("Impasto");
@@ -39,4 +45,17 @@ int main(int argc, char* argv[]) {
     window.openUrls(images, impasto::ui::MainWindow::DropTarget::Automatic);
     window.show();
     return QApplication::exec();
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    const int status = runApp(argc, argv);
+    // Closing never waits long for the worker (SessionController::kStopGrace); one still busy
+    // must not meet the libraries' static destructors.
+    if (impasto::ui::SessionController::anyWorkerAbandoned()) {
+        std::fflush(nullptr);
+        std::_Exit(status);
+    }
+    return status;
 }

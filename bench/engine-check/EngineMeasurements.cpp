@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "bench/PeakMemory.h"
-#include "core/model/FeatureNetwork.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/StyleSession.h"
 
@@ -15,24 +14,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Run {
-    std::shared_ptr<FeatureNetwork> network;
-    std::unique_ptr<StyleSession> session;
-};
-
-Run startSession(const EngineSetup& setup, int size, OptimizerKind optimizer, bool bfloat16) {
-    LoadedModel model = loadModel(setup.weights);
-    auto network = model.network;
-    auto session = std::make_unique<StyleSession>(std::move(model), setup.device);
-    network->setReducedPrecision(bfloat16);
+std::unique_ptr<StyleSession> startSession(const EngineSetup& setup, int size,
+                                           OptimizerKind optimizer, Precision precision) {
+    auto session = std::make_unique<StyleSession>(loadModel(setup.weights), setup.device);
     session->setContent(setup.content);
     session->setStyles({setup.style});
     StyleSettings settings;
     settings.outputSize = size;
     settings.optimizer = optimizer;
     settings.coarseToFine = false;
+    settings.precision = precision;
     session->applySettings(settings);
-    return {network, std::move(session)};
+    return session;
 }
 
 double secondsSince(Clock::time_point start) {
@@ -42,31 +35,32 @@ double secondsSince(Clock::time_point start) {
 }  // namespace
 
 LossTrace lossesAt(const EngineSetup& setup, int size, const std::vector<int>& iterations) {
-    Run run = startSession(setup, size, OptimizerKind::Lbfgs, false);
+    const auto session = startSession(setup, size, OptimizerKind::Lbfgs, Precision::Float32);
     LossTrace trace;
     for (const int target : iterations) {
-        while (run.session->iteration() < target) {
-            run.session->step();
+        while (session->iteration() < target) {
+            session->step();
         }
-        trace.totals.push_back(run.session->settle().total);
+        trace.totals.push_back(session->settle().total);
     }
-    trace.result = run.session->currentImage();
+    trace.result = session->currentImage();
     return trace;
 }
 
 std::optional<double> millisecondsPerIteration(const EngineSetup& setup, int size, bool bfloat16,
                                                int iterations) {
-    Run run = startSession(setup, size, OptimizerKind::Adam, bfloat16);
-    if (bfloat16 && !run.network->reducedPrecision()) {
+    const Precision precision = bfloat16 ? Precision::Bfloat16 : Precision::Float32;
+    const auto session = startSession(setup, size, OptimizerKind::Adam, precision);
+    if (session->precision().precision != precision) {
         return std::nullopt;
     }
     for (int i = 0; i < 2; ++i) {
-        run.session->step();
+        session->step();
     }
     std::vector<double> milliseconds;
     for (int i = 0; i < iterations; ++i) {
         // step() reads the loss back to the host, so the GPU's work is done when it returns.
-        milliseconds.push_back(run.session->step().seconds * 1000.0);
+        milliseconds.push_back(session->step().seconds * 1000.0);
     }
     std::nth_element(milliseconds.begin(), milliseconds.begin() + milliseconds.size() / 2,
                      milliseconds.end());
@@ -74,16 +68,16 @@ std::optional<double> millisecondsPerIteration(const EngineSetup& setup, int siz
 }
 
 LbfgsRun runLbfgs(const EngineSetup& setup, int size, int iterations) {
-    Run run = startSession(setup, size, OptimizerKind::Lbfgs, true);
+    const auto session = startSession(setup, size, OptimizerKind::Lbfgs, Precision::Auto);
     const auto start = Clock::now();
     LbfgsRun result;
-    while (run.session->iteration() < iterations) {
-        result.losses = run.session->step().losses;
+    while (session->iteration() < iterations) {
+        result.losses = session->step().losses;
     }
     result.seconds = secondsSince(start);
-    result.iterations = run.session->iteration();
-    result.evaluations = run.session->counters().evaluations;
-    result.result = run.session->currentImage();
+    result.iterations = session->iteration();
+    result.evaluations = session->counters().evaluations;
+    result.result = session->currentImage();
     return result;
 }
 
@@ -91,9 +85,9 @@ int64_t peakMemoryBytes(const EngineSetup& setup, int size) {
     PeakMemory peak;
     peak.reset();
     {
-        Run run = startSession(setup, size, OptimizerKind::Lbfgs, true);
-        run.session->step();
-        run.session->step();
+        const auto session = startSession(setup, size, OptimizerKind::Lbfgs, Precision::Auto);
+        session->step();
+        session->step();
     }
     return setup.device == DevicePreference::Cuda ? peak.deviceBytes() : peak.hostBytes();
 }

@@ -41,8 +41,8 @@ struct LbfgsRun {
     LossBreakdown losses;
     Image result;
 };
-// An L-BFGS run of `iterations` with the engine's defaults (bfloat16 convolutions where the
-// device has them), timed from the first step (model loading and the first targets included).
+// An L-BFGS run of `iterations` with the engine's defaults (automatic precision), timed from
+// the first step (model loading and the first targets included).
 LbfgsRun runLbfgs(const EngineSetup& setup, int size, int iterations);
 
 // Peak memory of two L-BFGS iterations at `size`: the device's (CUDA) or else the host's

@@ -65,7 +65,20 @@ json parseStrictJson(std::string_view text, const JsonLimits& limits) {
     const auto fail = [&](const std::string& problem) {
         throw JsonError(problem, keyPath(objects), {});
     };
+    size_t values = 0;
+    const auto count = [&](const json& parsed) {
+        if (limits.maxValues > 0 && ++values > limits.maxValues) {
+            fail("holds more than " + std::to_string(limits.maxValues) + " values");
+        }
+        if (limits.maxStringBytes > 0 && parsed.is_string() &&
+            parsed.get_ref<const std::string&>().size() > limits.maxStringBytes) {
+            fail("holds a string longer than " + std::to_string(limits.maxStringBytes) + " bytes");
+        }
+    };
     const json::parser_callback_t check = [&](int depth, json::parse_event_t event, json& parsed) {
+        if (event != json::parse_event_t::object_end && event != json::parse_event_t::array_end) {
+            count(parsed);
+        }
         switch (event) {
             case json::parse_event_t::object_start:
             case json::parse_event_t::array_start:

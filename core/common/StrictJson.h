@@ -16,6 +16,11 @@ struct JsonLimits {
     // Only objects, arrays, strings and integers that fit int64_t, as in a safetensors header:
     // numbers with fractions or exponents, larger integers and true/false/null are errors.
     bool integersOnly = false;
+    // Values (scalars and containers) in the whole document and bytes in one string or key;
+    // 0 is unlimited. A parsed value costs several times its text, so these bound the memory a
+    // large hostile document (a safetensors header may hold 100 MB) costs.
+    size_t maxValues = 0;
+    size_t maxStringBytes = 0;
 };
 
 // Thrown by parseStrictJson; the message says what is wrong, on one line.

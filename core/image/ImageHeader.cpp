@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+
+#include <webp/decode.h>
 
 #include "core/image/ByteMatch.h"
 #include "core/image/ByteReader.h"
@@ -69,6 +72,9 @@ std::optional<ImageHeader> jpegHeader(std::span<const uint8_t> bytes) {
     if (!reader.ok()) {
         return std::nullopt;
     }
+    // Gray stays gray; colour and CMYK decode to colour. Said here because a reduced decode
+    // (ImageLoader) always asks for colour.
+    header.channels = reader.u8(5) == 1 ? 1 : 3;
     // APP1 also carries XMP; only the segment with the EXIF prefix holds the TIFF block.
     const auto exif =
         std::find_if(jpeg.segments.begin(), jpeg.segments.end(), [](const JpegSegment& s) {
@@ -82,9 +88,25 @@ std::optional<ImageHeader> jpegHeader(std::span<const uint8_t> bytes) {
     return header;
 }
 
+// OpenCV's WebP decoder claims a file only when libwebp accepts its first 32 bytes (padded with
+// spaces, as cv::imdecode pads them); a file it declines goes on to OpenCV's later decoders, among
+// them GDCM's DICOM decoder, which aborts on crafted data. Refused here, such a file reaches none.
+std::optional<WebPBitstreamFeatures> openCvWebpFeatures(std::span<const uint8_t> bytes) {
+    constexpr size_t kOpenCvWebpSignatureSize = 32;
+    std::string signature(kOpenCvWebpSignatureSize, ' ');
+    std::copy_n(bytes.begin(), std::min(bytes.size(), signature.size()), signature.begin());
+    WebPBitstreamFeatures features{};
+    if (WebPGetFeatures(reinterpret_cast<const uint8_t*>(signature.data()), signature.size(),
+                        &features) != VP8_STATUS_OK) {
+        return std::nullopt;
+    }
+    return features;
+}
+
 std::optional<ImageHeader> webpHeader(std::span<const uint8_t> bytes) {
     const std::vector<WebpChunk> chunks = readWebpChunks(bytes);
-    if (chunks.empty()) {
+    const std::optional<WebPBitstreamFeatures> features = openCvWebpFeatures(bytes);
+    if (chunks.empty() || !features) {
         return std::nullopt;
     }
     const WebpChunk& first = chunks.front();
@@ -117,6 +139,7 @@ std::optional<ImageHeader> webpHeader(std::span<const uint8_t> bytes) {
     if (exif != chunks.end()) {
         header.exifOrientation = exifOrientation(exif->data);
     }
+    header.animated = features->has_animation != 0;
     return reader.ok() ? std::optional(header) : std::nullopt;
 }
 
@@ -152,6 +175,15 @@ std::optional<ImageHeader> tiffHeader(std::span<const uint8_t> bytes) {
     ImageHeader header{ImageFormat::Tiff, static_cast<uint32_t>(*width),
                        static_cast<uint32_t>(*height)};
     header.exifOrientation = exifOrientation(bytes);
+    constexpr uint16_t kBitsPerSample = 258;
+    constexpr uint16_t kSampleFormat = 339;  // 1 unsigned (the default), 2 signed, 3 floating point
+    const uint64_t bits = readTiffTag(bytes, kBitsPerSample).value_or(1);
+    const uint64_t sampleFormat = readTiffTag(bytes, kSampleFormat).value_or(1);
+    if (bits == 64 && sampleFormat == 3) {
+        header.unusualSamples = "64-bit floating-point";
+    } else if (bits == 32 && (sampleFormat == 1 || sampleFormat == 2)) {
+        header.unusualSamples = "32-bit integer";
+    }
     return header;
 }
 

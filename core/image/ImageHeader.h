@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 namespace impasto {
 
@@ -26,11 +27,17 @@ struct ImageHeader {
     // libjpeg decodes a truncated JPEG without an error and libpng may not reach the missing
     // part, so truncation is found in the file's structure. Not judged for other formats.
     bool complete = true;
+    // An animated WebP, which OpenCV cannot decode.
+    bool animated = false;
+    // Samples OpenCV's TIFF decoder may fail on, for the message when it does: "64-bit
+    // floating-point" or "32-bit integer"; empty otherwise.
+    std::string unusualSamples = {};
 };
 
 // Parses the structure of a file of `format` once, up to the image data: PNG chunks, JPEG marker
 // segments, WebP chunks, BMP info header, TIFF first directory. Empty when the header is
-// missing, truncated or declares no pixels.
+// missing, truncated or declares no pixels, and when OpenCV's decoder of `format` would not claim
+// the file (cv::imdecode would then try its other decoders: DICOM, JPEG 2000, OpenEXR...).
 std::optional<ImageHeader> readImageHeader(std::span<const uint8_t> bytes, ImageFormat format);
 
 }  // namespace impasto

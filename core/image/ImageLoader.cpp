@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/common/Error.h"
@@ -49,7 +50,18 @@ void refuseDecompressionBomb(const ImageHeader& header, const std::string& name,
     }
 }
 
-cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const std::string& name) {
+// readImageHeader has made sure that the decoder of the file's own format claims it; OpenCV asks
+// its decoders in a fixed order and every one before that decoder looks for another signature at
+// byte 0, so no other decoder (DICOM, JPEG 2000, OpenEXR, HDR, PxM...) ever sees the bytes.
+cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const ImageHeader& header,
+                         const std::string& name, int flags) {
+    // Decoders' failures are logged to stderr in lines meant for developers; the message below
+    // says what went wrong instead.
+    static const bool silenced = [] {
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+        return true;
+    }();
+    (void)silenced;
     if (bytes.size() > kMaxImageFileBytes) {
         throw Error(name + " is too large to decode (over 2 GB)");
     }
@@ -58,13 +70,18 @@ cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const std::string& name
                          const_cast<uint8_t*>(bytes.data()));
     cv::Mat decoded;
     try {
-        decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        decoded = cv::imdecode(buffer, flags);
     } catch (const cv::Exception& exception) {
         // Running out of memory says nothing about the data; decodeImage reports it.
         if (exception.code == cv::Error::StsNoMem) {
             throw;
         }
         // Other failures are corrupt data, reported with messages meant for developers.
+    }
+    if (decoded.empty() && !header.unusualSamples.empty()) {
+        throw Error(name + " is a TIFF of " + header.unusualSamples +
+                    " samples, which Impasto cannot read: save it with 8-bit, 16-bit or 32-bit "
+                    "floating-point samples");
     }
     if (decoded.empty()) {
         throw Error(name + " is truncated or corrupt");
@@ -142,6 +159,37 @@ int bitDepthOf(const cv::Mat& decoded) {
     }
 }
 
+// libjpeg scales by 1/2, 1/4 or 1/8 while it decodes (DCT scaling): a JPEG far larger than the
+// size it is used at then never exists at full size in memory. The largest factor that keeps
+// the longest side at least `maxSide`; 1 for other formats or without a size.
+int jpegReduction(const ImageHeader& header, int maxSide) {
+    if (header.format != ImageFormat::Jpeg || maxSide <= 0) {
+        return 1;
+    }
+    const uint64_t longest = std::max(header.width, header.height);
+    for (const int factor : {8, 4, 2}) {
+        if ((longest + factor - 1) / factor >= static_cast<uint64_t>(maxSide)) {
+            return factor;
+        }
+    }
+    return 1;
+}
+
+// cv::imdecode's flags for a reduction: colour (libjpeg's own conversion of gray and CMYK, as
+// IMREAD_UNCHANGED gives) without applying the orientation, which the loader applies itself.
+int decodeFlags(int reduction) {
+    switch (reduction) {
+        case 2:
+            return cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
+        case 4:
+            return cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
+        case 8:
+            return cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
+        default:
+            return cv::IMREAD_UNCHANGED;
+    }
+}
+
 // Decodes a file whose header has passed the checks, into the engine's image.
 LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& header,
                           const std::string& name, const ImageLoadOptions& options) {
@@ -150,11 +198,17 @@ LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& hea
     // OpenCV's TIFF decoder applies the Orientation tag itself, even for IMREAD_UNCHANGED; the
     // others leave it to the caller when not asked to apply it, which IMREAD_UNCHANGED forbids.
     const int orientationToApply = header.format == ImageFormat::Tiff ? 1 : header.exifOrientation;
-    const cv::Mat decoded = applyExifOrientation(decodeWithOpenCv(bytes, name), orientationToApply);
+    const int reduction = jpegReduction(header, options.maxSide);
+    const cv::Mat decoded = applyExifOrientation(
+        decodeWithOpenCv(bytes, header, name, decodeFlags(reduction)), orientationToApply);
     loaded.info.bitDepth = bitDepthOf(decoded);
     loaded.info.channels = header.channels > 0 ? header.channels : decoded.channels();
-    loaded.info.originalWidth = decoded.cols;
-    loaded.info.originalHeight = decoded.rows;
+    // The size as stored, not as decoded: orientations 5 to 8 turn it by a quarter.
+    const bool turned = orientationToApply >= 5 && orientationToApply <= 8;
+    loaded.info.originalWidth =
+        reduction == 1 ? decoded.cols : static_cast<int>(turned ? header.height : header.width);
+    loaded.info.originalHeight =
+        reduction == 1 ? decoded.rows : static_cast<int>(turned ? header.width : header.height);
     loaded.image = toEngineImage(decoded, name);
     if (options.maxSide > 0) {
         loaded.image = resizeToMaxSide(loaded.image, options.maxSide);
@@ -187,6 +241,10 @@ LoadedImage decodeImage(std::span<const uint8_t> bytes, const std::string& name,
     refuseDecompressionBomb(*header, name, options);
     if (!header->complete) {
         throw Error(name + " is truncated (the file ends before the image data does)");
+    }
+    if (header->animated) {
+        throw Error(name +
+                    " is an animated WebP, which Impasto cannot read; save one frame as PNG");
     }
 
     // Memory can run out in the decoder or in the conversion to float, which needs four times

@@ -1,5 +1,6 @@
 #include "core/image/PngExport.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -76,15 +77,20 @@ void exportPng(const std::filesystem::path& file, const Image& image,
     const std::string name = file.string();
     validate(name, image, options);
 
-    std::vector<std::vector<uint8_t>> textPayloads;
+    // (chunk type, payload) pairs: tEXt for ASCII text, which every tool shows (ImageMagick 6
+    // ignores iTXt), iTXt for the rest.
+    std::vector<std::pair<const char*, std::vector<uint8_t>>> textPayloads;
     for (const auto& [keyword, text] : options.text) {
-        std::optional<std::vector<uint8_t>> payload = makeITxtPayload(keyword, text);
+        const bool ascii = std::all_of(text.begin(), text.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        std::optional<std::vector<uint8_t>> payload =
+            ascii ? makeTExtPayload(keyword, text) : makeITxtPayload(keyword, text);
         if (!payload) {
             throw Error("Cannot export " + name + ": the text entry \"" + keyword +
                         "\" is invalid (keywords are 1 to 79 Latin-1 characters without "
                         "leading, trailing or double spaces; text must be UTF-8)");
         }
-        textPayloads.push_back(std::move(*payload));
+        textPayloads.emplace_back(ascii ? "tEXt" : "iTXt", std::move(*payload));
     }
 
     std::vector<uint8_t> encoded;
@@ -104,8 +110,8 @@ void exportPng(const std::filesystem::path& file, const Image& image,
     }
     const size_t afterHeader = chunks.chunks.front().end;
     std::vector<uint8_t> png(encoded.begin(), encoded.begin() + afterHeader);
-    for (const std::vector<uint8_t>& payload : textPayloads) {
-        appendPngChunk(png, "iTXt", payload);
+    for (const auto& [type, payload] : textPayloads) {
+        appendPngChunk(png, type, payload);
     }
     png.insert(png.end(), encoded.begin() + afterHeader, encoded.end());
 

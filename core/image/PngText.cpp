@@ -104,6 +104,19 @@ std::optional<std::vector<uint8_t>> makeITxtPayload(const std::string& keyword,
     return payload;
 }
 
+std::optional<std::vector<uint8_t>> makeTExtPayload(const std::string& keyword,
+                                                    const std::string& text) {
+    std::optional<std::vector<uint8_t>> payload = keywordToLatin1(keyword);
+    if (!payload || !std::all_of(text.begin(), text.end(), [](char c) {
+            return c != '\0' && static_cast<unsigned char>(c) < 0x80;
+        })) {
+        return std::nullopt;
+    }
+    payload->push_back(0);
+    payload->insert(payload->end(), text.begin(), text.end());
+    return payload;
+}
+
 std::optional<std::pair<std::string, std::string>> parseTextChunk(const PngChunk& chunk) {
     std::span<const uint8_t> rest = chunk.data;
     const std::optional<std::span<const uint8_t>> keyword = takeUntilNul(rest);

@@ -18,6 +18,11 @@ namespace impasto {
 std::optional<std::vector<uint8_t>> makeITxtPayload(const std::string& keyword,
                                                     const std::string& text);
 
+// The payload of a tEXt chunk: keyword and text, both ASCII (a subset of tEXt's Latin-1). Empty
+// when the keyword is not valid (as above) or the text is not ASCII without NUL.
+std::optional<std::vector<uint8_t>> makeTExtPayload(const std::string& keyword,
+                                                    const std::string& text);
+
 // Keyword and text (both as UTF-8) of a tEXt or uncompressed iTXt chunk. Empty for other
 // chunks, for compressed iTXt and for malformed payloads.
 std::optional<std::pair<std::string, std::string>> parseTextChunk(const PngChunk& chunk);

@@ -124,7 +124,8 @@ void FeatureNetwork::requireLayers(const std::vector<std::string>& layers) const
 namespace {
 
 // Whether a bfloat16 convolution and its backward pass run on `device`: cuDNN refuses them on
-// GPUs before Ampere.
+// GPUs before Ampere; LibTorch's CPU convolutions take them everywhere (emulated where the
+// processor lacks bfloat16 instructions).
 bool bfloat16ConvolutionWorks(const at::Device& device) {
     try {
         const at::AutoGradMode gradients(true);
@@ -152,7 +153,7 @@ void FeatureNetwork::to(const at::Device& device) {
     scale_ = scale_.to(device);
     shift_ = shift_.to(device);
     device_ = device;
-    reducedPrecisionWorks_ = device.is_cuda() && bfloat16ConvolutionWorks(device);
+    reducedPrecisionWorks_.reset();
     if (device.is_cuda()) {
         at::globalContext().setBenchmarkCuDNN(true);
     }
@@ -165,6 +166,9 @@ void FeatureNetwork::setChannelsLast(bool enabled) {
 }
 
 void FeatureNetwork::setReducedPrecision(bool enabled) {
+    if (enabled == reducedPrecisionWanted_) {
+        return;  // the session asks again whenever its settings change
+    }
     reducedPrecisionWanted_ = enabled;
     prepareWeights();
 }
@@ -174,7 +178,10 @@ at::MemoryFormat FeatureNetwork::memoryFormat() const {
 }
 
 void FeatureNetwork::prepareWeights() {
-    computeType_ = reducedPrecisionWanted_ && reducedPrecisionWorks_ ? at::kBFloat16 : at::kFloat;
+    if (reducedPrecisionWanted_ && !reducedPrecisionWorks_) {
+        reducedPrecisionWorks_ = bfloat16ConvolutionWorks(device_);
+    }
+    computeType_ = reducedPrecisionWanted_ && *reducedPrecisionWorks_ ? at::kBFloat16 : at::kFloat;
     running_.clear();
     for (const auto& layer : convolutions_) {
         std::vector<Convolution> converted;
@@ -200,13 +207,50 @@ at::Tensor FeatureNetwork::convolve(const Convolution& convolution, const at::Te
                       {padding, padding});
 }
 
+namespace {
+
+// A strided convolution whose windows do not fit the input exactly never reads its last rows
+// or columns (SqueezeNet's first layer, stride 2 without padding, skips the last of an even-sized
+// image), so those pixels would keep their starting value: the edge is repeated until the last
+// window reaches it.
+at::Tensor coveredByWindows(const at::Tensor& input, const ConvolutionSpec& spec) {
+    auto missing = [&](int64_t side) -> int64_t {
+        if (side + 2 * spec.padding < spec.kernel) {
+            return 0;  // too small for one window: the convolution refuses it
+        }
+        const int64_t overhang = (side + 2 * spec.padding - spec.kernel) % spec.stride;
+        return overhang == 0 ? 0 : spec.stride - overhang;
+    };
+    const int64_t right = missing(input.size(3));
+    const int64_t bottom = missing(input.size(2));
+    if (right == 0 && bottom == 0) {
+        return input;
+    }
+    const auto format = input.suggest_memory_format();
+    at::Tensor covered = input;
+    if (right > 0) {
+        const int64_t width = covered.size(3);
+        covered =
+            at::cat({covered, covered.narrow(3, width - 1, 1).expand({-1, -1, -1, right})}, 3);
+    }
+    if (bottom > 0) {
+        const int64_t height = covered.size(2);
+        covered =
+            at::cat({covered, covered.narrow(2, height - 1, 1).expand({-1, -1, bottom, -1})}, 2);
+    }
+    return covered.contiguous(format);
+}
+
+}  // namespace
+
 at::Tensor FeatureNetwork::runLayer(size_t index, at::Tensor input, PoolingMode pooling,
                                     bool mayOverwrite) const {
     const LayerSpec& layer = description_->layers[index];
     switch (layer.kind) {
         case LayerKind::Convolution: {
             const ConvolutionSpec& spec = layer.convolution;
-            return convolve(running_[index][0], input, spec.stride, spec.padding);
+            return convolve(running_[index][0], coveredByWindows(input, spec), spec.stride,
+                            spec.padding);
         }
         case LayerKind::Relu:
             return mayOverwrite ? at::relu_(input) : at::relu(input);

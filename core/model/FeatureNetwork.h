@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,12 +42,13 @@ public:
     // benchmark turns it off for its baseline. Not thread-safe.
     void setChannelsLast(bool enabled);
     bool channelsLast() const { return channelsLast_; }
-    // On CUDA, convolutions in bfloat16 (float16's range is too small: the gradients of the
-    // normalised Gram losses reach 1e-10 and would flush to zero without loss scaling), while
-    // the activations handed back, and so Gram matrices and losses, stay float32. Ignored on
-    // the CPU and on GPUs whose convolutions refuse bfloat16. On by default. Not thread-safe.
+    // Convolutions and the layers between them in bfloat16 (float16's range is too small: the
+    // gradients of the normalised Gram losses reach 1e-10 and would flush to zero without loss
+    // scaling), while the activations handed back, and so Gram matrices and losses, stay
+    // float32. Ignored on devices whose convolutions refuse bfloat16 (GPUs before Ampere). Off
+    // by default: the session chooses (core/model/PrecisionChoice.h). Not thread-safe.
     void setReducedPrecision(bool enabled);
-    // Whether convolutions run in reduced precision now (on CUDA, enabled and supported).
+    // Whether convolutions run in reduced precision now (enabled and supported).
     bool reducedPrecision() const { return computeType_ != at::kFloat; }
 
     // Turns RGB in [0, 1] (N x 3 x H x W) into the network's input.
@@ -88,8 +90,9 @@ private:
     at::Tensor shift_;
     at::Device device_ = at::kCPU;
     bool channelsLast_ = true;
-    bool reducedPrecisionWanted_ = true;
-    bool reducedPrecisionWorks_ = false;  // probed on the current device
+    bool reducedPrecisionWanted_ = false;
+    // Probed on the current device when first wanted there.
+    std::optional<bool> reducedPrecisionWorks_;
     at::ScalarType computeType_ = at::kFloat;
 };
 

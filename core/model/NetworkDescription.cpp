@@ -141,8 +141,9 @@ int NetworkDescription::minimumInputSide(int layerIndex) const {
             const LayerSpec& layer = layers[static_cast<size_t>(i)];
             if (layer.kind == LayerKind::Convolution) {
                 const ConvolutionSpec& c = layer.convolution;
+                // FeatureNetwork repeats the edge until the last window reaches it.
                 const int padded = side + 2 * c.padding;
-                side = padded < c.kernel ? 0 : (padded - c.kernel) / c.stride + 1;
+                side = padded < c.kernel ? 0 : (padded - c.kernel + c.stride - 1) / c.stride + 1;
             } else if (layer.kind == LayerKind::Pool) {
                 // LibTorch's rule: in ceil mode a last window may hang over the edge, as long as
                 // it starts inside the image.

@@ -22,6 +22,34 @@ ScalePlan::ScalePlan(Inputs inputs) : inputs_(std::move(inputs)) {
         }
         stages_.insert(stages_.begin(), coarser);
     }
+    if (inputs_.iterationBudget > 0) {
+        // The coarsest stages are kept: they give a picture soonest, at the least cost.
+        const int coarseStages = static_cast<int>(stages_.size()) - 1;
+        const int fitting = std::min(coarseStages, coarseBudget() / int(kMinimumStageSteps));
+        stagesLeftOutForBudget_ = coarseStages - fitting;
+        stages_.erase(stages_.begin() + fitting, stages_.end() - 1);
+    }
+}
+
+int ScalePlan::coarseBudget() const {
+    const int budget = inputs_.iterationBudget;
+    return std::max(0, budget - std::max((budget + 1) / 2, kMinimumFinalStageSteps));
+}
+
+bool ScalePlan::stageOver(std::size_t stage, int iterationsDone,
+                          const std::vector<double>& stageLosses) const {
+    if (stage + 1 >= stages_.size()) {
+        return false;
+    }
+    if (inputs_.iterationBudget > 0) {
+        // Coarse stage k of K ends by iteration (k + 1) / K of the coarse stages' budget.
+        const int coarseStages = static_cast<int>(stages_.size()) - 1;
+        const int deadline = coarseBudget() * (static_cast<int>(stage) + 1) / coarseStages;
+        if (iterationsDone >= deadline) {
+            return true;
+        }
+    }
+    return stageLevelledOff(stageLosses);
 }
 
 std::size_t ScalePlan::stageCovering(int longest) const {

@@ -20,6 +20,11 @@ struct Extent {
 // its longest side in (kLargestSingleScaleSide / 2, kLargestSingleScaleSide]. A stage too small
 // for the layers (the image, or the style images scaled with it) is left out. Also the rule
 // that ends a coarse stage. A default-constructed plan has no stages.
+//
+// Within an iteration budget the final stage gets at least half of the iterations and at least
+// kMinimumFinalStageSteps; the coarse stages share the rest, at least kMinimumStageSteps each,
+// so the coarsest stages that fit are kept and the others left out (all of them below 20
+// iterations). A coarse stage then ends by its share of the budget at the latest.
 class ScalePlan {
 public:
     // Outputs up to this longest side are optimised at their size only: a step there takes a
@@ -33,6 +38,8 @@ public:
     static constexpr std::size_t kMinimumStageSteps = 10;
     // At the latest then: the full-size loss is mostly fine texture only the last stage makes.
     static constexpr std::size_t kMaximumStageSteps = 50;
+    // Fewer iterations at the final size leave its fine texture unformed.
+    static constexpr int kMinimumFinalStageSteps = 10;
 
     struct Inputs {
         Extent finalSize;
@@ -45,6 +52,8 @@ public:
         int styleSideAtFinalSize = 0;
         // The shortest side the style layers can read in a style image.
         int minimumStyleSide = 1;
+        // Iterations of the whole run; 0 when open-ended (no stage is cut short).
+        int iterationBudget = 0;
     };
 
     // The shorter side of the smallest style image at a stage, and which image it is.
@@ -66,13 +75,25 @@ public:
     // Without style images: the largest int, so that no stage is too small for them.
     StyleShortSide shortestStyleSideAt(Extent stage) const;
 
-    // Whether a coarse stage whose total losses, one per step, are `stageLosses` should end:
-    // its loss has levelled off, or it has had its share of steps.
+    // Coarse stages that coarse-to-fine would have had but the iteration budget has no room for.
+    int stagesLeftOutForBudget() const { return stagesLeftOutForBudget_; }
+
+    // Whether coarse stage `stage` should end after `iterationsDone` iterations of the run, the
+    // stage's own total losses (one per step since its objective last changed) being
+    // `stageLosses`: its loss has levelled off, it has had its share of steps, or its share of
+    // the iteration budget is used up. The final stage never ends.
+    bool stageOver(std::size_t stage, int iterationsDone,
+                   const std::vector<double>& stageLosses) const;
+    // The loss part of that rule: levelled off, or kMaximumStageSteps taken.
     static bool stageLevelledOff(const std::vector<double>& stageLosses);
 
 private:
+    // The iterations the coarse stages may take together within the budget.
+    int coarseBudget() const;
+
     Inputs inputs_;
     std::vector<Extent> stages_;
+    int stagesLeftOutForBudget_ = 0;
 };
 
 }  // namespace impasto

@@ -5,13 +5,12 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <system_error>
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/common/RegularFile.h"
 #include "core/common/StrictJson.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
@@ -41,14 +40,20 @@ std::filesystem::path homeFolder() {
     throw Error("Cannot find a folder for autosaves: neither XDG_STATE_HOME nor HOME is set");
 }
 
+// A manifest that is a named pipe, a folder, unreadable or far larger than any manifest is no
+// manifest (and never blocks or fills the memory).
 std::optional<std::string> fileText(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    constexpr uint64_t kMaxManifestBytes = 16 << 20;
+    try {
+        const RegularFile opened(file);
+        if (opened.size() > kMaxManifestBytes) {
+            return std::nullopt;
+        }
+        const std::vector<uint8_t> bytes = opened.readAll();
+        return std::string(bytes.begin(), bytes.end());
+    } catch (const Error&) {
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return in.bad() ? std::nullopt : std::optional(text.str());
 }
 
 // The member `key` of the manifest when it exists and has the type `is` checks, else nullptr.
@@ -68,13 +73,9 @@ std::optional<std::string> manifestImage(const json& manifest) {
     return std::nullopt;
 }
 
-std::optional<json> readManifest(const std::filesystem::path& folder) {
-    const std::optional<std::string> text = fileText(folder / kManifestName);
-    if (!text) {
-        return std::nullopt;
-    }
+std::optional<json> manifestJson(std::string_view text) {
     try {
-        json manifest = parseStrictJson(*text);
+        json manifest = parseStrictJson(text);
         const json* format = member(manifest, "format", &json::is_string);
         if (manifest.is_object() && format != nullptr && *format == kFormat) {
             return manifest;
@@ -82,6 +83,11 @@ std::optional<json> readManifest(const std::filesystem::path& folder) {
     } catch (const JsonError&) {
     }
     return std::nullopt;
+}
+
+std::optional<json> readManifest(const std::filesystem::path& folder) {
+    const std::optional<std::string> text = fileText(folder / kManifestName);
+    return text ? manifestJson(*text) : std::nullopt;
 }
 
 // A whole number written as one (not 42.0 or 4.2e1).
@@ -94,7 +100,54 @@ std::optional<int64_t> wholeNumber(const json& manifest, const char* key) {
     return number->get<int64_t>();
 }
 
+// Seconds since 1970 that system_clock can hold (its nanoseconds overflow from the year 2262).
+bool isClockTime(int64_t seconds) {
+    const auto latest = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::duration::max());
+    return seconds >= 0 && seconds <= latest.count();
+}
+
 }  // namespace
+
+std::optional<RecoveryManifest> parseRecoveryManifest(std::string_view text) {
+    const std::optional<json> manifest = manifestJson(text);
+    if (!manifest) {
+        return std::nullopt;
+    }
+    const std::optional<std::string> image = manifestImage(*manifest);
+    const std::optional<int64_t> iteration = wholeNumber(*manifest, "iteration");
+    const std::optional<int64_t> savedAt = wholeNumber(*manifest, "savedAt");
+    const json* content = member(*manifest, "content", &json::is_string);
+    const json* styles = member(*manifest, "styles", &json::is_array);
+    // An object; manifests written before the settings were nested hold them as JSON text.
+    const json* settings = member(*manifest, "settings", &json::is_object);
+    if (settings == nullptr) {
+        settings = member(*manifest, "settings", &json::is_string);
+    }
+    if (!image || !iteration || *iteration < 0 || *iteration > INT32_MAX || !savedAt ||
+        !isClockTime(*savedAt) || content == nullptr || styles == nullptr || settings == nullptr) {
+        return std::nullopt;
+    }
+    RecoveryManifest parsed;
+    parsed.imageFile = *image;
+    RecoveredRun& run = parsed.run;
+    run.iteration = static_cast<int>(*iteration);
+    run.savedAt = std::chrono::system_clock::time_point(std::chrono::seconds(*savedAt));
+    run.contentFile = content->get<std::string>();
+    for (const json& style : *styles) {
+        if (!style.is_string()) {
+            return std::nullopt;
+        }
+        run.styleFiles.emplace_back(style.get<std::string>());
+    }
+    try {
+        run.settings = settings->is_string() ? settingsFromJson(settings->get<std::string>())
+                                             : settingsFromJsonObject(*settings);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    return parsed;
+}
 
 std::filesystem::path RecoveryStore::defaultFolder() {
     // The XDG specification says to ignore an empty or relative XDG_STATE_HOME.
@@ -145,42 +198,19 @@ void RecoveryStore::save(const Image& current, const StyleSettings& settings,
 }
 
 std::optional<RecoveredRun> RecoveryStore::load() const {
-    const std::optional<json> manifest = readManifest(folder_);
+    const std::optional<std::string> text = fileText(folder_ / kManifestName);
+    std::optional<RecoveryManifest> manifest = text ? parseRecoveryManifest(*text) : std::nullopt;
     if (!manifest) {
         return std::nullopt;
     }
-    const std::optional<std::string> image = manifestImage(*manifest);
-    const std::optional<int64_t> iteration = wholeNumber(*manifest, "iteration");
-    const std::optional<int64_t> savedAt = wholeNumber(*manifest, "savedAt");
-    const json* content = member(*manifest, "content", &json::is_string);
-    const json* styles = member(*manifest, "styles", &json::is_array);
-    // An object; manifests written before the settings were nested hold them as JSON text.
-    const json* settings = member(*manifest, "settings", &json::is_object);
-    if (settings == nullptr) {
-        settings = member(*manifest, "settings", &json::is_string);
-    }
-    if (!image || !iteration || *iteration < 0 || *iteration > INT32_MAX || !savedAt ||
-        content == nullptr || styles == nullptr || settings == nullptr) {
-        return std::nullopt;
-    }
-    RecoveredRun run;
-    run.iteration = static_cast<int>(*iteration);
-    run.savedAt = std::chrono::system_clock::time_point(std::chrono::seconds(*savedAt));
-    run.contentFile = content->get<std::string>();
-    for (const json& style : *styles) {
-        if (!style.is_string()) {
-            return std::nullopt;
-        }
-        run.styleFiles.emplace_back(style.get<std::string>());
-    }
     try {
-        run.settings = settings->is_string() ? settingsFromJson(settings->get<std::string>())
-                                             : settingsFromJsonObject(*settings);
-        run.image = loadImage(folder_ / *image, {.maxMegapixels = kMaxRecoveredMegapixels}).image;
+        manifest->run.image =
+            loadImage(folder_ / manifest->imageFile, {.maxMegapixels = kMaxRecoveredMegapixels})
+                .image;
     } catch (const Error&) {
         return std::nullopt;
     }
-    return run;
+    return std::move(manifest->run);
 }
 
 void RecoveryStore::discard() {

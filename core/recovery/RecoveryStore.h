@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/image/Image.h"
@@ -21,6 +22,15 @@ struct RecoveredRun {
     int iteration = 0;
     std::chrono::system_clock::time_point savedAt;
 };
+
+// A manifest's text read into a run without its image, and the image slot it names: nullopt when
+// anything in it is missing, of the wrong type or out of range (a time the clock cannot hold, an
+// iteration beyond int, settings that validate() refuses). Public for the fuzz target.
+struct RecoveryManifest {
+    RecoveredRun run;
+    std::string imageFile;
+};
+std::optional<RecoveryManifest> parseRecoveryManifest(std::string_view text);
 
 // Autosave of the running image, so that a crash or a power cut loses only the last few
 // seconds. A save writes the image as a 16-bit PNG, then a small JSON manifest naming it; both

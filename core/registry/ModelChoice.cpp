@@ -1,5 +1,7 @@
 #include "core/registry/ModelChoice.h"
 
+#include <system_error>
+
 #include "core/common/Error.h"
 #include "core/common/Text.h"
 
@@ -47,6 +49,14 @@ ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argume
     throw Error("Model " + model.name + " is not installed. Download it with --download-model " +
                 model.name + megabytes(model.sizeBytes) + " or put " + model.fileName +
                 " in a folder of IMPASTO_MODEL_PATH");
+}
+
+ModelChoice chooseModelOrFile(const std::string& argument) {
+    std::error_code error;
+    if (std::filesystem::is_regular_file(argument, error)) {
+        return choiceForFile(argument);
+    }
+    return chooseModel(ModelRegistry::loadBuiltIn(), argument);
 }
 
 LoadedModel loadModel(const ModelChoice& choice) {

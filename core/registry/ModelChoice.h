@@ -33,6 +33,9 @@ inline constexpr const char* automaticModel = "auto";
 // manifest order, which lists the best first), a registry name (installed?) or a file path.
 // Throws impasto::Error that says how to get a model when none is installed.
 ModelChoice chooseModel(const ModelRegistry& registry, const std::string& argument);
+// The same with the built-in registry, a path to an existing file coming first (even one named
+// like a registry model): what --model and the desktop app's model choice mean.
+ModelChoice chooseModelOrFile(const std::string& argument);
 
 // Loads the chosen file with what the registry knows about it (architecture, preprocessing,
 // recommended layers).

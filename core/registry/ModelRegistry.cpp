@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/common/Error.h"
+#include "core/common/RegularFile.h"
 #include "core/common/StrictJson.h"
 #include "core/common/Text.h"
 #include "core/registry/ModelFolders.h"
@@ -298,7 +299,14 @@ std::variant<RegisteredModel, std::filesystem::path> ModelRegistry::resolveModel
         return *model;
     }
     std::error_code error;
-    if (!text.empty() && std::filesystem::is_regular_file(text, error)) {
+    const std::filesystem::file_status status = std::filesystem::status(text, error);
+    if (!text.empty() && std::filesystem::is_regular_file(status)) {
+        return std::filesystem::path(text);
+    }
+    if (!text.empty() && status.type() != std::filesystem::file_type::not_found) {
+        // A path that is no file (a pipe, a device, a folder) or cannot be looked at (a loop of
+        // symbolic links): opening it as a file says which, better than "unknown model".
+        const RegularFile opened(text);
         return std::filesystem::path(text);
     }
     throw Error(unknownModel(text) + " and not a file");

@@ -1,14 +1,13 @@
 #include "core/settings/PresetFile.h"
 
 #include <cstdint>
-#include <fstream>
 #include <span>
-#include <sstream>
 #include <string>
-#include <system_error>
+#include <vector>
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/common/RegularFile.h"
 #include "core/settings/SettingsJson.h"
 
 namespace impasto {
@@ -27,25 +26,30 @@ void savePreset(const std::filesystem::path& file, const StyleSettings& settings
 }
 
 StyleSettings loadPreset(const std::filesystem::path& file) {
-    std::error_code error;
-    const std::uintmax_t size = std::filesystem::file_size(file, error);
-    std::ifstream input(file, std::ios::binary);
-    if (error || !input) {
-        throw Error("Cannot open the preset " + file.string() +
-                    (error ? ": " + error.message() : std::string()));
-    }
-    if (size > kMaximumPresetBytes) {
-        throw Error("The preset " + file.string() + " is too large to be a preset");
-    }
-    std::ostringstream text;
-    if (!(text << input.rdbuf()) && size > 0) {
-        throw Error("Cannot read the preset " + file.string());
-    }
+    return loadRecipeJson(file).settings;
+}
+
+Recipe recipeFromJson(std::string_view json, const std::string& where) {
     try {
-        return settingsFromJson(text.str());
+        return {settingsFromJson(json), runInputsFromJson(json)};
     } catch (const Error& problem) {
-        throw Error("The preset " + file.string() + " is not valid: " + problem.what());
+        throw Error(where + " is not valid: " + problem.what());
     }
+}
+
+Recipe loadRecipeJson(const std::filesystem::path& file) {
+    std::vector<uint8_t> bytes;
+    try {
+        const RegularFile opened(file);  // a named pipe is refused, not waited on
+        if (opened.size() > kMaximumPresetBytes) {
+            throw Error(file.string() + " is too large to be a preset");
+        }
+        bytes = opened.readAll();
+    } catch (const Error& problem) {
+        throw Error(std::string("Cannot open the preset: ") + problem.what());
+    }
+    return recipeFromJson({reinterpret_cast<const char*>(bytes.data()), bytes.size()},
+                          "The preset " + file.string());
 }
 
 }  // namespace impasto

@@ -28,4 +28,8 @@ std::string toString(PoolingMode pooling) {
     return nameOf(pooling);
 }
 
+std::string toString(Precision precision) {
+    return nameOf(precision);
+}
+
 }  // namespace impasto

@@ -36,6 +36,11 @@ inline constexpr ChoiceName<PoolingMode> kPoolingNames[] = {
     {PoolingMode::Average, "avg"},
     {PoolingMode::Average, "average", true},
 };
+inline constexpr ChoiceName<Precision> kPrecisionNames[] = {
+    {Precision::Auto, "auto"},
+    {Precision::Float32, "float32"},
+    {Precision::Bfloat16, "bfloat16"},
+};
 
 constexpr std::span<const ChoiceName<OptimizerKind>> choiceNames(OptimizerKind) {
     return kOptimizerNames;
@@ -46,10 +51,14 @@ constexpr std::span<const ChoiceName<InitKind>> choiceNames(InitKind) {
 constexpr std::span<const ChoiceName<PoolingMode>> choiceNames(PoolingMode) {
     return kPoolingNames;
 }
+constexpr std::span<const ChoiceName<Precision>> choiceNames(Precision) {
+    return kPrecisionNames;
+}
 
 std::string toString(OptimizerKind optimizer);
 std::string toString(InitKind init);
 std::string toString(PoolingMode pooling);
+std::string toString(Precision precision);
 
 enum class Aliases { Refused, Accepted };
 

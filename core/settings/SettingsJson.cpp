@@ -172,6 +172,8 @@ const std::map<std::string, FieldReader>& fieldReaders() {
                        const std::string& k) { s.pooling = readChoice<PoolingMode>(v, k); }},
         {"coarseToFine", [](StyleSettings& s, const json& v,
                             const std::string& k) { s.coarseToFine = readBool(v, k); }},
+        {"precision", [](StyleSettings& s, const json& v,
+                         const std::string& k) { s.precision = readChoice<Precision>(v, k); }},
     };
     return readers;
 }
@@ -184,27 +186,98 @@ ordered_json layersJson(const std::vector<LayerWeight>& layers) {
     return list;
 }
 
-}  // namespace
+bool isRunInputKey(const std::string& key) {
+    return key == "content" || key == "styles" || key == "iterations";
+}
 
-StyleSettings settingsFromJson(std::string_view text) {
-    json document;
+RunInputs readRunInputs(const json& document) {
+    RunInputs inputs;
+    if (const auto content = document.find("content"); content != document.end()) {
+        inputs.content = readString(*content, "content");
+    }
+    if (const auto styles = document.find("styles"); styles != document.end()) {
+        const char* expected = "must be a list of {\"file\", \"blend\"} objects";
+        if (!styles->is_array()) {
+            failSetting("styles", expected);
+        }
+        for (const json& style : *styles) {
+            if (!style.is_object() || !style.contains("file")) {
+                failSetting("styles", expected);
+            }
+            for (const auto& [member, value] : style.items()) {
+                if (member == "file") {
+                    inputs.styles.push_back(readString(value, "styles.file"));
+                } else if (member == "blend") {
+                    readDouble(value, "styles.blend");  // the styleBlend setting is what counts
+                } else {
+                    failSetting("styles", "has an unknown key \"" + member + "\" in a style");
+                }
+            }
+        }
+    }
+    if (const auto iterations = document.find("iterations"); iterations != document.end()) {
+        inputs.iterations = readWhole<int>(*iterations, "iterations");
+        if (*inputs.iterations < 0) {
+            failSetting("iterations", "must be at least 0");
+        }
+    }
+    return inputs;
+}
+
+json parseSettingsDocument(std::string_view text) {
     try {
-        document = parseStrictJson(text);
+        return parseStrictJson(text);
     } catch (const JsonError& error) {
         if (!error.overflowingNumber().empty() && !error.key().empty()) {
             failSetting(error.key(), "must be a finite number, not " + error.overflowingNumber());
         }
         throw Error(std::string("The settings are not valid JSON: ") + error.what());
     }
-    return settingsFromJsonObject(document);
+}
+
+}  // namespace
+
+RunInputs runInputsFromJson(std::string_view text) {
+    const json document = parseSettingsDocument(text);
+    if (!document.is_object()) {
+        throw Error("The settings must be a JSON object ({...})");
+    }
+    return readRunInputs(document);
+}
+
+std::string recipeToJson(const StyleSettings& settings, const RunInputs& inputs) {
+    ordered_json recipe = settingsToJsonObject(settings);
+    if (inputs.content) {
+        recipe["content"] = *inputs.content;
+    }
+    if (!inputs.styles.empty()) {
+        ordered_json styles = ordered_json::array();
+        for (size_t i = 0; i < inputs.styles.size(); ++i) {
+            const double blend = i < settings.styleBlend.size() ? settings.styleBlend[i] : 1.0;
+            styles.push_back({{"file", inputs.styles[i]}, {"blend", blend}});
+        }
+        recipe["styles"] = std::move(styles);
+    }
+    if (inputs.iterations) {
+        recipe["iterations"] = *inputs.iterations;
+    }
+    return recipe.dump(-1, ' ', true, ordered_json::error_handler_t::replace);
+}
+
+StyleSettings settingsFromJson(std::string_view text) {
+    return settingsFromJsonObject(parseSettingsDocument(text));
 }
 
 StyleSettings settingsFromJsonObject(const json& document) {
     if (!document.is_object()) {
         throw Error("The settings must be a JSON object ({...})");
     }
+    readRunInputs(document);
     StyleSettings settings;
     for (const auto& [key, value] : document.items()) {
+        if (isRunInputKey(key)) {
+            continue;
+        }
         const auto reader = fieldReaders().find(key);
         if (reader == fieldReaders().end()) {
             throw Error("Unknown setting \"" + key + "\"");
@@ -233,6 +306,7 @@ ordered_json settingsToJsonObject(const StyleSettings& s) {
         {"preserveColors", s.preserveColors},
         {"pooling", toString(s.pooling)},
         {"coarseToFine", s.coarseToFine},
+        {"precision", toString(s.precision)},
     };
 }
 

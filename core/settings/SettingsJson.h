@@ -1,7 +1,10 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/settings/StyleSettings.h"
 
@@ -19,5 +22,24 @@ StyleSettings settingsFromJsonObject(const nlohmann::json& object);
 // What toJson writes, as an object to store inside another document: every field, in the
 // order of StyleSettings; weights that are not finite become null (which is refused on reading).
 nlohmann::ordered_json settingsToJsonObject(const StyleSettings& settings);
+
+// What a run used besides its settings, stored with them in an exported image so that the
+// image is a complete recipe: "content": "photo.jpg", "styles": [{"file": "a.jpg", "blend": 3},
+// ...] (blend: the painting's weight, 1 when the weights are equal), "iterations": 300.
+// settingsFromJson accepts these keys (and checks their types) and leaves them out.
+struct RunInputs {
+    std::optional<std::string> content;
+    std::vector<std::string> styles;
+    std::optional<int> iterations;
+
+    bool operator==(const RunInputs&) const = default;
+};
+
+// The settings with the inputs, as one JSON object in ASCII (other characters escaped), so that
+// a PNG tEXt chunk, which tools such as ImageMagick show, can hold it.
+std::string recipeToJson(const StyleSettings& settings, const RunInputs& inputs);
+// The inputs named in settings JSON (none for a plain preset); throws impasto::Error like
+// settingsFromJson.
+RunInputs runInputsFromJson(std::string_view json);
 
 }  // namespace impasto

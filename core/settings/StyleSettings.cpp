@@ -1,5 +1,7 @@
 #include "core/settings/StyleSettings.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -17,6 +19,14 @@ std::string trimmed(const std::string& text) {
     }
     const auto last = text.find_last_not_of(" \t");
     return text.substr(first, last - first + 1);
+}
+
+// "1e+09", "1000", "0.5": short, and with a decimal point in every locale.
+std::string numberText(double value) {
+    char text[32];
+    const std::to_chars_result result =
+        std::to_chars(text, text + sizeof text, value, std::chars_format::general, 6);
+    return std::string(text, result.ptr);
 }
 
 double parseWeight(const std::string& text, const std::string& item) {
@@ -87,6 +97,18 @@ void validate(const StyleSettings& s) {
     requireWeight(s.styleWeight, "style weight");
     requireWeight(s.tvWeight, "smoothness (TV) weight");
     requireWeight(s.learningRate, "learning rate");
+    // The engine computes in float32: beyond these the loss or the step overflows, which would
+    // surface as an internal error or a diverged run instead of naming the setting.
+    auto requireAtMost = [](double value, double maximum, const std::string& what) {
+        if (value > maximum) {
+            throw Error("The " + what + " must be at most " + numberText(maximum) + ", not " +
+                        numberText(value));
+        }
+    };
+    requireAtMost(s.contentWeight, kMaximumLossWeight, "content weight");
+    requireAtMost(s.styleWeight, kMaximumLossWeight, "style weight");
+    requireAtMost(s.tvWeight, kMaximumLossWeight, "smoothness (TV) weight");
+    requireAtMost(s.learningRate, kMaximumLearningRate, "learning rate");
     for (const double weight : s.styleBlend)
         requireWeight(weight, "style blend weight");
     for (const auto* layers : {&s.contentLayers, &s.styleLayers}) {
@@ -94,6 +116,47 @@ void validate(const StyleSettings& s) {
             requireWeight(layer.weight, "weight of layer " + layer.layer);
         }
     }
+    // All-zero weights would silently mean equal weights, or no content or style at all.
+    auto allZero = [](const auto& items, auto weightOf) {
+        return !items.empty() && std::all_of(items.begin(), items.end(), [&](const auto& item) {
+            return weightOf(item) == 0.0;
+        });
+    };
+    if (allZero(s.styleBlend, [](double weight) { return weight; })) {
+        throw Error(
+            "The style blend weights are all 0: give at least one painting a weight above "
+            "0 (1,0 uses the first alone)");
+    }
+    auto layerWeight = [](const LayerWeight& layer) { return layer.weight; };
+    if (allZero(s.styleLayers, layerWeight)) {
+        throw Error(
+            "Every style layer has weight 0, which would apply no style: give at least "
+            "one a weight above 0 (a style weight of 0 leaves the style out)");
+    }
+    if (allZero(s.contentLayers, layerWeight)) {
+        throw Error(
+            "Every content layer has weight 0, which would keep nothing of the photo: "
+            "give at least one a weight above 0 (a content weight of 0 leaves it out)");
+    }
+}
+
+std::vector<double> normalisedWeights(std::vector<double> weights) {
+    const double largest =
+        weights.empty() ? 0.0 : *std::max_element(weights.begin(), weights.end());
+    if (!(largest > 0.0)) {
+        weights.assign(weights.size(), 1.0 / static_cast<double>(weights.size()));
+        return weights;
+    }
+    // Scaled by the largest first, every weight is at most 1 and the sum at most their count.
+    double sum = 0.0;
+    for (double& weight : weights) {
+        weight /= largest;
+        sum += weight;
+    }
+    for (double& weight : weights) {
+        weight /= sum;
+    }
+    return weights;
 }
 
 std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/settings/PoolingMode.h"
+#include "core/settings/Precision.h"
 
 namespace impasto {
 
@@ -42,6 +43,9 @@ struct StyleSettings {
     PoolingMode pooling = PoolingMode::Max;
     // Large outputs are optimised at a lower resolution first and then refined at full size.
     bool coarseToFine = true;
+    // The convolutions' number format; Auto picks bfloat16 only where it measured faster
+    // (core/model/PrecisionChoice.h).
+    Precision precision = Precision::Auto;
 
     bool operator==(const StyleSettings&) const = default;
 };
@@ -50,6 +54,10 @@ struct StyleSettings {
 inline constexpr int kMinimumOutputSize = 16;
 inline constexpr int kMaximumOutputSize = 8192;
 inline constexpr double kMaximumStyleScale = 8.0;
+// Loss weights (content, style, smoothness) and the learning rate: far above any useful value,
+// well below what overflows the engine's float32 arithmetic.
+inline constexpr double kMaximumLossWeight = 1e9;
+inline constexpr double kMaximumLearningRate = 1e6;
 
 // Throws impasto::Error for a value no run can use (sizes out of range, negative or
 // non-finite weights...). Layer names are checked against the model by the session.
@@ -58,12 +66,17 @@ void validate(const StyleSettings& settings);
 // Parses "relu1_1,relu2_1:0.5" (weight 1 when omitted); throws impasto::Error on bad syntax.
 std::vector<LayerWeight> parseLayerWeights(const std::string& text);
 std::vector<std::string> layerNames(const std::vector<LayerWeight>& layers);
+// `weights` (each finite and at least 0) scaled to sum to 1, equal when all are 0: for blend
+// and layer weights. Computed by way of the largest, so that no sum overflows, even of weights
+// near the largest double.
+std::vector<double> normalisedWeights(std::vector<double> weights);
 // The layers that take part in the loss: those with a weight above zero.
 std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers);
 // Longest side of the style images: the output size times the style scale.
 int styleImageSide(const StyleSettings& settings);
 
-// The names of OptimizerKind, InitKind and PoolingMode are in core/settings/SettingNames.h.
+// The names of OptimizerKind, InitKind, PoolingMode and Precision are in
+// core/settings/SettingNames.h.
 
 // The settings as a JSON object, stored with exported images and in reports (written and read
 // in core/settings/SettingsJson.cpp).

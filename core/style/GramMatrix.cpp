@@ -3,13 +3,76 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
 namespace impasto {
 
 namespace {
+
+// oneDNN's row-major float32 GEMM, where LibTorch links oneDNN as a library of its own (Debian's
+// does; official builds link it in without exporting it). Its kernels pick their instructions by
+// the processor's features, whereas OpenBLAS falls back to its SSE3 kernels on processors
+// newer than its release (Debian's 0.3.21 on 5th-generation Xeons: several times slower).
+using Sgemm = int (*)(char transposeA, char transposeB, int64_t m, int64_t n, int64_t k,
+                      float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
+                      float beta, float* c, int64_t ldc);
+
+Sgemm onednnSgemm() {
+    static const auto sgemm = reinterpret_cast<Sgemm>(::dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
+    return sgemm;
+}
+
+// A 2-D view as a row-major GEMM operand: itself ('N') when its rows are dense, its transpose
+// ('T') when its columns are, with the stride between them; nullopt for anything else.
+struct GemmOperand {
+    char transpose;
+    int64_t leading;
+};
+
+std::optional<GemmOperand> gemmOperand(const at::Tensor& matrix) {
+    if (matrix.stride(1) == 1 && matrix.stride(0) >= std::max<int64_t>(1, matrix.size(1))) {
+        return GemmOperand{'N', matrix.stride(0)};
+    }
+    if (matrix.stride(0) == 1 && matrix.stride(1) >= std::max<int64_t>(1, matrix.size(0))) {
+        return GemmOperand{'T', matrix.stride(1)};
+    }
+    return std::nullopt;
+}
+
+char flipped(char transpose) {
+    return transpose == 'N' ? 'T' : 'N';
+}
+
+// out = a b for float32 matrices on the CPU: oneDNN's GEMM where there is one and the layouts
+// suit it, else LibTorch's (the system BLAS).
+void productCpu(at::Tensor out, const at::Tensor& a, const at::Tensor& b) {
+    const Sgemm sgemm = onednnSgemm();
+    const auto ga = gemmOperand(a);
+    const auto gb = gemmOperand(b);
+    const auto gout = gemmOperand(out);
+    const bool floats = a.scalar_type() == at::kFloat && b.scalar_type() == at::kFloat &&
+                        out.scalar_type() == at::kFloat;
+    if (sgemm != nullptr && floats && ga && gb && gout) {
+        const int64_t m = a.size(0), n = b.size(1), k = a.size(1);
+        // A column-major result is the row-major transpose: out^T = b^T a^T.
+        const int status = gout->transpose == 'N'
+                               ? sgemm(ga->transpose, gb->transpose, m, n, k, 1.0f,
+                                       a.data_ptr<float>(), ga->leading, b.data_ptr<float>(),
+                                       gb->leading, 0.0f, out.data_ptr<float>(), gout->leading)
+                               : sgemm(flipped(gb->transpose), flipped(ga->transpose), n, m, k,
+                                       1.0f, b.data_ptr<float>(), gb->leading, a.data_ptr<float>(),
+                                       ga->leading, 0.0f, out.data_ptr<float>(), gout->leading);
+        if (status == 0) {
+            return;
+        }
+    }
+    at::mm_out(out, a, b);
+}
 
 // Positions x channels view of one C x H x W item: row-major for channels-last memory,
 // column-major for contiguous memory, a view either way (dense() guarantees it).
@@ -58,8 +121,8 @@ void symmetricProductCpu(const at::Tensor& x, at::Tensor gram) {
     at::parallel_for(0, static_cast<int64_t>(upper.size()), 1, [&](int64_t begin, int64_t end) {
         for (int64_t task = begin; task < end; ++task) {
             const auto [row, column] = upper[task];
-            at::Tensor block = channels(channels(gram, 0, row), 1, column);
-            at::mm_out(block, channels(x, 1, row).t(), channels(x, 1, column));
+            productCpu(channels(channels(gram, 0, row), 1, column), channels(x, 1, row).t(),
+                       channels(x, 1, column));
         }
     });
     for (const auto& [row, column] : upper) {
@@ -73,8 +136,7 @@ void symmetricProductCpu(const at::Tensor& x, at::Tensor gram) {
 // result = x s for x of P x C, on the CPU: rows of x split over the threads.
 void productByRowsCpu(const at::Tensor& x, const at::Tensor& s, at::Tensor result) {
     at::parallel_for(0, x.size(0), 1, [&](int64_t begin, int64_t end) {
-        at::Tensor rows = result.narrow(0, begin, end - begin);
-        at::mm_out(rows, x.narrow(0, begin, end - begin), s);
+        productCpu(result.narrow(0, begin, end - begin), x.narrow(0, begin, end - begin), s);
     });
 }
 

@@ -42,9 +42,14 @@ ImageOptimizer::~ImageOptimizer() = default;
 
 void ImageOptimizer::reset(const at::Tensor& image, OptimizerKind kind, double learningRate) {
     image_ = image.detach().clone().requires_grad_(true);
+    if (kind != kind_ || learningRate != requestedLearningRate_) {
+        learningRate_ = learningRate;
+        requestedLearningRate_ = learningRate;
+    }
     kind_ = kind;
-    learningRate_ = learningRate;
     lastFinite_ = {};
+    unjudgedStepResult_ = false;
+    rejectionsSinceKept_ = 0;
     rebuildForStart();
 }
 
@@ -83,6 +88,11 @@ bool ImageOptimizer::rejects(const LossBreakdown& losses) const {
 
 LossBreakdown ImageOptimizer::goBack(const LossBreakdown& losses, const at::Tensor& start) {
     const Snapshot back = std::isfinite(losses.total) ? best_ : lastFinite_;
+    unjudgedStepResult_ = false;
+    ++rejectionsSinceKept_;
+    if (kind_ == OptimizerKind::Adam || rejectionsSinceKept_ > 1) {
+        learningRate_ /= 2.0;
+    }
     const at::NoGradGuard noGrad;
     if (!back.image.defined()) {
         image_.copy_(start);
@@ -94,6 +104,14 @@ LossBreakdown ImageOptimizer::goBack(const LossBreakdown& losses, const at::Tens
     image_.copy_(back.image);
     rebuild(kWarmupSteps);
     return back.losses;
+}
+
+void ImageOptimizer::judgedAccepted() {
+    if (unjudgedStepResult_) {
+        ++keptSteps_;
+        rejectionsSinceKept_ = 0;
+        unjudgedStepResult_ = false;
+    }
 }
 
 void ImageOptimizer::remember(const LossBreakdown& losses, const at::Tensor& start) {
@@ -110,6 +128,8 @@ LossBreakdown ImageOptimizer::step(const Objective& objective,
         const LossBreakdown atStart = kind_ == OptimizerKind::Lbfgs
                                           ? lbfgsStep(objective, checkCancel)
                                           : adamStep(objective, checkCancel);
+        judgedAccepted();
+        unjudgedStepResult_ = true;
         remember(atStart, start);
         return atStart;
     } catch (const RejectedStart& rejected) {
@@ -129,7 +149,11 @@ LossBreakdown ImageOptimizer::settle(const Objective& objective) {
     }
     const at::NoGradGuard noGrad;
     const LossBreakdown losses = objective(image_).second;
-    return rejects(losses) ? goBack(losses, image_.detach().clone()) : losses;
+    if (rejects(losses)) {
+        return goBack(losses, image_.detach().clone());
+    }
+    judgedAccepted();
+    return losses;
 }
 
 LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,

@@ -24,7 +24,10 @@ namespace impasto {
 // figures). An image whose loss is more than twice the best since the last rebuild is
 // abandoned for that best image, and a non-finite loss for the last image whose loss was
 // finite; the next iterations then search (a warm-up of five iterations) before plain steps
-// resume.
+// resume. A rejected step must change something, or the same step would be taken and undone
+// forever: Adam's learning rate is halved at every rejection, L-BFGS's at the second one
+// without a kept step between (its searching warm-up comes first). The halved rate holds until
+// reset() asks for another one.
 //
 // L-BFGS remembers its last 10 steps: each iteration reads every remembered step twice, so
 // fewer make iterations cheaper for about the same progress per iteration. The classic set-up
@@ -48,6 +51,11 @@ public:
     bool isReady() const { return optimizer_ != nullptr; }
     const at::Tensor& image() const { return image_; }
     int resets() const { return resets_; }
+    // The rate in use: the one asked for, halved once per rejection as above.
+    double learningRate() const { return learningRate_; }
+    // Steps whose result was kept (judged by the next evaluation) since construction: 0 after
+    // some iterations means the image never moved.
+    int keptSteps() const { return keptSteps_; }
     // Loss evaluations with their gradient (forward and backward passes) since construction.
     int evaluations() const { return evaluations_; }
 
@@ -75,17 +83,24 @@ private:
     // throws impasto::Error, back at `start`, when there is none.
     LossBreakdown goBack(const LossBreakdown& losses, const at::Tensor& start);
     void remember(const LossBreakdown& losses, const at::Tensor& start);
+    // The image's loss was accepted: a step's result is counted as kept.
+    void judgedAccepted();
     LossBreakdown lbfgsStep(const Objective& objective, const std::function<void()>& checkCancel);
     LossBreakdown adamStep(const Objective& objective, const std::function<void()>& checkCancel);
 
     at::Tensor image_;
     OptimizerKind kind_ = OptimizerKind::Lbfgs;
     double learningRate_ = 1.0;
+    double requestedLearningRate_ = 0.0;
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     int warmupStepsLeft_ = 0;
     int resets_ = 0;
     int evaluations_ = 0;
     bool classic_ = false;
+    // Whether image_ is the result of a step not judged yet, and rejections since a kept step.
+    bool unjudgedStepResult_ = false;
+    int rejectionsSinceKept_ = 0;
+    int keptSteps_ = 0;
     Snapshot best_;        // lowest loss since the last rebuild
     Snapshot lastFinite_;  // latest image with a finite loss, kept until reset()
 };

@@ -25,7 +25,11 @@ std::string RunReport::toJson() const {
                               {"style", step.losses.style},
                               {"tv", step.losses.totalVariation},
                               {"total", step.losses.total},
-                              {"seconds", elapsed}});
+                              {"seconds", elapsed},
+                              {"width", step.width},
+                              {"height", step.height},
+                              {"stage", step.stage},
+                              {"learningRate", step.learningRate}});
     }
     const ordered_json report = {{"model", modelName_},
                                  {"device", device_},

@@ -10,6 +10,7 @@ struct SessionCounters {
     int starts = 0;                   // (re)initialisations of the image
     int optimizerResets = 0;
     int evaluations = 0;  // of the loss with its gradient (forward and backward passes)
+    int keptSteps = 0;    // steps whose result was not undone as overshooting (ImageOptimizer)
 };
 
 }  // namespace impasto

@@ -9,6 +9,11 @@ struct StepReport {
     int iteration = 0;     // iterations done, this one included
     LossBreakdown losses;  // at the image this step started from
     double seconds = 0.0;  // wall time of this step (target preparation included)
+    // The size the step optimised at and its coarse-to-fine stage (0 = coarsest).
+    int width = 0;
+    int height = 0;
+    int stage = 0;
+    double learningRate = 0.0;  // the optimiser's, after any halving for overshooting
 };
 
 }  // namespace impasto

@@ -55,6 +55,8 @@ struct StyleSession::State {
     LoadedModel model;
     at::Device device = at::kCPU;
     StyleSettings settings;
+    // settings.precision as resolved on the device; nullopt before the first applySettings.
+    std::optional<PrecisionChoice> precision;
     // The layers the loss reads (weight above zero), worked out once per settings change.
     std::vector<std::string> activeNames;
 
@@ -93,6 +95,7 @@ struct StyleSession::State {
     int finalWidth = 0;
     int finalHeight = 0;
     int styleSide = 0;  // longest side of the style images behind the style targets
+    int iterationBudget = 0;
     // Total loss of each step in this stage since the objective last changed.
     std::vector<double> stageLosses;
 
@@ -130,6 +133,22 @@ struct StyleSession::State {
     }
 
     at::Tensor toDevice(const Image& picture) const { return imageToTensor(picture).to(device); }
+
+    // Resolves `requested` and sets the network to it; targets made in another precision are
+    // stale, and so is L-BFGS's curvature.
+    void usePrecision(Precision requested) {
+        PrecisionChoice choice = choosePrecision(requested, device.str());
+        network().setReducedPrecision(choice.precision == Precision::Bfloat16);
+        if (choice.precision == Precision::Bfloat16 && !network().reducedPrecision()) {
+            choice = {Precision::Float32, "this GPU's convolutions refuse bfloat16"};
+        }
+        if (precision && precision->precision != choice.precision) {
+            outOfDate.content = true;
+            outOfDate.styles = true;
+            outOfDate.history = true;
+        }
+        precision = std::move(choice);
+    }
 
     bool atFinalStage() const { return stage + 1 >= plan.stages().size(); }
 
@@ -179,7 +198,8 @@ struct StyleSession::State {
              .minimumSide = minimumSide(activeNames),
              .styleSizes = std::move(styleSizes),
              .styleSideAtFinalSize = styleImageSide(settings),
-             .minimumStyleSide = minimumSide(layerNames(activeLayers(settings.styleLayers)))});
+             .minimumStyleSide = minimumSide(layerNames(activeLayers(settings.styleLayers))),
+             .iterationBudget = iterationBudget});
     }
 
     // The plan for the current inputs and settings. A change of stages carries on at the stage
@@ -354,6 +374,21 @@ struct StyleSession::State {
         };
     }
 
+    // `pixels` as the user sees them: colours preserved if asked, the content's alpha put back.
+    Image asUserImage(at::Tensor pixels) const {
+        if (!content) {
+            return tensorToImage(pixels);
+        }
+        const Image matching =
+            contentMatching(static_cast<int>(pixels.size(3)), static_cast<int>(pixels.size(2)));
+        if (settings.preserveColors) {
+            pixels = transferLuminance(pixels, toDevice(matching));
+        }
+        Image result = tensorToImage(pixels);
+        result.alpha = matching.alpha;
+        return result;
+    }
+
     // The content image at the size of the optimised image (they differ only while a failed
     // preparation is pending).
     Image contentMatching(int imageWidth, int imageHeight) const {
@@ -384,6 +419,10 @@ const ModelInfo& StyleSession::model() const {
 
 std::string StyleSession::deviceName() const {
     return state_->device.str();
+}
+
+const PrecisionChoice& StyleSession::precision() const {
+    return *state_->precision;
 }
 
 void StyleSession::setContent(std::optional<Image> content) {
@@ -442,6 +481,9 @@ void StyleSession::applySettings(const StyleSettings& settings) {
         settings.tvWeight != old.tvWeight || contentLayers != old.contentLayers ||
         styleLayers != old.styleLayers || s.outOfDate.targets()) {
         s.outOfDate.history = true;
+    }
+    if (!s.precision || settings.precision != old.precision) {
+        s.usePrecision(settings.precision);
     }
     s.settings = settings;
     s.settings.contentLayers = contentLayers;
@@ -528,6 +570,10 @@ StepReport StyleSession::step() {
     const auto start = std::chrono::steady_clock::now();
     prepare();
     State& s = *state_;
+    // Recorded before the step: a levelled-off stage hands over at the next one.
+    const int stepWidth = s.width;
+    const int stepHeight = s.height;
+    const int stepStage = static_cast<int>(s.stage);
     LossBreakdown losses;
     try {
         losses = s.optimizer.step(s.objective(), [this] { throwIfCancelled(); });
@@ -537,14 +583,21 @@ StepReport StyleSession::step() {
     }
     s.counters.optimizerResets = s.optimizer.resets();
     s.counters.evaluations = s.optimizer.evaluations();
+    s.counters.keptSteps = s.optimizer.keptSteps();
     ++s.iteration;
     s.lastLosses = losses;
     if (!s.atFinalStage()) {
         s.stageLosses.push_back(losses.total);
-        s.outOfDate.advanceStage = ScalePlan::stageLevelledOff(s.stageLosses);
+        s.outOfDate.advanceStage = s.plan.stageOver(s.stage, s.iteration, s.stageLosses);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {s.iteration, losses, elapsed.count()};
+    return {.iteration = s.iteration,
+            .losses = losses,
+            .seconds = elapsed.count(),
+            .width = stepWidth,
+            .height = stepHeight,
+            .stage = stepStage,
+            .learningRate = s.optimizer.learningRate()};
 }
 
 void StyleSession::restart() {
@@ -560,15 +613,20 @@ void StyleSession::setCurrentImage(const Image& image) {
 
 LossBreakdown StyleSession::settle() {
     State& s = *state_;
+    // A pending cancel (Ctrl+C) keeps a coarse stage where it is: the targets at the final size
+    // would take long and the cancel would stop them; resultImage() is at the final size anyway.
+    const bool cancelPending = cancelRequested_ || (externalCancel_ && externalCancel_->load());
+    const bool toFinalStage = !s.atFinalStage() && !cancelPending;
     // Targets out of date (settings applied since the last step) are brought up to date too:
     // the objective must not meet layers whose targets do not exist yet.
-    if (s.optimizer.isReady() && (!s.atFinalStage() || s.outOfDate.targets())) {
-        s.outOfDate.finishStages = !s.atFinalStage();
+    if (s.optimizer.isReady() && (toFinalStage || s.outOfDate.targets())) {
+        s.outOfDate.finishStages = toFinalStage;
         prepare();
     }
     try {
         s.lastLosses = s.optimizer.settle(s.objective());
         s.counters.optimizerResets = s.optimizer.resets();
+        s.counters.keptSteps = s.optimizer.keptSteps();
         return s.lastLosses;
     } catch (...) {
         rethrowForUser(s.where());
@@ -581,20 +639,26 @@ Image StyleSession::currentImage() const {
         return {};
     }
     try {
-        at::Tensor pixels = s.optimizer.image().detach();
-        if (!s.content) {
-            return tensorToImage(pixels);
-        }
-        const Image content =
-            s.contentMatching(static_cast<int>(pixels.size(3)), static_cast<int>(pixels.size(2)));
-        if (s.settings.preserveColors) {
-            pixels = transferLuminance(pixels, s.toDevice(content));
-        }
-        Image result = tensorToImage(pixels);
-        result.alpha = content.alpha;
-        return result;
+        return s.asUserImage(s.optimizer.image().detach());
     } catch (...) {
         rethrowForUser("reading the image " + s.where());
+    }
+}
+
+Image StyleSession::resultImage() const {
+    const State& s = *state_;
+    if (!s.optimizer.isReady()) {
+        return {};
+    }
+    try {
+        const at::Tensor image = s.optimizer.image().detach();
+        if (image.size(3) == s.finalWidth && image.size(2) == s.finalHeight) {
+            return s.asUserImage(image);
+        }
+        return s.asUserImage(
+            at::upsample_bicubic2d(image, {s.finalHeight, s.finalWidth}, false).clamp(0.0, 1.0));
+    } catch (...) {
+        rethrowForUser("reading the image at " + pixels(s.finalWidth, s.finalHeight));
     }
 }
 
@@ -636,6 +700,14 @@ int StyleSession::scaleStage() const {
 
 int StyleSession::scaleStageCount() const {
     return std::max<int>(1, static_cast<int>(state_->plan.stages().size()));
+}
+
+void StyleSession::setIterationBudget(int iterations) {
+    state_->iterationBudget = std::max(0, iterations);
+}
+
+int StyleSession::stagesLeftOutForBudget() const {
+    return state_->plan.stagesLeftOutForBudget();
 }
 
 }  // namespace impasto

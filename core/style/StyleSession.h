@@ -11,6 +11,7 @@
 #include "core/image/Image.h"
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/PrecisionChoice.h"
 #include "core/settings/StyleSettings.h"
 #include "core/style/Cancelled.h"
 #include "core/style/GramMethod.h"
@@ -43,6 +44,10 @@ public:
 
     const ModelInfo& model() const;
     std::string deviceName() const;
+    // The precision the convolutions run in and why: settings.precision resolved on this device
+    // (Auto measures once per machine, see core/model/PrecisionChoice.h). The session sets it on
+    // its network, so sessions sharing one network share it too.
+    const PrecisionChoice& precision() const;
 
     // No content image: texture synthesis. No style image: feature inversion.
     void setContent(std::optional<Image> content);
@@ -50,7 +55,9 @@ public:
     // The starting image for InitKind::Image.
     void setInitImage(std::optional<Image> image);
     // Validates (throws impasto::Error, leaving the session as it was) and takes effect at the
-    // next step. The starting image (init, seed, setInitImage) matters only at a (re)start.
+    // next step. The starting image (init, seed, setInitImage) matters only at a (re)start. A
+    // new precision is chosen here (the first Auto on a CPU may measure for a fraction of a
+    // second) and recomputes the targets in it.
     void applySettings(const StyleSettings& settings);
     const StyleSettings& settings() const;
     // The L-BFGS set-up the engine had before the speed work, for comparisons (impasto-bench's
@@ -76,11 +83,15 @@ public:
     // the last step made it much worse or not finite: call before exporting, since a step's
     // result is otherwise only checked by the next step. At a coarse stage it first moves to the
     // final size (upsampling the image and computing the targets there), so currentImage() is
-    // then full size; later steps refine at that size.
+    // then full size; later steps refine at that size. With a cancel pending it stays at the
+    // stage it is at (judging the image there), so that a cancelled run can still be written.
     LossBreakdown settle();
 
     // The image as it stands: clamped, colours preserved if asked, content alpha put back.
     Image currentImage() const;
+    // currentImage() at the final size, upsampled from a coarse stage without computing anything
+    // else: what a run that stopped early (cancelled, out of memory at the full size) writes.
+    Image resultImage() const;
     int iteration() const;
     LossBreakdown lastLosses() const;
     SessionCounters counters() const;
@@ -97,6 +108,12 @@ public:
     // Which coarse-to-fine stage runs (0 = coarsest) of how many (1 without coarse stages).
     int scaleStage() const;
     int scaleStageCount() const;
+    // How many iterations the run will have (0, the default: open-ended). Coarse-to-fine fits
+    // its stages into them so that the full size gets a real share (see ScalePlan); takes
+    // effect at the next step.
+    void setIterationBudget(int iterations);
+    // Coarse stages left out because the iteration budget has no room for them (after prepare()).
+    int stagesLeftOutForBudget() const;
 
     // Interrupts prepare() or step() at their next checkpoint (between images, between
     // line-search evaluations), which then throws Cancelled and undoes the unfinished step.

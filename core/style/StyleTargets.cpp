@@ -39,12 +39,7 @@ void StyleTargets::blend(std::vector<double> weights) {
     if (weights.empty()) {
         weights.assign(grams_.size(), 1.0);
     }
-    double sum = 0.0;
-    for (const double weight : weights)
-        sum += weight;
-    for (double& weight : weights) {
-        weight = sum > 0.0 ? weight / sum : 1.0 / static_cast<double>(weights.size());
-    }
+    weights = normalisedWeights(std::move(weights));
     for (const auto& [layer, unused] : grams_.front()) {
         at::Tensor mixed = grams_[0].at(layer) * weights[0];
         for (size_t i = 1; i < grams_.size(); ++i) {
@@ -58,19 +53,20 @@ at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& f
                                        const std::vector<LayerWeight>& layers, bool compareGrams,
                                        const at::Tensor& zero) const {
     const std::vector<LayerWeight> active = activeLayers(layers);
-    double sum = 0.0;
-    for (const LayerWeight& layer : active)
-        sum += layer.weight;
     at::Tensor error = zero;
-    if (targets.empty() || sum <= 0.0) {
+    if (targets.empty() || active.empty()) {
         return error;
     }
+    std::vector<double> weights;
     for (const LayerWeight& layer : active) {
-        const LayerTarget& target = targets.at(layer.layer);
-        const at::Tensor& activation = features.at(layer.layer);
+        weights.push_back(layer.weight);
+    }
+    weights = normalisedWeights(std::move(weights));
+    for (size_t i = 0; i < active.size(); ++i) {
+        const LayerTarget& target = targets.at(active[i].layer);
+        const at::Tensor& activation = features.at(active[i].layer);
         const at::Tensor current = compareGrams ? gramMatrix(activation, gramMethod_) : activation;
-        error = error +
-                relativeSquaredError(current, target.target, target.power) * (layer.weight / sum);
+        error = error + relativeSquaredError(current, target.target, target.power) * weights[i];
     }
     return error;
 }

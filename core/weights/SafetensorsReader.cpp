@@ -24,6 +24,11 @@ static_assert(std::endian::native == std::endian::little,
 
 // Real headers are kilobytes; a larger one is damage or an attempt to exhaust memory.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+// About 14 values per tensor (so some 14,000 tensors; VGG-19 has 38), a megabyte per name or
+// metadata text. The values also bound the time: nlohmann's callback parser scans an object's
+// members each time one of them ends, quadratic in the number of tensors.
+constexpr size_t kMaxHeaderValues = 200'000;
+constexpr size_t kMaxHeaderStringBytes = 1 << 20;
 
 // The JSON header's length: the first 8 bytes, little-endian. `bytes` holds at least 8.
 uint64_t headerLength(std::span<const uint8_t> bytes) {
@@ -273,10 +278,14 @@ TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fil
     const std::span<const uint8_t> data = bytes.subspan(8 + static_cast<size_t>(headerSize));
 
     // Untrusted input: nesting beyond 64 levels, keys given twice, and anything but objects,
-    // arrays, strings and integers are refused while parsing.
+    // arrays, strings and integers are refused while parsing; so are more values or longer
+    // strings than any network's header holds, which could cost gigabytes of parsed JSON.
     json header;
     try {
-        header = parseStrictJson(headerText, {.maxDepth = 64, .integersOnly = true});
+        header = parseStrictJson(headerText, {.maxDepth = 64,
+                                              .integersOnly = true,
+                                              .maxValues = kMaxHeaderValues,
+                                              .maxStringBytes = kMaxHeaderStringBytes});
     } catch (const JsonError& error) {
         throw Error(fileName + ": header is not valid JSON (" + error.what() + ")");
     }

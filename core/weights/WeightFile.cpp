@@ -1,6 +1,8 @@
 #include "core/weights/WeightFile.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -9,6 +11,25 @@
 #include "core/weights/SafetensorsReader.h"
 
 namespace impasto {
+
+namespace {
+
+// One weight that is NaN or infinite makes every loss NaN, which would surface much later as a
+// diverged run with advice about the learning rate: the file is refused here, naming the tensor.
+void requireFiniteValues(const TensorSet& set, const std::filesystem::path& file) {
+    for (const auto& [name, tensor] : set.tensors) {
+        const auto count = std::count_if(tensor.values.begin(), tensor.values.end(),
+                                         [](float value) { return !std::isfinite(value); });
+        if (count > 0) {
+            throw Error(file.filename().string() + ": tensor " + name + " holds " +
+                        std::to_string(count) + " of " + std::to_string(tensor.values.size()) +
+                        " values that are not finite numbers (NaN or infinity); the file is "
+                        "damaged");
+        }
+    }
+}
+
+}  // namespace
 
 TensorSet readWeightFile(const std::filesystem::path& file, const TensorFilter& wanted) {
     std::error_code error;
@@ -39,11 +60,12 @@ TensorSet readWeightFile(const std::filesystem::path& file, const TensorFilter& 
     }
     // A safetensors file damaged at its start no longer looks like one; its name still says
     // what it is meant to be, and the safetensors reader explains what is wrong far better.
-    if ((fileSize >= start.size() && looksLikeSafetensors(start)) ||
-        file.extension() == ".safetensors") {
-        return readSafetensors(file, wanted);
-    }
-    return readCaffeModel(file, wanted);
+    TensorSet set = (fileSize >= start.size() && looksLikeSafetensors(start)) ||
+                            file.extension() == ".safetensors"
+                        ? readSafetensors(file, wanted)
+                        : readCaffeModel(file, wanted);
+    requireFiniteValues(set, file);
+    return set;
 }
 
 }  // namespace impasto

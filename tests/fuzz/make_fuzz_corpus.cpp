@@ -16,6 +16,7 @@
 
 #include "core/image/ImageMat.h"
 #include "core/image/PngExport.h"
+#include "core/recovery/RecoveryStore.h"
 #include "core/settings/StyleSettings.h"
 #include "support/TestFiles.h"
 #include "support/WeightFileWriters.h"
@@ -150,6 +151,23 @@ void writePngTextSeeds() {
                                  {"Title", "caf\xC3\xA9"}}});
 }
 
+// A manifest as RecoveryStore writes it, and one from before the settings were nested.
+void writeRecoveryManifestSeeds() {
+    const std::filesystem::path folder = root / "recovery_manifest" / "store";
+    impasto::RecoveryStore store(folder);
+    store.save(impasto::imageFromMats(cv::Mat(2, 2, CV_32FC3, cv::Scalar(0.5, 0.5, 0.5))),
+               impasto::StyleSettings{}, "/photos/tubingen.jpg", {"/art/starry.jpg", "/art/b.png"},
+               42);
+    std::filesystem::copy_file(folder / "manifest.json",
+                               root / "recovery_manifest" / "manifest.json",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove_all(folder);
+    write("recovery_manifest", "legacy-settings-text.json",
+          std::string(R"({"format":"impasto-recovery-1","image":"image-b.png","iteration":7,)"
+                      R"("savedAt":1700000000,"content":"","styles":["s.jpg"],)"
+                      R"("settings":"{\"outputSize\":256}"})"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,5 +181,6 @@ int main(int argc, char** argv) {
     writeImageSeeds();
     writeSettingsSeeds();
     writePngTextSeeds();
+    writeRecoveryManifestSeeds();
     return 0;
 }

@@ -26,7 +26,7 @@ build_dir=${2:-$source_dir/build-fuzz}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(safetensors caffemodel image settings_json png_text)
+    targets=(safetensors caffemodel image settings_json png_text recovery_manifest)
 fi
 
 fail() {

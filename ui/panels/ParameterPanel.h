@@ -20,8 +20,8 @@ class ParameterControl;
 
 // Every setting of a run, each with a tooltip and a way back to its default: the loss weights
 // (log sliders with exact fields), style scale, layers, size, length, optimiser, starting image,
-// colours, seed and coarse-to-fine. settingsChanged is emitted on every user edit; the style
-// blend is the style list's business and stays empty here.
+// colours, seed, and the performance choices: coarse-to-fine and precision. settingsChanged is
+// emitted on every user edit; the style blend is the style list's business and stays empty here.
 class ParameterPanel : public QWidget {
     Q_OBJECT
 
@@ -56,6 +56,7 @@ public:
     QCheckBox* preserveColorsBox() const { return preserveColors_; }
     QSpinBox* seedBox() const { return seed_; }
     QCheckBox* coarseToFineBox() const { return coarseToFine_; }
+    QComboBox* precisionBox() const { return precision_; }
 
     static constexpr int kDefaultIterations = 300;
     static constexpr int kDefaultSnapshotInterval = 50;
@@ -92,6 +93,7 @@ private:
     QCheckBox* preserveColors_;
     QSpinBox* seed_;
     QCheckBox* coarseToFine_;
+    QComboBox* precision_;
 };
 
 }  // namespace impasto::ui

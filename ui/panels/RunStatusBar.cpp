@@ -24,6 +24,7 @@ RunStatusBar::RunStatusBar(QStatusBar* statusBar)
       speed_(new QLabel),
       timeLeft_(new QLabel),
       device_(new QLabel),
+      precision_(new QLabel),
       preparation_(new QProgressBar) {
     // Room for the longest texts, so the numbers do not jiggle or get cut as they change.
     iteration_->setMinimumWidth(
@@ -36,12 +37,16 @@ RunStatusBar::RunStatusBar(QStatusBar* statusBar)
         tr("The loss being minimised: content, style and smoothness terms, "
            "each already multiplied by its weight"));
     device_->setToolTip(tr("Where the network runs"));
+    precision_->setToolTip(
+        tr("The number format of the network's convolutions, and why (Precision in the "
+           "settings)"));
     statusBar_->addPermanentWidget(preparation_);
     statusBar_->addPermanentWidget(iteration_);
     statusBar_->addPermanentWidget(losses_);
     statusBar_->addPermanentWidget(speed_);
     statusBar_->addPermanentWidget(timeLeft_);
     statusBar_->addPermanentWidget(device_);
+    statusBar_->addPermanentWidget(precision_);
 }
 
 void RunStatusBar::showModel(const ModelSummary& model) {
@@ -50,6 +55,10 @@ void RunStatusBar::showModel(const ModelSummary& model) {
         : model.computeThreads == 1         ? tr("CPU, 1 thread")
                                             : tr("CPU, %1 threads").arg(model.computeThreads);
     device_->setText(tr("%1 on %2").arg(model.title, device));
+}
+
+void RunStatusBar::showPrecision(const QString& precision, const QString& reason) {
+    precision_->setText(tr("%1 (%2)").arg(precision, reason));
 }
 
 void RunStatusBar::showFrame(const SessionFrame& frame, int iterationTarget) {
@@ -116,6 +125,10 @@ QString RunStatusBar::timeLeftText() const {
 
 QString RunStatusBar::deviceText() const {
     return device_->text();
+}
+
+QString RunStatusBar::precisionText() const {
+    return precision_->text();
 }
 
 QString RunStatusBar::duration(double seconds) {

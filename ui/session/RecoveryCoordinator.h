@@ -36,6 +36,7 @@ public:
     void setContentFile(const QString& file);
     void addStyleFile(const QString& file);
     void removeStyleFile(int index);
+    RunInputs inputFiles() const { return autosave_.inputFiles(); }
 
     // Whether autosave() would write now: lets the caller skip making the image.
     bool autosaveDue(bool now) const;

@@ -11,6 +11,17 @@ void RunAutosave::setContentFile(const QString& file) {
     contentFile_ = file.toStdString();
 }
 
+RunInputs RunAutosave::inputFiles() const {
+    RunInputs inputs;
+    if (!contentFile_.empty()) {
+        inputs.content = contentFile_.string();
+    }
+    for (const std::filesystem::path& file : styleFiles_) {
+        inputs.styles.push_back(file.string());
+    }
+    return inputs;
+}
+
 void RunAutosave::addStyleFile(const QString& file) {
     styleFiles_.emplace_back(file.toStdString());
 }

@@ -9,6 +9,7 @@
 
 #include "core/image/Image.h"
 #include "core/recovery/RecoveryStore.h"
+#include "core/settings/SettingsJson.h"
 #include "core/settings/StyleSettings.h"
 
 namespace impasto::ui {
@@ -27,6 +28,8 @@ public:
     void setContentFile(const QString& file);
     void addStyleFile(const QString& file);
     void removeStyleFile(int index);
+    // The files named so far, for the recipe stored with an export (empty names stay empty).
+    RunInputs inputFiles() const;
 
     // Whether save() would write: the interval has passed since the last save, or `now`. Lets
     // the caller skip making the image.

@@ -1,13 +1,23 @@
 #include "ui/session/SessionController.h"
 
+#include <QDeadlineTimer>
+
+#include <atomic>
+
 namespace impasto::ui {
 
+namespace {
+
+std::atomic<bool> workerAbandoned{false};
+
+}  // namespace
+
 SessionController::SessionController(int thumbnailSide, QObject* parent)
-    : QObject(parent), worker_(new SessionWorker(thumbnailSide)) {
-    worker_->moveToThread(&thread_);
-    thread_.setObjectName("StyleSession");
+    : QObject(parent), thread_(new QThread), worker_(new SessionWorker(thumbnailSide)) {
+    worker_->moveToThread(thread_);
+    thread_->setObjectName("StyleSession");
     // The worker, and with it the session and LibTorch's state, is destroyed on its own thread.
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
     // Connected before any receiver, so these run first on this thread for each signal.
     connect(worker_, &SessionWorker::frameReady, this, [this] {
         // The frame is in this thread's hands, just ahead of its receivers: the worker may make
@@ -16,13 +26,25 @@ SessionController::SessionController(int thumbnailSide, QObject* parent)
     });
     connect(worker_, &SessionWorker::stateChanged, this,
             [this](RunState state) { state_ = state; });
-    thread_.start();
+    thread_->start();
 }
 
 SessionController::~SessionController() {
     worker_->interrupt();
-    thread_.quit();
-    thread_.wait();
+    thread_->quit();
+    if (thread_->wait(QDeadlineTimer(kStopGrace))) {
+        delete thread_;
+        return;
+    }
+    // Work without checkpoints (decoding a large image, reading a model) still holds the worker:
+    // the thread is left to finish it and end, so that closing never waits on it.
+    qWarning("The style session's worker did not stop within %lld ms; leaving it behind",
+             static_cast<long long>(kStopGrace.count()));
+    workerAbandoned = true;
+}
+
+bool SessionController::anyWorkerAbandoned() {
+    return workerAbandoned;
 }
 
 void SessionController::loadModel(const QString& nameOrFile) {

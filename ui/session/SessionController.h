@@ -5,6 +5,7 @@
 #include <QString>
 #include <QThread>
 
+#include <chrono>
 #include <utility>
 
 #include "ui/session/RunState.h"
@@ -17,7 +18,8 @@ namespace impasto::ui {
 // four below interrupt a step or preparation in progress first, so they take effect within one
 // iteration; every other goes through post() or a queued connection to the worker's method.
 // Destroying the controller interrupts the worker and joins its thread, even during a run; the
-// worker is destroyed on that thread.
+// worker is destroyed on that thread. A worker busy past kStopGrace in work it cannot interrupt
+// is left behind instead (its thread finishes the work and deletes it): closing never hangs.
 class SessionController : public QObject {
 public:
     // Thumbnails are made `thumbnailSide` device pixels on their longest side.
@@ -45,8 +47,14 @@ public:
     // The state the worker last reported, as this thread has received it.
     RunState state() const { return state_; }
 
+    // How long destruction waits for the worker to stop.
+    static constexpr std::chrono::milliseconds kStopGrace{800};
+    // Whether a controller has left a busy worker behind: the process must then end without
+    // static destructors (std::_Exit), which the worker may still be using.
+    static bool anyWorkerAbandoned();
+
 private:
-    QThread thread_;
+    QThread* thread_;
     SessionWorker* worker_;
     RunState state_ = RunState::Idle;
 };

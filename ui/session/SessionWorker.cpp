@@ -16,6 +16,8 @@
 #include "core/model/ModelLoader.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
+#include "core/settings/SettingNames.h"
+#include "core/settings/SettingsJson.h"
 #include "core/style/StyleSession.h"
 #include "ui/session/ImageConversion.h"
 
@@ -104,9 +106,7 @@ bool SessionWorker::tryLoad(Load&& load) {
 void SessionWorker::loadModel(const QString& nameOrFile) {
     try {
         const std::string argument = nameOrFile.toStdString();
-        const ModelChoice choice = std::filesystem::is_regular_file(argument)
-                                       ? choiceForFile(argument)
-                                       : chooseModel(ModelRegistry::loadBuiltIn(), argument);
+        const ModelChoice choice = chooseModelOrFile(argument);
         auto session = std::make_unique<StyleSession>(impasto::loadModel(choice));
         session->setPreparationObserver([this](const std::string& stage, int done, int total) {
             Q_EMIT preparing(QString::fromStdString(stage), done, total);
@@ -139,6 +139,8 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
         started_ = false;
         setState(RunState::Idle);
         Q_EMIT modelLoaded(summaryOf(*session_, modelName_));
+        reportedPrecision_ = {};
+        reportPrecision();
     } catch (const std::exception& error) {
         // The load interrupted the running step (SessionController::loadModel): go on with the
         // model there was.
@@ -263,6 +265,7 @@ void SessionWorker::run(int iterationTarget, bool fromStart) {
         mailbox_.markReported();  // the first frames show them; there is no change to mark
     }
     iterationTarget_ = iterationTarget;
+    session_->setIterationBudget(iterationTarget);
     if (!fromStart && started_ && session_->iteration() >= iterationTarget_) {
         emitFrame(FrameThrottle::Timing::Forced);
         setState(RunState::Finished);
@@ -296,6 +299,9 @@ void SessionWorker::stop() {
 
 void SessionWorker::setIterationTarget(int iterationTarget) {
     iterationTarget_ = iterationTarget;
+    if (session_) {
+        session_->setIterationBudget(iterationTarget);
+    }
 }
 
 void SessionWorker::scheduleStep() {
@@ -389,6 +395,7 @@ bool SessionWorker::applyToSession(const StyleSettings& settings) {
     }
     try {
         session_->applySettings(settings);
+        reportPrecision();
         return true;
     } catch (const std::exception& error) {
         mailbox_.markReported();  // refused: the failure is the report
@@ -401,6 +408,16 @@ void SessionWorker::reportSettings() {
     mailbox_.markReported();
     Q_EMIT settingsApplied(session_->settings(), session_->counters(), session_->iteration(),
                            settingsRevision_);
+}
+
+void SessionWorker::reportPrecision() {
+    const PrecisionChoice& precision = session_->precision();
+    if (precision == reportedPrecision_) {
+        return;
+    }
+    reportedPrecision_ = precision;
+    Q_EMIT precisionChosen(QString::fromStdString(toString(precision.precision)),
+                           QString::fromStdString(precision.reason));
 }
 
 void SessionWorker::emitFrame(FrameThrottle::Timing timing) {
@@ -533,7 +550,7 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
     }
     try {
         session_->settle();
-        writePng(file, session_->currentImage(), session_->iteration(), session_->settings(),
+        writePng(file, session_->resultImage(), session_->iteration(), session_->settings(),
                  bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
@@ -565,7 +582,10 @@ void SessionWorker::writePng(const QString& file, const Image& image, int iterat
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
-    png.text["impasto:settings"] = toJson(settings);
+    // With the files and the iteration count, so that the image is a complete recipe.
+    RunInputs inputs = recovery_.inputFiles();
+    inputs.iterations = iteration;
+    png.text["impasto:settings"] = recipeToJson(settings, inputs);
     png.text["impasto:model"] = modelName_.toStdString();
     png.text["impasto:iterations"] = std::to_string(iteration);
     exportPng(std::filesystem::path(file.toStdString()), image, png);

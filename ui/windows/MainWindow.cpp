@@ -27,6 +27,7 @@
 #include <exception>
 
 #include "core/common/Error.h"
+#include "core/image/RecipeFile.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
 #include "core/settings/PresetFile.h"
@@ -301,6 +302,7 @@ void MainWindow::connectSession() {
         statusBar()->showMessage(tr("Saved %1").arg(file), 10000);
     });
     connect(session, &SessionWorker::preparing, runStatus_, &RunStatusBar::showPreparation);
+    connect(session, &SessionWorker::precisionChosen, runStatus_, &RunStatusBar::showPrecision);
     connect(session, &SessionWorker::frameReady, this, &MainWindow::showFrame);
     connect(session, &SessionWorker::stateChanged, this, &MainWindow::showState);
     connect(session, &SessionWorker::settingsApplied, this,
@@ -673,12 +675,14 @@ void MainWindow::savePreset() {
 }
 
 void MainWindow::loadPreset() {
-    const QString file = askFileToOpen(tr("Load Preset"), "presets", kPresetFilter);
+    // An exported PNG holds its settings too.
+    const QString file = askFileToOpen(tr("Load Preset"), "presets",
+                                       tr("Impasto presets and exported images (*.json *.png)"));
     if (file.isEmpty()) {
         return;
     }
     try {
-        const StyleSettings settings = impasto::loadPreset(file.toStdString());
+        const StyleSettings settings = impasto::loadRecipe(file.toStdString()).settings;
         parameters_->setSettings(settings);
         // The blend applies when the preset has one weight per painting loaded now.
         if (static_cast<int>(settings.styleBlend.size()) == styleList_->count()) {

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "app/cli/CliOptions.h"
+
+namespace impasto::cli {
+
+// Checks the run's outputs (the result, the report, the intermediate images of --save-every)
+// before the run starts rather than after it, and throws impasto::Error naming the output:
+// - each must be writable: not a folder, a name the file system allows, in a folder that exists
+//   and takes new files (tried by creating one, which also catches read-only file systems);
+// - none may be one of the run's inputs (content, style and starting images, the model file),
+//   compared by identity (device and inode), so that any other name for the same file (a hard
+//   or symbolic link, "./photo.png") is caught as well.
+void checkOutputs(const CliOptions& options);
+
+}  // namespace impasto::cli
