@@ -24,13 +24,14 @@ constexpr const char* kUsage =
     "  the fast paths without and with coarse-to-fine, peak host and device memory in an\n"
     "  iteration.\n"
     "And float32 against bfloat16 convolutions (both on the fast paths): ms per iteration and\n"
-    "  memory at 256/512/1024 px, the time to 5% style loss at 512 px, the total loss after\n"
-    "  100 L-BFGS iterations at 256 and 512 px, and a profile of the bfloat16 iteration.\n"
+    "  memory at 256/512/1024 px and the time to 5% style loss at 512 px (precision), the\n"
+    "  total loss after 100 L-BFGS iterations at 256 and 512 px (quality), and where the time\n"
+    "  of a bfloat16 iteration at 512 px goes, from LibTorch's profiler (profile).\n"
     "  --quick    fewer repeats, no VGG race, no 1024 px race, losses at 256 px only\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
     "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
-    "  --only LIST  some of iterations,preview,race,precision\n"
+    "  --only LIST  some of iterations,preview,race,precision,quality,profile\n"
     "  --trace    print every iteration of the race\n";
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -84,10 +85,10 @@ std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& ar
         } else if (argument == "--only") {
             options.sections = splitList(value());
             for (const std::string& section : options.sections) {
-                if (section != "iterations" && section != "preview" && section != "race" &&
-                    section != "precision") {
+                if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
                     throw Error("Unknown section \"" + section +
-                                "\" for --only (iterations, preview, race, precision)");
+                                "\" for --only (iterations, preview, race, precision, quality, "
+                                "profile)");
                 }
             }
         } else {

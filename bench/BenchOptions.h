@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -8,6 +9,10 @@
 #include "core/model/ComputeDevice.h"
 
 namespace impasto::bench {
+
+// The measurements --only chooses from (see BenchOptions::sections).
+inline constexpr std::array<const char*, 6> kSections{"iterations", "preview", "race",
+                                                      "precision",  "quality", "profile"};
 
 // What to measure and how often: --quick for a check in a few minutes, the default (full) for
 // the numbers that get reported.
@@ -24,9 +29,10 @@ struct BenchOptions {
     bool raceVgg = true;
     // The 1024 px race of the fast paths with and without coarse-to-fine (full mode only).
     bool raceCoarseToFine = true;
-    // Which measurements run: "iterations", "preview", "race" (baseline against the fast paths)
-    // and "precision" (float32 against bfloat16); all by default.
-    std::vector<std::string> sections{"iterations", "preview", "race", "precision"};
+    // Which measurements run: "iterations", "preview", "race" (baseline against the fast
+    // paths); "precision" (float32 against bfloat16: iterations and race), "quality" (their
+    // losses at equal iterations), "profile" (of the bfloat16 iteration). All by default.
+    std::vector<std::string> sections{kSections.begin(), kSections.end()};
     // Sizes of the precision section's loss comparison at equal iterations.
     std::vector<int> equalIterationSizes{256, 512};
 

@@ -20,7 +20,7 @@ using namespace impasto::bench;
 
 namespace {
 
-// The precision section's loss comparison and profile.
+// The quality section's iterations and the profile's size.
 constexpr int kEqualIterations = 100;
 constexpr int kProfileSize = 512;
 
@@ -77,10 +77,13 @@ int main(int argc, char** argv) {
         }
 
         ResultTable precisionTable("float32", "bfloat16");
-        if (options->runs("precision")) {
+        const bool precisionRows = options->runs("precision") || options->runs("quality");
+        if (precisionRows || options->runs("profile")) {
             std::printf("\nfloat32 against bfloat16 convolutions, both on the fast paths\n");
-            Measurements precision(*options, images, {float32Variant(), bfloat16Variant()},
-                                   precisionTable);
+        }
+        Measurements precision(*options, images, {float32Variant(), bfloat16Variant()},
+                               precisionTable);
+        if (options->runs("precision")) {
             for (const BenchNetwork& network : networks) {
                 for (const int size : options->iterationSizes) {
                     precision.iterationTime(network, size);
@@ -90,11 +93,15 @@ int main(int argc, char** argv) {
             if (options->raceVgg) {
                 precision.raceToFivePercent(networks[1]);
             }
+        }
+        if (options->runs("quality")) {
             for (const BenchNetwork& network : networks) {
                 for (const int size : options->equalIterationSizes) {
                     precision.lossAtEqualIterations(network, size, kEqualIterations);
                 }
             }
+        }
+        if (options->runs("profile")) {
             for (const BenchNetwork& network : networks) {
                 precision.profileIteration(network, kProfileSize);
             }
@@ -106,9 +113,11 @@ int main(int argc, char** argv) {
             if (destination == nullptr) {
                 continue;
             }
-            std::fprintf(destination, "\n");
-            table.print(destination);
-            if (options->runs("precision")) {
+            if (options->runs("iterations") || options->runs("preview") || options->runs("race")) {
+                std::fprintf(destination, "\n");
+                table.print(destination);
+            }
+            if (precisionRows) {
                 std::fprintf(destination, "\n");
                 precisionTable.print(destination);
             }
