@@ -170,7 +170,7 @@ void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, 
     at::set_num_threads(otherThreads);
     const double reference = totalLossAfter(variants_[0], {});
     at::set_num_threads(threads);
-    std::printf("  rounding alone: %s on %d threads ends at %.4g, %.1f%% from %.4g on %d\n",
+    std::printf("  rounding alone: %s on %d thread(s) ends at %.4g, %.1f%% from %.4g on %d\n",
                 variants_[0].name.c_str(), otherThreads, reference,
                 100.0 * std::abs(reference - total[0][0]) / total[0][0], total[0][0], threads);
     table_.add(network.title + " at " + std::to_string(size) + " px: total loss after " +

@@ -149,6 +149,38 @@ private Q_SLOTS:
         QVERIFY(agreement.gradient);
     }
 
+    // bfloat16 features (the network's with reduced precision): a float32 matrix equal to that
+    // of the same values in float32, and a bfloat16 gradient in their layout that agrees with
+    // float32's to bfloat16's 8 significant bits.
+    void bfloat16FeaturesGiveAFloat32Matrix_data() {
+        QTest::addColumn<bool>("channelsLast");
+        QTest::newRow("channels-last") << true;
+        QTest::newRow("contiguous") << false;
+    }
+
+    void bfloat16FeaturesGiveAFloat32Matrix() {
+        QFETCH(bool, channelsLast);
+        at::manual_seed(3);
+        const auto layout =
+            channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+        const at::Tensor values = at::randn({1, 64, 19, 23}).to(at::kBFloat16).contiguous(layout);
+        const at::Tensor bfloat16 = values.clone(layout).requires_grad_(true);
+        const at::Tensor float32 = values.to(at::kFloat).requires_grad_(true);
+        const at::Tensor weights = at::randn({1, 64, 64});
+        const at::Tensor gram = gramMatrix(bfloat16);
+        const at::Tensor expected = gramMatrix(float32);
+        QCOMPARE(gram.scalar_type(), at::kFloat);
+        QVERIFY(at::allclose(gram, expected, 1e-5, 1e-6));
+        (gram * weights).sum().backward();
+        (expected * weights).sum().backward();
+        QCOMPARE(bfloat16.grad().scalar_type(), at::kBFloat16);
+        QVERIFY(bfloat16.grad().is_contiguous(layout));
+        const double error =
+            ((bfloat16.grad().to(at::kFloat) - float32.grad()).norm() / float32.grad().norm())
+                .item<double>();
+        QVERIFY2(error < 0.01, qPrintable(QString::number(error)));
+    }
+
     // Style targets are computed without autograd.
     void worksWithoutAutograd() {
         const at::Tensor features = at::randn({1, 32, 8, 8}).requires_grad_(true);

@@ -71,9 +71,16 @@ double meanAdamLoss(const char* weights, int size, Precision precision, int from
     return sum / (to - from + 1);
 }
 
-// The gradient of the total loss with respect to the photo as the first iteration sees it, its
-// targets and features computed in the network's current precision.
-at::Tensor imageGradient(const LoadedModel& model, int size) {
+struct Gradients {
+    at::Tensor image;
+    // The smallest magnitude of the loss's gradient with respect to a requested layer's
+    // features, zeros left out.
+    double smallestOfFeatures = 0.0;
+};
+
+// The gradients of the total loss as the first iteration sees them, its targets and features
+// computed in the network's current precision.
+Gradients lossGradients(const LoadedModel& model, int size) {
     FeatureNetwork& network = *model.network;
     StyleSettings settings;
     settings.outputSize = size;
@@ -103,9 +110,19 @@ at::Tensor imageGradient(const LoadedModel& model, int size) {
     for (const std::string& layer : layerNames(settings.styleLayers)) {
         layers.push_back(layer);
     }
-    targets.losses(image, network.extract(image, layers, settings.pooling), settings)
-        .first.backward();
-    return image.grad();
+    const auto features = network.extract(image, layers, settings.pooling);
+    for (const auto& [layer, activation] : features) {
+        activation.retain_grad();
+    }
+    targets.losses(image, features, settings).first.backward();
+    Gradients gradients{image.grad(), INFINITY};
+    for (const auto& [layer, activation] : features) {
+        const at::Tensor magnitude = activation.grad().to(at::kFloat).abs();
+        gradients.smallestOfFeatures =
+            std::min(gradients.smallestOfFeatures,
+                     magnitude.masked_fill(magnitude == 0, INFINITY).min().item<double>());
+    }
+    return gradients;
 }
 
 void writeText(const std::filesystem::path& file, const std::string& text) {
@@ -253,24 +270,31 @@ private Q_SLOTS:
         QTest::newRow("VGG-19 to relu3_4 64 px") << "vgg19-conv1_1-conv3_4.safetensors" << 64;
     }
 
-    // bfloat16 keeps float32's exponent range: the normalised losses' small gradients survive
-    // the bfloat16 layers (float16 flushes what is below 6e-8), and point the same way, up to
-    // the rounding of 8 significant bits (SqueezeNet's ReLUs flip on more of it than VGG's).
+    // bfloat16 keeps float32's exponent range: the normalised losses' smallest gradients, far
+    // below float16's (which flushes what is below 6e-8), survive the bfloat16 layers, and the
+    // image's gradient points the same way up to the rounding of 8 significant bits
+    // (SqueezeNet's ReLUs flip on more of it than VGG's).
     void noGradientIsFlushedToZero() {
         QFETCH(QString, weights);
         QFETCH(int, size);
         const LoadedModel model = sharedModel(weights.toStdString().c_str());
-        const at::Tensor float32 = imageGradient(model, size);
+        const Gradients float32 = lossGradients(model, size);
         model.network->setReducedPrecision(true);
         QVERIFY(model.network->reducedPrecision());
-        const at::Tensor bfloat16 = imageGradient(model, size);
-        const int64_t flushed = ((bfloat16 == 0) & (float32 != 0)).sum().item<int64_t>();
-        const double smallest =
-            float32.abs().masked_fill(float32 == 0, INFINITY).min().item<double>();
-        const double cosine = (float32 * bfloat16).sum().item<double>() /
-                              (float32.norm().item<double>() * bfloat16.norm().item<double>());
-        qInfo("gradient: smallest magnitude %.3g, %lld flushed, cosine %.5f", smallest,
-              static_cast<long long>(flushed), cosine);
+        const Gradients bfloat16 = lossGradients(model, size);
+        const int64_t flushed =
+            ((bfloat16.image == 0) & (float32.image != 0)).sum().item<int64_t>();
+        const double cosine =
+            (float32.image * bfloat16.image).sum().item<double>() /
+            (float32.image.norm().item<double>() * bfloat16.image.norm().item<double>());
+        qInfo(
+            "smallest feature gradient: float32 %.3g, bfloat16 %.3g; image gradient: %lld "
+            "flushed, cosine %.5f",
+            float32.smallestOfFeatures, bfloat16.smallestOfFeatures,
+            static_cast<long long>(flushed), cosine);
+        constexpr double kFloat16Smallest = 6e-8;
+        QVERIFY(float32.smallestOfFeatures < kFloat16Smallest);
+        QVERIFY(bfloat16.smallestOfFeatures < kFloat16Smallest);
         QCOMPARE(flushed, int64_t{0});
         QVERIFY2(cosine > 0.97, qPrintable(QString::number(cosine)));
     }

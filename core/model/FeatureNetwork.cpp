@@ -292,7 +292,7 @@ std::map<std::string, at::Tensor> FeatureNetwork::extract(const at::Tensor& rgb,
         const std::string& name = description_->layers[static_cast<size_t>(index)].name;
         activationIsFeature = std::find(layers.begin(), layers.end(), name) != layers.end();
         if (activationIsFeature) {
-            features[name] = activation.to(at::kFloat);
+            features[name] = activation;
         }
     }
     return features;

@@ -44,9 +44,10 @@ public:
     bool channelsLast() const { return channelsLast_; }
     // Convolutions and the layers between them in bfloat16 (float16's range is too small: the
     // gradients of the normalised Gram losses reach 1e-10 and would flush to zero without loss
-    // scaling), while the activations handed back, and so Gram matrices and losses, stay
-    // float32. Ignored on devices whose convolutions refuse bfloat16 (GPUs before Ampere). Off
-    // by default: the session chooses (core/model/PrecisionChoice.h). Not thread-safe.
+    // scaling); the activations are handed back in bfloat16 too, and the Gram matrices and
+    // losses computed from them are float32. Ignored on devices whose convolutions refuse
+    // bfloat16 (GPUs before Ampere). Off by default: the session chooses
+    // (core/model/PrecisionChoice.h). Not thread-safe.
     void setReducedPrecision(bool enabled);
     // Whether convolutions run in reduced precision now (enabled and supported).
     bool reducedPrecision() const { return computeType_ != at::kFloat; }
@@ -54,7 +55,8 @@ public:
     // Turns RGB in [0, 1] (N x 3 x H x W) into the network's input.
     at::Tensor preprocess(const at::Tensor& rgb) const;
     // Preprocesses `rgb` and runs the network only as far as the deepest of `layers`, returning
-    // the activation of each requested layer (float32, in the network's memory layout).
+    // the activation of each requested layer (in the network's compute type and memory
+    // layout).
     std::map<std::string, at::Tensor> extract(const at::Tensor& rgb,
                                               const std::vector<std::string>& layers,
                                               PoolingMode pooling) const;

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <limits>
 #include <mutex>
@@ -262,7 +263,12 @@ PrecisionChoice choosePrecision(Precision requested, const std::string& device) 
     static std::optional<ConvolutionTiming> timing;
     const std::lock_guard lock(mutex);
     if (!timing) {
-        timing = convolutionTimingForThisMachine(precisionCacheFile());
+        try {
+            timing = convolutionTimingForThisMachine(precisionCacheFile());
+        } catch (const std::exception&) {
+            // A LibTorch whose CPU convolutions refuse bfloat16 must not stop the run.
+            return {Precision::Float32, "auto: bfloat16 convolutions failed on this CPU"};
+        }
     }
     return automaticCpuPrecision(*timing);
 }

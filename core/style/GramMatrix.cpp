@@ -1,6 +1,7 @@
 #include "core/style/GramMatrix.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <dlfcn.h>
@@ -14,17 +15,27 @@ namespace impasto {
 
 namespace {
 
-// oneDNN's row-major float32 GEMM, where LibTorch links oneDNN as a library of its own (Debian's
-// does; official builds link it in without exporting it). Its kernels pick their instructions by
-// the processor's features, whereas OpenBLAS falls back to its SSE3 kernels on processors
-// newer than its release (Debian's 0.3.21 on 5th-generation Xeons: several times slower).
+// oneDNN's row-major GEMMs, where LibTorch links oneDNN as a library of its own (Debian's does;
+// official builds link it in without exporting it): float32, and bfloat16 inputs with float32
+// sums and result. Their kernels pick their instructions by the processor's features (AMX and
+// AVX512-BF16 included), whereas OpenBLAS falls back to its SSE3 kernels on processors newer
+// than its release (Debian's 0.3.21 on 5th-generation Xeons: several times slower).
 using Sgemm = int (*)(char transposeA, char transposeB, int64_t m, int64_t n, int64_t k,
                       float alpha, const float* a, int64_t lda, const float* b, int64_t ldb,
                       float beta, float* c, int64_t ldc);
+using Bfloat16Gemm = int (*)(char transposeA, char transposeB, int64_t m, int64_t n, int64_t k,
+                             float alpha, const uint16_t* a, int64_t lda, const uint16_t* b,
+                             int64_t ldb, float beta, float* c, int64_t ldc);
 
 Sgemm onednnSgemm() {
     static const auto sgemm = reinterpret_cast<Sgemm>(::dlsym(RTLD_DEFAULT, "dnnl_sgemm"));
     return sgemm;
+}
+
+Bfloat16Gemm onednnBfloat16Gemm() {
+    static const auto gemm =
+        reinterpret_cast<Bfloat16Gemm>(::dlsym(RTLD_DEFAULT, "dnnl_gemm_bf16bf16f32"));
+    return gemm;
 }
 
 // A 2-D view as a row-major GEMM operand: itself ('N') when its rows are dense, its transpose
@@ -44,34 +55,45 @@ std::optional<GemmOperand> gemmOperand(const at::Tensor& matrix) {
     return std::nullopt;
 }
 
-char flipped(char transpose) {
-    return transpose == 'N' ? 'T' : 'N';
+GemmOperand transposed(const GemmOperand& operand) {
+    return {operand.transpose == 'N' ? 'T' : 'N', operand.leading};
 }
 
-// out = a b for float32 matrices on the CPU: oneDNN's GEMM where there is one and the layouts
-// suit it, else LibTorch's (the system BLAS).
+// out = a b on the CPU into float32, from float32 matrices or from bfloat16 ones (whose products
+// float32 holds exactly): oneDNN's GEMMs where there are and the layouts suit them, else
+// LibTorch's (the system BLAS).
 void productCpu(at::Tensor out, const at::Tensor& a, const at::Tensor& b) {
-    const Sgemm sgemm = onednnSgemm();
     const auto ga = gemmOperand(a);
     const auto gb = gemmOperand(b);
     const auto gout = gemmOperand(out);
-    const bool floats = a.scalar_type() == at::kFloat && b.scalar_type() == at::kFloat &&
-                        out.scalar_type() == at::kFloat;
-    if (sgemm != nullptr && floats && ga && gb && gout) {
-        const int64_t m = a.size(0), n = b.size(1), k = a.size(1);
+    if (ga && gb && gout && out.scalar_type() == at::kFloat && a.scalar_type() == b.scalar_type()) {
         // A column-major result is the row-major transpose: out^T = b^T a^T.
-        const int status = gout->transpose == 'N'
-                               ? sgemm(ga->transpose, gb->transpose, m, n, k, 1.0f,
-                                       a.data_ptr<float>(), ga->leading, b.data_ptr<float>(),
-                                       gb->leading, 0.0f, out.data_ptr<float>(), gout->leading)
-                               : sgemm(flipped(gb->transpose), flipped(ga->transpose), n, m, k,
-                                       1.0f, b.data_ptr<float>(), gb->leading, a.data_ptr<float>(),
-                                       ga->leading, 0.0f, out.data_ptr<float>(), gout->leading);
+        const bool swap = gout->transpose == 'T';
+        const GemmOperand first = swap ? transposed(*gb) : *ga;
+        const GemmOperand second = swap ? transposed(*ga) : *gb;
+        const at::Tensor& firstMatrix = swap ? b : a;
+        const at::Tensor& secondMatrix = swap ? a : b;
+        const int64_t m = swap ? b.size(1) : a.size(0);
+        const int64_t n = swap ? a.size(0) : b.size(1);
+        const int64_t k = a.size(1);
+        int status = -1;
+        if (a.scalar_type() == at::kFloat && onednnSgemm() != nullptr) {
+            status = onednnSgemm()(first.transpose, second.transpose, m, n, k, 1.0f,
+                                   firstMatrix.data_ptr<float>(), first.leading,
+                                   secondMatrix.data_ptr<float>(), second.leading, 0.0f,
+                                   out.data_ptr<float>(), gout->leading);
+        } else if (a.scalar_type() == at::kBFloat16 && onednnBfloat16Gemm() != nullptr) {
+            status = onednnBfloat16Gemm()(
+                first.transpose, second.transpose, m, n, k, 1.0f,
+                static_cast<const uint16_t*>(firstMatrix.data_ptr()), first.leading,
+                static_cast<const uint16_t*>(secondMatrix.data_ptr()), second.leading, 0.0f,
+                out.data_ptr<float>(), gout->leading);
+        }
         if (status == 0) {
             return;
         }
     }
-    at::mm_out(out, a, b);
+    at::mm_out(out, a.to(out.scalar_type()), b.to(out.scalar_type()));
 }
 
 // Positions x channels view of one C x H x W item: row-major for channels-last memory,
@@ -144,7 +166,7 @@ at::Tensor symmetricGram(const at::Tensor& features) {
     const int64_t batch = features.size(0);
     const int64_t channels = features.size(1);
     const double positions = static_cast<double>(features.size(2) * features.size(3));
-    at::Tensor gram = at::empty({batch, channels, channels}, features.options());
+    at::Tensor gram = at::empty({batch, channels, channels}, features.options().dtype(at::kFloat));
     for (int64_t item = 0; item < batch; ++item) {
         const at::Tensor x = positionsByChannels(features[item]);
         if (features.is_cpu()) {
@@ -157,7 +179,7 @@ at::Tensor symmetricGram(const at::Tensor& features) {
     return gram.div_(positions);
 }
 
-// dL/dF for G = F^T F / P: F (dG + dG^T) / P, in the features' layout.
+// dL/dF for G = F^T F / P: F (dG + dG^T) / P, in the features' layout and type.
 at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& gradient) {
     const double positions = static_cast<double>(features.size(2) * features.size(3));
     at::Tensor result = at::empty(
@@ -166,10 +188,14 @@ at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& g
         const at::Tensor s = (gradient[item] + gradient[item].t()).div_(positions);
         const at::Tensor x = positionsByChannels(features[item]);
         at::Tensor out = positionsByChannels(result[item]);
-        if (features.is_cpu()) {
-            productByRowsCpu(x, s, out);
-        } else {
+        if (!features.is_cpu()) {
             at::mm_out(out, x, s);
+        } else if (features.scalar_type() == at::kBFloat16) {
+            // LibTorch's bfloat16 product is oneDNN's (threaded by itself), with float32 sums;
+            // the gradient flows on into bfloat16 layers, so it leaves in bfloat16.
+            at::mm_out(out, x, s.to(at::kBFloat16));
+        } else {
+            productByRowsCpu(x, s, out);
         }
     }
     return result;
@@ -178,6 +204,8 @@ at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& g
 struct SymmetricGramFunction : torch::autograd::Function<SymmetricGramFunction> {
     static at::Tensor forward(torch::autograd::AutogradContext* context,
                               const at::Tensor& features) {
+        // Named for LibTorch's profiler: oneDNN's products are no LibTorch operators.
+        RECORD_FUNCTION("impasto::gram_matrix", std::vector<c10::IValue>());
         context->save_for_backward({features});
         // Detached: the products write into out= tensors, on OpenMP threads whose grad mode
         // is their own.
@@ -186,6 +214,7 @@ struct SymmetricGramFunction : torch::autograd::Function<SymmetricGramFunction> 
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
                                                    torch::autograd::variable_list gradients) {
+        RECORD_FUNCTION("impasto::gram_matrix_backward", std::vector<c10::IValue>());
         const at::Tensor features = context->get_saved_variables()[0].detach();
         return {symmetricGramBackward(features, gradients[0].detach())};
     }
@@ -208,10 +237,18 @@ at::Tensor plainGram(const at::Tensor& features) {
 }  // namespace
 
 at::Tensor gramMatrix(const at::Tensor& features, GramMethod method) {
+    // bfloat16 features go into oneDNN's bfloat16 GEMM as they are (a float32 copy would hold the
+    // same values, and copying costs as much as the product); elsewhere they become float32.
+    const bool bfloat16Products = method == GramMethod::Symmetric && features.is_cpu() &&
+                                  features.scalar_type() == at::kBFloat16 &&
+                                  onednnBfloat16Gemm() != nullptr;
+    const at::Tensor input = features.scalar_type() == at::kFloat || bfloat16Products
+                                 ? features
+                                 : features.to(at::kFloat);
     if (method == GramMethod::Plain) {
-        return plainGram(features);
+        return plainGram(input);
     }
-    return SymmetricGramFunction::apply(dense(features));
+    return SymmetricGramFunction::apply(dense(input));
 }
 
 }  // namespace impasto

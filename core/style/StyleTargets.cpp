@@ -11,7 +11,9 @@ void StyleTargets::setGramMethod(GramMethod method) {
 void StyleTargets::setContent(const Features& features) {
     content_.clear();
     for (const auto& [layer, activation] : features) {
-        content_[layer] = {activation.detach(), meanPower(activation)};
+        // float32, like the losses, whatever the network computed in.
+        const at::Tensor target = activation.detach().to(at::kFloat);
+        content_[layer] = {target, meanPower(target)};
     }
 }
 
