@@ -25,13 +25,16 @@ constexpr const char* kUsage =
     "  iteration.\n"
     "And float32 against bfloat16 convolutions (both on the fast paths): ms per iteration and\n"
     "  memory at 256/512/1024 px and the time to 5% style loss at 512 px (precision), the\n"
-    "  total loss after 100 L-BFGS iterations at 256 and 512 px (quality), and where the time\n"
-    "  of a bfloat16 iteration at 512 px goes, from LibTorch's profiler (profile).\n"
+    "  total loss after 100 L-BFGS and 100 Adam iterations at 256 and 512 px (quality), and\n"
+    "  where the time of a bfloat16 iteration at 512 px goes, from LibTorch's profiler\n"
+    "  (profile).\n"
+    "And a 384 px, 40-iteration SqueezeNet run on a quiet machine and beside a busy process, on\n"
+    "  all cores against the automatic thread count (load).\n"
     "  --quick    fewer repeats, no VGG race, no 1024 px race, losses at 256 px only\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
     "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
-    "  --only LIST  some of iterations,preview,race,precision,quality,profile\n"
+    "  --only LIST  some of iterations,preview,race,precision,quality,profile,load\n"
     "  --trace    print every iteration of the race\n";
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -88,7 +91,7 @@ std::optional<BenchOptions> parseBenchOptions(const std::vector<std::string>& ar
                 if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
                     throw Error("Unknown section \"" + section +
                                 "\" for --only (iterations, preview, race, precision, quality, "
-                                "profile)");
+                                "profile, load)");
                 }
             }
         } else {

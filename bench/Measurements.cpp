@@ -137,12 +137,16 @@ void Measurements::coarseToFineRace(const BenchNetwork& network) {
              " px, fast paths without / with coarse-to-fine");
 }
 
-void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, int iterations) {
+void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, int iterations,
+                                         OptimizerKind optimizer) {
+    const std::string optimizerName = optimizer == OptimizerKind::Adam ? "Adam" : "L-BFGS";
     // The total loss after the iterations, the image evaluated in float32.
     auto totalLossAfter = [&](Variant variant, const std::string& imageName) {
         variant.coarseToFine = false;  // at `size` throughout
-        auto session = makeSession(variant, loadModelFor(variant, network.weights), images_, {},
-                                   size, options_.device);
+        StyleSettings settings;
+        settings.optimizer = optimizer;
+        auto session = makeSession(variant, loadModelFor(variant, network.weights), images_,
+                                   settings, size, options_.device);
         while (session->iteration() < iterations) {
             session->step();
         }
@@ -151,9 +155,10 @@ void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, 
         session->applySettings(judged);
         const double total = session->settle().total;
         if (!imageName.empty()) {
-            const auto file = options_.outputDir /
-                              (slug(network.title) + "-" + imageName + "-" + std::to_string(size) +
-                               "-" + std::to_string(iterations) + "it.png");
+            const auto file =
+                options_.outputDir /
+                (slug(network.title) + "-" + imageName + "-" + std::to_string(size) + "-" +
+                 std::to_string(iterations) + "it-" + slug(optimizerName) + ".png");
             exportPng(file, session->currentImage());
             std::printf("  wrote %s\n", file.string().c_str());
         }
@@ -163,8 +168,8 @@ void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, 
     for (const size_t k : order(0)) {
         total[k].push_back(totalLossAfter(variants_[k], slug(variants_[k].name)));
     }
-    // L-BFGS amplifies rounding: the first variant on another number of threads (other
-    // summation orders, the same arithmetic) shows how far rounding alone moves the result.
+    // L-BFGS amplifies rounding (Adam much less): the first variant on another number of threads
+    // (other summation orders, the same arithmetic) shows how far rounding alone moves the result.
     const int threads = at::get_num_threads();
     const int otherThreads = threads > 1 ? 1 : 2;
     at::set_num_threads(otherThreads);
@@ -174,7 +179,8 @@ void Measurements::lossAtEqualIterations(const BenchNetwork& network, int size, 
                 variants_[0].name.c_str(), otherThreads, reference,
                 100.0 * std::abs(reference - total[0][0]) / total[0][0], total[0][0], threads);
     table_.add(network.title + " at " + std::to_string(size) + " px: total loss after " +
-                   std::to_string(iterations) + " L-BFGS iterations (evaluated in float32)",
+                   std::to_string(iterations) + " " + optimizerName +
+                   " iterations (evaluated in float32)",
                "", total[0], total[1]);
 }
 

@@ -40,10 +40,11 @@ public:
     // Coarse-to-fine's quality per second: a race to 10% style loss at 1024 px between the fast
     // paths with and without it (in the table's baseline column: without).
     void coarseToFineRace(const BenchNetwork& network);
-    // The total loss after `iterations` L-BFGS iterations from the photo at `size` px, each
+    // The total loss after `iterations` iterations of `optimizer` from the photo at `size` px, each
     // variant's image evaluated in float32: whether a variant changes the picture. The images
     // are saved for a look.
-    void lossAtEqualIterations(const BenchNetwork& network, int size, int iterations);
+    void lossAtEqualIterations(const BenchNetwork& network, int size, int iterations,
+                               OptimizerKind optimizer);
     // Profiles Adam iterations of the second variant at `size` px and prints (and saves) where
     // their time goes.
     void profileIteration(const BenchNetwork& network, int size);

@@ -11,7 +11,8 @@ Variant baselineVariant() {
             .precision = Precision::Float32,
             .coarseToFine = false,
             .classicLbfgs = true,
-            .gram = GramMethod::Plain};
+            .gram = GramMethod::Plain,
+            .threads = std::nullopt};
 }
 
 Variant fastVariant() {
@@ -20,7 +21,8 @@ Variant fastVariant() {
             .precision = Precision::Auto,
             .coarseToFine = true,
             .classicLbfgs = false,
-            .gram = GramMethod::Symmetric};
+            .gram = GramMethod::Symmetric,
+            .threads = std::nullopt};
 }
 
 Variant float32Variant() {
@@ -62,6 +64,7 @@ std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel mo
     settings.outputSize = size;
     settings.coarseToFine = variant.coarseToFine;
     settings.precision = variant.precision;
+    settings.threads = variant.threads.value_or(computeThreads());
     session->applySettings(settings);
     return session;
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/image/Image.h"
@@ -21,6 +22,10 @@ struct Variant {
     // L-BFGS as the engine had it before the speed work (StyleSession::setClassicLbfgs).
     bool classicLbfgs = false;
     GramMethod gram = GramMethod::Symmetric;
+    // settings.threads (0: follow the load). Unset, a session keeps the count of the thread
+    // that made it (all cores, or OMP_NUM_THREADS), so that alternating runs compare like with
+    // like.
+    std::optional<int> threads;
 };
 
 // Contiguous float32 activations, every iteration at the full size, classic L-BFGS, LibTorch's
@@ -44,7 +49,7 @@ BenchImages loadBenchImages(const std::filesystem::path& sharedDir);
 LoadedModel loadModelFor(const Variant& variant, const std::filesystem::path& weights);
 
 // A session on `model` with the bench images at `size` px, the settings' other values as given
-// and the variant's precision, coarse-to-fine and start choices.
+// and the variant's precision, coarse-to-fine, start and thread choices.
 std::unique_ptr<StyleSession> makeSession(const Variant& variant, LoadedModel model,
                                           const BenchImages& images, StyleSettings settings,
                                           int size, DevicePreference device);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/BenchOptions.h"
+#include "bench/LoadMeasurement.h"
 #include "bench/Measurements.h"
 #include "bench/ResultTable.h"
 #include "bench/Variant.h"
@@ -97,7 +98,10 @@ int main(int argc, char** argv) {
         if (options->runs("quality")) {
             for (const BenchNetwork& network : networks) {
                 for (const int size : options->equalIterationSizes) {
-                    precision.lossAtEqualIterations(network, size, kEqualIterations);
+                    for (const OptimizerKind optimizer :
+                         {OptimizerKind::Lbfgs, OptimizerKind::Adam}) {
+                        precision.lossAtEqualIterations(network, size, kEqualIterations, optimizer);
+                    }
                 }
             }
         }
@@ -105,6 +109,13 @@ int main(int argc, char** argv) {
             for (const BenchNetwork& network : networks) {
                 precision.profileIteration(network, kProfileSize);
             }
+        }
+        ResultTable loadTable("all cores", "automatic threads");
+        if (options->runs("load")) {
+            std::printf(
+                "\nAll cores against the automatic thread count, quiet and beside a busy "
+                "process\n");
+            measureLoad(*options, images, networks[0], loadTable);
         }
 
         const auto file = options->outputDir / "results.md";
@@ -120,6 +131,10 @@ int main(int argc, char** argv) {
             if (precisionRows) {
                 std::fprintf(destination, "\n");
                 precisionTable.print(destination);
+            }
+            if (options->runs("load")) {
+                std::fprintf(destination, "\n");
+                loadTable.print(destination);
             }
         }
         if (out != nullptr) {

@@ -14,6 +14,10 @@ packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenb
 packages+=(clang libclang-rt-dev)
 # libwebp-dev (through pkgconf): WebP headers are judged by OpenCV's own WebP library.
 packages+=(libwebp-dev pkgconf)
+# libtiff-dev: TIFF outputs (16-bit, with the settings in ImageDescription) are written by libtiff.
+packages+=(libtiff-dev)
+# libpng-dev: PNG inputs are decoded by libpng directly, so that its warnings never reach stderr.
+packages+=(libpng-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -75,7 +75,7 @@ int main(int argc, char* argv[]) {
     window.resize(1280, 800);
     window.show();
     window.loadModel(test::sharedWeights("squeezenet1_1-features.safetensors"));
-    if (!waitUntil([&] { return window.startAction()->isEnabled(); })) {
+    if (!waitUntil([&] { return window.isModelReady(); })) {
         return fail("the model");
     }
     ParameterPanel* parameters = window.parameterPanel();

@@ -1,8 +1,10 @@
 // End-to-end tests of the impasto-cli binary: each test runs the real program with QProcess on
 // the shared images and weights, at tiny sizes and few iterations, and checks what it wrote.
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -14,6 +16,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,7 +36,9 @@
 #include "core/image/ImageLoader.h"
 #include "core/image/ImageMat.h"
 #include "core/image/PngTextReader.h"
+#include "core/image/RecipeFile.h"
 #include "core/image/Resize.h"
+#include "support/LocalHttpServer.h"
 #include "support/TestPaths.h"
 
 namespace {
@@ -173,10 +179,12 @@ private:
 
     QString path(const QString& name) const { return dir_->filePath(name); }
 
-    void start(QProcess& process, const QStringList& arguments) const {
+    void start(QProcess& process, const QStringList& arguments,
+               const QProcessEnvironment& extraEnvironment = {}) const {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert("IMPASTO_MODEL_PATH", path("models"));
         environment.insert("XDG_DATA_HOME", path("data"));
+        environment.insert(extraEnvironment);
         process.setProcessEnvironment(environment);
         process.setWorkingDirectory(dir_->path());
         process.setStandardInputFile(QProcess::nullDevice());
@@ -261,12 +269,33 @@ private Q_SLOTS:
     void helpListsEveryOption() {
         const CliResult result = run({"--help"});
         QVERIFY2(result.succeeded(), result.describe());
-        const QStringList options = {
-            "content",        "style",           "style-blend",    "output",       "size",
-            "iterations",     "model",           "content-weight", "style-weight", "tv-weight",
-            "content-layers", "style-layers",    "optimizer",      "init",         "pooling",
-            "style-scale",    "preserve-colors", "seed",           "device",       "save-every",
-            "report",         "download-model",  "preset"};
+        const QStringList options = {"content",
+                                     "style",
+                                     "style-blend",
+                                     "output",
+                                     "size",
+                                     "iterations",
+                                     "model",
+                                     "content-weight",
+                                     "style-weight",
+                                     "tv-weight",
+                                     "content-layers",
+                                     "style-layers",
+                                     "optimizer",
+                                     "init",
+                                     "pooling",
+                                     "style-scale",
+                                     "preserve-colors",
+                                     "seed",
+                                     "device",
+                                     "save-every",
+                                     "report",
+                                     "download-model",
+                                     "preset",
+                                     "normalize-gradients",
+                                     "lbfgs-history",
+                                     "registry",
+                                     "output-dir"};
         for (const QString& option : options) {
             // "--style" must appear by itself, not only as the start of "--style-blend".
             const QRegularExpression listed("--" + QRegularExpression::escape(option) +
@@ -421,6 +450,275 @@ private Q_SLOTS:
         QVERIFY2(finerSamples > 0, "every sample is an 8-bit value scaled to 16 bits");
     }
 
+    // The one complete command line of jcjohnson/neural-style's README (its OpenCL example),
+    // with only the file names, the size and the iteration count changed. Its layers are those
+    // of NIN, which Impasto does not know: the message names every layer SqueezeNet has. With
+    // SqueezeNet's layer names in their place the line runs, with his meanings.
+    void neuralStyleReadmeCommandLine() {
+        const QString output = path("profile.png");
+        const QStringList readme = {"-style_image",
+                                    image("starry_night.jpg"),
+                                    "-content_image",
+                                    image("tubingen.jpg"),
+                                    "-output_image",
+                                    output,
+                                    "-model_file",
+                                    squeezeNet(),
+                                    "-proto_file",
+                                    path("train_val.prototxt"),
+                                    "-gpu",
+                                    "0",
+                                    "-backend",
+                                    "clnn",
+                                    "-num_iterations",
+                                    "4",
+                                    "-seed",
+                                    "123",
+                                    "-content_layers",
+                                    "relu0,relu3,relu7,relu12",
+                                    "-style_layers",
+                                    "relu0,relu3,relu7,relu12",
+                                    "-content_weight",
+                                    "10",
+                                    "-style_weight",
+                                    "1000",
+                                    "-image_size",
+                                    "64",
+                                    "-optimizer",
+                                    "adam"};
+        const CliResult nin = run(readme);
+        QVERIFY2(nin.finished && nin.exitCode == 1, nin.describe());
+        QVERIFY2(nin.err.contains("\"relu0\" is not a layer of SqueezeNet 1.1"), nin.describe());
+        for (const char* layer : {"conv1", "relu1", "pool1", "fire2", "fire3", "pool3", "fire4",
+                                  "fire5", "pool5", "fire6", "fire7", "fire8", "fire9"}) {
+            QVERIFY2(nin.err.contains(QRegularExpression("\\b" + QString(layer) + "\\b")),
+                     qPrintable(QString(layer) + " is not listed: " + nin.err));
+        }
+
+        const QStringList squeezeNetLayers =
+            withOption(withOption(readme, "-content_layers", "fire6"), "-style_layers",
+                       "relu1,fire2,fire3,fire5");
+        const QJsonObject settings = expectSuccess(squeezeNetLayers, output, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const CliResult result = run(squeezeNetLayers);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains(QRegularExpression(
+                     "Ignored, as they mean nothing here: -proto_file \\S+train_val.prototxt, "
+                     "-backend clnn\n")),
+                 result.describe());
+        QVERIFY2(result.err.contains("-gpu 0: this LibTorch has no CUDA") ||
+                     result.err.contains(" on cuda"),
+                 result.describe());
+        QCOMPARE(settings.value("contentWeight").toDouble(), 2.0);  // 10 of his 5
+        QCOMPARE(settings.value("styleWeight").toDouble(), 1000.0);
+        QCOMPARE(settings.value("optimizer").toString(), QString("adam"));
+        QCOMPARE(settings.value("seed").toInt(), 123);
+        QCOMPARE(layerNames(settings.value("styleLayers")),
+                 QStringList({"relu1", "fire2", "fire3", "fire5"}));
+        expectChangedFromContent(output);
+    }
+
+    // jcjohnson/neural-style's own multi-GPU example (examples/multigpu_scripts/
+    // starry_stanford.sh, its last command) with the file names, the sizes and the iteration
+    // counts changed: -init image -init_image, -save_iter, -tv_weight 0,
+    // -lbfgs_num_correction, -gpu 0,1,2,3, -multigpu_strategy, -backend cudnn.
+    void neuralStyleMultiGpuScriptCommandLine() {
+        const QString start = path("out4.png");
+        expectSuccess(stylizeArguments(start, 2), start, 64, 48);
+        const QString output = path("out5.png");
+        const QStringList script = {
+            "-content_image", image("tubingen.jpg"), "-style_image", image("starry_night.jpg"),
+            "-init", "image", "-init_image", start, "-style_scale", "1.0", "-print_iter", "1",
+            "-style_weight", "5e2", "-image_size", "64", "-num_iterations", "4", "-save_iter", "2",
+            "-output_image", output, "-tv_weight", "0", "-lbfgs_num_correction", "5", "-gpu",
+            "0,1,2,3", "-multigpu_strategy", "3,6,12", "-backend", "cudnn",
+            // His models/ folder holds VGG-19, which these tests do not have.
+            "-model_file", squeezeNet()};
+        const CliResult result = run(script);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("Iteration 1/4") && result.err.contains("Iteration 3/4"),
+                 result.describe());
+        QVERIFY2(
+            result.err.contains(
+                "Ignored, as they mean nothing here: -backend cudnn, -multigpu_strategy 3,6,12"),
+            result.describe());
+        QVERIFY2(QFileInfo(path("out5_2.png")).isFile(), "-save_iter 2 wrote no out5_2.png");
+        const QJsonObject settings = pngSettings(output);
+        QCOMPARE(settings.value("init").toString(), QString("image"));
+        QCOMPARE(settings.value("lbfgsHistory").toInt(), 5);
+        QCOMPARE(settings.value("tvWeight").toDouble(), 0.0);
+        QCOMPARE(settings.value("styleWeight").toDouble(), 500.0);
+        QCOMPARE(loadPng(output).width(), 64);
+    }
+
+    // -normalize_gradients and -lbfgs_num_correction change the run, not just the settings.
+    void neuralStyleOptimizerFlagsChangeTheRun() {
+        const QStringList adam = stylizeArguments(path("adam.png"), 5) << "--optimizer"
+                                                                       << "adam";
+        const QStringList lbfgs = stylizeArguments(path("lbfgs.png"), 8);
+        const struct {
+            QStringList plain;
+            QStringList changed;
+            QString setting;
+        } cases[] = {
+            {adam, withOption(adam, "--output", path("normalized.png")) << "-normalize_gradients",
+             "normalizeGradients"},
+            {lbfgs,
+             withOption(lbfgs, "--output", path("history.png")) << "-lbfgs_num_correction"
+                                                                << "1",
+             "lbfgsHistory"},
+        };
+        for (const auto& [plain, changed, setting] : cases) {
+            const QString plainOutput = plain[plain.indexOf("--output") + 1];
+            const QString changedOutput = changed[changed.indexOf("--output") + 1];
+            const QJsonObject before = expectSuccess(plain, plainOutput, 64, 48);
+            const QJsonObject after = expectSuccess(changed, changedOutput, 64, 48);
+            if (QTest::currentTestFailed()) {
+                return;
+            }
+            QVERIFY2(before.value(setting) != after.value(setting), qPrintable(setting));
+            // Measured 0.014 (normalised) and 0.008 (history 1); reruns of one command are equal.
+            const double difference =
+                meanDifference(rgbView(loadPng(plainOutput)), rgbView(loadPng(changedOutput)));
+            QVERIFY2(
+                difference > 0.002,
+                qPrintable(QString("%1: the picture moved by %2").arg(setting).arg(difference)));
+        }
+    }
+
+    // JPEG and 16-bit TIFF by the output's extension, written atomically like PNG, with the
+    // recipe where each format's tools show it (JPEG comment, TIFF ImageDescription), read back
+    // by --preset; intermediate images take the output's format.
+    void jpegAndTiffOutputsCarryTheRecipe() {
+        const struct {
+            const char* name;
+            int depth;
+            QByteArray signature;
+        } formats[] = {{"out.jpg", CV_8U, QByteArray("\xFF\xD8\xFF", 3)},
+                       {"out.tif", CV_16U, QByteArray("II*\0", 4)}};
+        for (const auto& [name, depth, signature] : formats) {
+            const QString output = path(name);
+            const CliResult result = run(stylizeArguments(output, 4) << "--save-every"
+                                                                     << "2");
+            QVERIFY2(result.succeeded(), result.describe());
+            QVERIFY2(fileBytes(output).startsWith(signature), name);
+            const cv::Mat written = cv::imread(output.toStdString(), cv::IMREAD_UNCHANGED);
+            QCOMPARE(written.depth(), depth);
+            QCOMPARE(written.channels(), 3);
+            QCOMPARE(written.cols, 64);
+            QCOMPARE(written.rows, 48);
+            const QString intermediate = path(QString(name).replace("out.", "out_2."));
+            QVERIFY2(QFileInfo(intermediate).isFile(), qPrintable(intermediate));
+
+            const impasto::Recipe recipe = impasto::loadRecipe(output.toStdString());
+            QCOMPARE(recipe.settings.outputSize, 64);
+            QCOMPARE(recipe.inputs.iterations, std::optional<int>(4));
+            QCOMPARE(QString::fromStdString(recipe.inputs.content.value_or("")),
+                     image("tubingen.jpg"));
+            const QString again = path("again.png");
+            const QJsonObject rerun = expectSuccess(
+                {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
+                again, 64, 48);
+            if (QTest::currentTestFailed()) {
+                return;
+            }
+            QCOMPARE(rerun.value("iterations").toInt(), 4);
+            QCOMPARE(rerun.value("styles").toArray().size(), 1);
+        }
+        // 16 bits are real: not 8-bit samples stretched (all multiples of 257).
+        const cv::Mat tiff = cv::imread(path("out.tif").toStdString(), cv::IMREAD_UNCHANGED);
+        int finerSamples = 0;
+        for (auto pixel = tiff.begin<cv::Vec3w>(); pixel != tiff.end<cv::Vec3w>(); ++pixel) {
+            for (int channel = 0; channel < 3; ++channel) {
+                finerSamples += (*pixel)[channel] % 257 != 0;
+            }
+        }
+        QVERIFY2(finerSamples > 0, "every TIFF sample is an 8-bit value scaled to 16 bits");
+    }
+
+    // --download-model from another registry (--registry), served by this test: progress in
+    // real units (it said "2.9 MB of 2 MB"), the SHA-256 the entry lacks recorded, and a second
+    // run that checks the installed file and downloads nothing.
+    void downloadModelFromAnotherRegistry() {
+        impasto::test::LocalHttpServer server;
+        const QByteArray weights = fileBytes(squeezeNet());
+        QCOMPARE(weights.size(), 2894872);
+        server.serve("/squeezenet.safetensors", weights);
+        const QJsonObject entry{{"name", "squeezenet-test"},
+                                {"title", "SqueezeNet 1.1 (test)"},
+                                {"architecture", "squeezenet1_1"},
+                                {"url", server.url("/squeezenet.safetensors")},
+                                {"fileName", "squeezenet-test.safetensors"},
+                                {"format", "safetensors"},
+                                {"sizeBytes", 0},
+                                {"sha256", ""},
+                                {"preprocessing", "caffe-bgr:104.006,116.669,122.679"},
+                                {"layers", QJsonArray{"conv1", "relu1", "fire2", "fire3", "fire4",
+                                                      "fire5", "fire6", "fire7", "fire8", "fire9"}},
+                                {"license", "BSD-2-Clause"},
+                                {"contentLayers", QJsonArray{"fire6"}},
+                                {"styleLayers", QJsonArray{"relu1", "fire2"}}};
+        QVERIFY(writeFile(
+            path("registry.json"),
+            QJsonDocument(QJsonObject{{"schemaVersion", 1}, {"models", QJsonArray{entry}}})
+                .toJson()));
+        // The server answers only while this thread runs an event loop.
+        auto download = [&] {
+            QProcess process;
+            start(process,
+                  {"--registry", path("registry.json"), "--download-model", "squeezenet-test"});
+            QEventLoop loop;
+            connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(kTimeoutMs, &loop, &QEventLoop::quit);
+            if (process.state() != QProcess::NotRunning) {
+                loop.exec();
+            }
+            CliResult result;
+            result.finished = process.state() == QProcess::NotRunning;
+            if (!result.finished) {
+                process.kill();
+                process.waitForFinished();
+            }
+            result.exitStatus = process.exitStatus();
+            result.exitCode = process.exitCode();
+            result.err = QString::fromUtf8(process.readAllStandardError());
+            return result;
+        };
+        const CliResult first = download();
+        QVERIFY2(first.succeeded(), first.describe());
+        QVERIFY2(first.err.contains("Downloading squeezenet-test: 2.89 MB of 2.89 MB (100%)"),
+                 first.describe());
+        const QString installed = path("data/impasto/models/squeezenet-test.safetensors");
+        QCOMPARE(fileBytes(installed), weights);
+        QVERIFY2(first.err.contains("recorded") &&
+                     fileBytes(installed + ".sha256")
+                         .startsWith(
+                             QCryptographicHash::hash(weights, QCryptographicHash::Sha256).toHex()),
+                 first.describe());
+        QCOMPARE(server.requests().size(), 1);
+
+        const CliResult second = download();
+        QVERIFY2(second.succeeded(), second.describe());
+        QVERIFY2(second.err.contains("SHA-256 checks out: nothing to download"), second.describe());
+        QCOMPARE(server.requests().size(), 1);
+    }
+
+    // A partial file lacks some of the model's recommended layers: the run says which, and what
+    // it uses instead.
+    void leftOutDefaultLayersAreNamed() {
+        const QString output = path("out.png");
+        const CliResult result =
+            run(withOption(stylizeArguments(output, 1), "--model", partialVgg19()));
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("This file holds VGG-19 only up to pool3: the default "
+                                     "content layer relu4_2 is left out, relu3_4 is used instead; "
+                                     "the default style layers relu4_1, relu5_1 are left out, "
+                                     "relu1_1, relu2_1, relu3_1 are used instead"),
+                 result.describe());
+    }
+
     void styleBlendOfTwoStyles() {
         const QString output = path("blend.png");
         const QStringList arguments = stylizeArguments(output)
@@ -466,9 +764,12 @@ private Q_SLOTS:
     void noiseInitIsReproducibleWithSeed() {
         auto noiseRun = [&](const QString& name, const QString& seed) {
             const QString output = path(name);
-            const QStringList arguments = stylizeArguments(output, 3) << "--init"
-                                                                      << "noise"
-                                                                      << "--seed" << seed;
+            // A fixed thread count: another count sums in another order.
+            const QStringList arguments = stylizeArguments(output, 3)
+                                          << "--init"
+                                          << "noise"
+                                          << "--seed" << seed << "--threads"
+                                          << "1";
             return expectSuccess(arguments, output, 64, 48);
         };
         const QJsonObject settings = noiseRun("a.png", "7");
@@ -554,6 +855,70 @@ private Q_SLOTS:
         QCOMPARE(pngSettings(chosen).value("precision").toString(), QString("bfloat16"));
     }
 
+    // --threads N runs N threads: the CLI says so once prepared, the report records LibTorch's
+    // own count at every iteration, and the PNG keeps the setting. Automatic says why.
+    void threadsOptionSetsTheCount() {
+        QVERIFY(run({"--help"}).out.contains("--threads"));
+        for (const int threads : {1, 2}) {
+            const QString output = path(QString("threads-%1.png").arg(threads));
+            const QString report = path(QString("threads-%1.json").arg(threads));
+            const CliResult result =
+                run(withOption(stylizeArguments(output, 3), "--threads", QString::number(threads))
+                    << "--report" << report);
+            QVERIFY2(result.succeeded(), result.describe());
+            const QString said = threads == 1 ? "on 1 CPU thread (set)" : "on 2 CPU threads (set)";
+            QVERIFY2(result.err.contains(said), qPrintable(result.err));
+            const QJsonArray iterations =
+                QJsonDocument::fromJson(fileBytes(report)).object().value("iterations").toArray();
+            QCOMPARE(iterations.size(), 3);
+            for (const QJsonValue& entry : iterations) {
+                QCOMPARE(entry.toObject().value("threads").toInt(), threads);
+            }
+            QCOMPARE(pngSettings(output).value("threads").toInt(), threads);
+        }
+        const CliResult automatic = run(stylizeArguments(path("threads-auto.png"), 1));
+        QVERIFY2(automatic.succeeded(), automatic.describe());
+        QVERIFY2(automatic.err.contains(QRegularExpression(
+                     "on \\d+ CPU threads? \\(auto: other programs keep [0-9.]+ of \\d+ cores "
+                     "busy\\)")),
+                 qPrintable(automatic.err));
+        const CliResult negative =
+            run(withOption(stylizeArguments(path("threads-bad.png"), 1), "--threads", "-2"));
+        QVERIFY(!negative.succeeded());
+        QVERIFY2(negative.err.contains("--threads"), qPrintable(negative.err));
+    }
+
+    // Issue 17's choices travel with the PNG; iterations per scale without --iterations make
+    // the run as long as they add up to (4 at 64 px, then 3 at 128 px).
+    void styleLossAveragingAndScalesFromTheCommandLine() {
+        const QString output = path("wasserstein.png");
+        QStringList arguments = stylizeArguments(output);
+        const qsizetype iterations = arguments.indexOf("--iterations");
+        arguments.remove(iterations, 2);
+        arguments[arguments.indexOf("--size") + 1] = "128";
+        arguments << "--style-loss"
+                  << "wasserstein"
+                  << "--avg-decay"
+                  << "0.5"
+                  << "--min-scale"
+                  << "64"
+                  << "--initial-iterations"
+                  << "4"
+                  << "--scale-iterations"
+                  << "3";
+        const QJsonObject settings = expectSuccess(arguments, output, 128, 96);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(settings.value("styleLoss").toString(), QString("wasserstein"));
+        QCOMPARE(settings.value("averageDecay").toDouble(), 0.5);
+        QCOMPARE(settings.value("minScale").toInt(), 64);
+        QCOMPARE(settings.value("initialIterations").toInt(), 4);
+        QCOMPARE(settings.value("scaleIterations").toInt(), 3);
+        QCOMPARE(QString::fromStdString(pngText(output).at("impasto:iterations")), QString("7"));
+        expectChangedFromContent(output);
+    }
+
     void averagePooling() {
         const QString output = path("avg.png");
         const QJsonObject settings = expectSuccess(stylizeArguments(output) << "--pooling"
@@ -579,14 +944,73 @@ private Q_SLOTS:
         QCOMPARE(pngSettings(output).value("init").toString(), QString("noise"));
     }
 
+    // --tv-weight spans none to very smooth: the mean difference between neighbouring pixels
+    // falls by at least 5% from 0 to 1 and from 1 to 10 (measured at 64 x 48 after 30
+    // iterations: 0.087, 0.078, 0.053; before the term was scaled, 0 and 10 gave the same).
+    void tvWeightSmoothsAcrossItsRange() {
+        auto neighbourDifference = [](const QString& file) {
+            const impasto::Image written = loadPng(file);
+            const cv::Mat image = rgbView(written);
+            const cv::Rect all(0, 0, image.cols, image.rows);
+            const double horizontal = meanDifference(image(all - cv::Size(1, 0)),
+                                                     image(all - cv::Size(1, 0) + cv::Point(1, 0)));
+            const double vertical = meanDifference(image(all - cv::Size(0, 1)),
+                                                   image(all - cv::Size(0, 1) + cv::Point(0, 1)));
+            return (horizontal + vertical) / 2;
+        };
+        double previous = 1.0;
+        for (const QString& weight : QStringList{"0", "1", "10"}) {
+            const QString output = path("tv-" + weight + ".png");
+            const CliResult result =
+                run(withOption(stylizeArguments(output, 30), "--tv-weight", weight));
+            QVERIFY2(result.succeeded(), result.describe());
+            const double difference = neighbourDifference(output);
+            QVERIFY2(difference < 0.95 * previous,
+                     qPrintable(QString("--tv-weight %1: neighbour difference %2, before %3")
+                                    .arg(weight)
+                                    .arg(difference)
+                                    .arg(previous)));
+            previous = difference;
+        }
+    }
+
+    // Without --style the network rebuilds the photo from noise at a layer that still holds it
+    // (SqueezeNet's fire3; from fire6 it stays noise): the result comes measurably closer to the
+    // photo than its noise start, but is not the photo, which it was when runs started there.
     void featureInversionWithoutStyle() {
         const QString output = path("inverted.png");
-        const QJsonObject settings =
-            expectSuccess(withoutOption(stylizeArguments(output, 3), "--style"), output, 64, 48);
-        if (QTest::currentTestFailed()) {
-            return;
-        }
-        QCOMPARE(layerNames(settings.value("contentLayers")), kSqueezeNetContentLayers);
+        const QStringList arguments = withoutOption(stylizeArguments(output, 200), "--style");
+        const CliResult result = run(arguments);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("Feature inversion: from noise, content layer fire3"),
+                 qPrintable(result.err));
+        const QJsonObject settings = pngSettings(output);
+        QCOMPARE(settings.value("init").toString(), QString("noise"));
+        QCOMPARE(layerNames(settings.value("contentLayers")), QStringList{"fire3"});
+        const QString start = path("inverted-start.png");
+        QVERIFY(run(withOption(withOption(arguments, "--iterations", "0"), "--output", start))
+                    .succeeded());
+        auto rmseFromPhoto = [](const QString& file) {
+            const impasto::Image image = loadPng(file);
+            const impasto::Image photo = resizedContent(image.width(), image.height());
+            const cv::Mat photoView = rgbView(photo);
+            return cv::norm(rgbView(image), photoView, cv::NORM_L2) /
+                   std::sqrt(double(photoView.total() * photoView.channels()));
+        };
+        const double startError = rmseFromPhoto(start);
+        const double resultError = rmseFromPhoto(output);
+        // Measured at 64 x 48 after 200 iterations: 0.253 from noise, 0.153 after.
+        QVERIFY2(resultError < 0.75 * startError,
+                 qPrintable(QString("RMSE from the photo %1, its noise start %2")
+                                .arg(resultError)
+                                .arg(startError)));
+        QVERIFY2(resultError > 0.03,
+                 qPrintable(QString("the photo itself: RMSE %1").arg(resultError)));
+        // Asked for, the photo is the start (and the answer).
+        const QString fromPhoto = path("inverted-from-photo.png");
+        QVERIFY(run(withOption(withOption(arguments, "--init", "content"), "--output", fromPhoto))
+                    .succeeded());
+        QCOMPARE(pngSettings(fromPhoto).value("init").toString(), QString("content"));
     }
 
     void partialVgg19WithDefaultLayers() {
@@ -679,6 +1103,10 @@ private Q_SLOTS:
             QTest::newRow(name) << arguments << keyword;
         };
         row("missing content", withOption(good, "--content", "{dir}/nope.jpg"), "nope.jpg");
+        row("several photos without --output-dir",
+            good + QStringList{"--content", "{dir}/photo.png"}, "--output-dir");
+        row("folder of photos without --output-dir",
+            withOption(good, "--content", "{dir}/folder.png"), "--output-dir");
         row("text named .jpg", withOption(good, "--content", "{dir}/text.jpg"), "text");
         row("empty file", withOption(good, "--content", "{dir}/empty.jpg"), "empty");
         row("truncated JPEG", withOption(good, "--content", "{dir}/truncated.jpg"), "truncated");
@@ -690,10 +1118,39 @@ private Q_SLOTS:
         row("layer beyond partial VGG-19",
             withOption(withOption(good, "--model", partialVgg19()), "--style-layers", "relu4_1"),
             "relu4_1");
+        // An unknown layer names every valid one; on a partial file, the range it really holds.
+        row("unknown layer on a partial file",
+            withOption(withOption(good, "--model", partialVgg19()), "--style-layers", "conv9"),
+            "This weight file holds its layers from conv1_1 to pool3: conv1_1, relu1_1, conv1_2, "
+            "relu1_2, pool1, conv2_1, relu2_1, conv2_2, relu2_2, pool2, conv3_1, relu3_1, "
+            "conv3_2, relu3_2, conv3_3, relu3_3, conv3_4, relu3_4, pool3");
+        row("original colours not 0 or 1",
+            QStringList(good) << "-original_colors"
+                              << "2",
+            "-original_colors expects 0 or 1");
+        row("16 bits in a JPEG",
+            QStringList(good) << "--bit-depth"
+                              << "16"
+                              << "--output"
+                              << "{dir}/out.jpg",
+            "JPEG holds 8 bits");
+        row("output in an unknown format",
+            QStringList(good) << "--output"
+                              << "{dir}/out.bmp",
+            ".png, .jpg, .jpeg, .tif or .tiff");
+        row("gpu not a number",
+            QStringList(good) << "-gpu"
+                              << "first",
+            "-gpu expects -1");
         row("size not a number", withOption(good, "--size", "abc"), "--size");
         row("size zero", withOption(good, "--size", "0"), "--size");
         row("unknown optimizer", withOption(good, "--optimizer", "foo"), "optimizer");
         row("unknown pooling", withOption(good, "--pooling", "foo"), "pooling");
+        row("unknown style loss", withOption(good, "--style-loss", "w2"),
+            "--style-loss must be one of gram, wasserstein");
+        row("average decay 1", withOption(good, "--avg-decay", "1"), "averaging decay");
+        row("min scale without coarse to fine",
+            withOption(good, "--min-scale", "64") << "--no-coarse-to-fine", "--min-scale");
         row("unknown device", withOption(good, "--device", "foo"), "device");
         row("unknown precision", withOption(good, "--precision", "float16"), "--precision");
         row("style blend count", withOption(good, "--style-blend", "1,2"), "style-blend");
@@ -720,7 +1177,8 @@ private Q_SLOTS:
                               << "{dir}/text.jpg",
             "JSON");
         row("preset image without settings",
-            QStringList(good) << "--preset" << impasto::test::sharedImage("tubingen.jpg"), "JSON");
+            QStringList(good) << "--preset" << impasto::test::sharedImage("tubingen.jpg"),
+            "holds no Impasto settings");
         row("preset starting from an image",
             QStringList(good) << "--preset"
                               << "{dir}/image-init.json",
@@ -808,6 +1266,18 @@ private Q_SLOTS:
             QStringList(onPhoto) << "--report"
                                  << "{dir}/photo.png",
             "--report {dir}/photo.png would overwrite the content image");
+        row("size given twice",
+            QStringList(good) << "--image_size"
+                              << "80",
+            "--size is given 2 times (64, 80): give it once");
+        row("iterations given under two names",
+            QStringList(good) << "-n"
+                              << "4",
+            "--iterations is given 2 times (3, 4)");
+        row("kernel file that reports no size", withOption(good, "--content", "/proc/self/status"),
+            "/proc/self/status is not an image OpenCV can read (it looks like text)");
+        row("memory limit without a unit", withOption(good, "--memory-limit", "500"),
+            "--memory-limit expects a size");
         row("intermediate is the content",
             withOption(withOption(good, "--content", "{dir}/out_2.png"), "--iterations", "5")
                 << "--save-every"
@@ -901,6 +1371,68 @@ private Q_SLOTS:
         }
     }
 
+    // A folder made here with two shared photos and a broken file: the photos are painted into a
+    // new output folder, each result named after (and recording) its photo; the broken file is
+    // reported and skipped, and the exit code says that the batch was not complete.
+    void batchFolderSkipsTheBrokenPhoto() {
+        const QString photos = path("photos");
+        QVERIFY(QDir().mkpath(photos));
+        QVERIFY(QFile::copy(image("tubingen.jpg"), photos + "/tubingen.jpg"));
+        QVERIFY(QFile::copy(image("the_scream.jpg"), photos + "/the_scream.jpg"));
+        QVERIFY(writeFile(photos + "/broken.jpg", "This is not a picture.\n"));
+        const QStringList arguments = withoutOption(stylizeArguments({}, 3), "--output");
+        const CliResult result = run(withOption(arguments, "--content", photos)
+                                     << "--output-dir" << path("results/new"));
+
+        QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
+        QVERIFY2(result.exitCode == 1, result.describe());
+        QVERIFY2(result.err.contains("Photo 1 of 3: " + photos + "/broken.jpg"), result.describe());
+        QVERIFY2(result.err.contains("Photo 3 of 3: " + photos + "/tubingen.jpg"),
+                 result.describe());
+        QVERIFY2(result.err.contains("Failed: " + photos + "/broken.jpg"), result.describe());
+        // The paintings' style targets are computed for the first photo and reused.
+        QVERIFY2(result.err.contains("2 of 3 photos written"), result.describe());
+        QVERIFY2(result.err.contains("style targets computed once"), result.describe());
+        QCOMPARE(listing(path("results/new")),
+                 (QStringList{"the_scream-impasto.png", "tubingen-impasto.png"}));
+        for (const QString name : {"the_scream", "tubingen"}) {
+            const QString output = path("results/new/" + name + "-impasto.png");
+            const impasto::Recipe recipe = impasto::loadRecipe(output.toStdString());
+            QCOMPARE(QString::fromStdString(recipe.inputs.content.value_or("")),
+                     photos + "/" + name + ".jpg");
+            QCOMPARE(std::max(loadPng(output).width(), loadPng(output).height()), 64);
+        }
+        QCOMPARE(listing(photos), (QStringList{"broken.jpg", "the_scream.jpg", "tubingen.jpg"}));
+    }
+
+    // Ctrl+C in a batch of repeated --content writes the current photo's result and stops.
+    void batchStopSignalWritesTheCurrentPhotoAndStops() {
+        QProcess process;
+        start(process, withOption(withoutOption(stylizeArguments({}, 2000), "--output"),
+                                  "--content", image("tubingen.jpg"))
+                           << "--content" << image("the_scream.jpg") << "--output-dir"
+                           << path("results") << "--print-every"
+                           << "1");
+        QVERIFY2(process.waitForStarted(kTimeoutMs), qPrintable(process.errorString()));
+        process.setReadChannel(QProcess::StandardError);
+        QByteArray stderrSoFar;
+        QElapsedTimer timer;
+        timer.start();
+        while (!stderrSoFar.contains("Iteration") && timer.elapsed() < 30000 &&
+               process.state() == QProcess::Running) {
+            process.waitForReadyRead(100);
+            stderrSoFar += process.readAllStandardError();
+        }
+        QVERIFY2(stderrSoFar.contains("Iteration"), stderrSoFar.constData());
+        QCOMPARE(::kill(pid_t(process.processId()), SIGINT), 0);
+
+        const CliResult result = finish(process, stderrSoFar);
+        QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
+        QVERIFY2(result.exitCode == 128 + SIGINT, result.describe());
+        QVERIFY2(!result.err.contains("Photo 2 of 2"), result.describe());
+        QCOMPARE(listing(path("results")), (QStringList{"tubingen-impasto.png"}));
+    }
+
     void stopSignalWritesResult_data() {
         QTest::addColumn<int>("signal");
         QTest::addColumn<int>("size");
@@ -950,30 +1482,138 @@ private Q_SLOTS:
         QCOMPARE(listing(dir_->path()), (QStringList{"models", "stopped.png"}));
     }
 
+    void sizeTooSmallForTheAspectSaysWhatFits() {
+        // --size is the longest side: 16, the smallest size, leaves a 4:3 photo 12 px high.
+        const QString output = path("small.png");
+        const CliResult result = run(withOption(stylizeArguments(output, 1), "--size", "16"));
+        QVERIFY2(result.exitCode == 1, result.describe());
+        QVERIFY2(result.err.contains("16 x 12 px, too small for the layers chosen (they need at "
+                                     "least 16 px on each side): choose an output size of 21 "
+                                     "or more"),
+                 result.describe());
+        QVERIFY(!QFileInfo::exists(output));
+    }
+
+    void nonUtf8FileNamesAreKeptAsBytes() {
+        // "café" in Latin-1: not UTF-8, which QProcess would write; a shell passes the bytes.
+        const std::string folder = dir_->path().toStdString();
+        const std::string content = folder + "/caf\xE9.jpg";
+        const std::string output = folder + "/r\xE9sultat.png";
+        std::filesystem::copy_file(image("tubingen.jpg").toStdString(), content);
+        QProcess process;
+        process.setWorkingDirectory(dir_->path());
+        process.start("/bin/sh", {"-c",
+                                  "exec \"$0\" --content \"$(printf 'caf\\351.jpg')\" "
+                                  "--output=\"$(printf 'r\\351sultat.png')\" \"$@\"",
+                                  cliPath(), "--style", image("starry_night.jpg"), "--size", "64",
+                                  "--iterations", "1", "--model", squeezeNet(), "--device", "cpu"});
+        const CliResult result = finish(process);
+        const bool written = std::filesystem::is_regular_file(output);
+        const auto entries = std::distance(std::filesystem::directory_iterator(folder), {});
+        // Qt cannot remove what it cannot name: the test folder is emptied here.
+        std::filesystem::remove(content);
+        std::filesystem::remove(output);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(written, result.describe());
+        QCOMPARE(entries, 3);  // models/, the photo, the result: nothing under a mangled name
+    }
+
+    void corruptImageGivesOneLineAndNoDecoderDump() {
+        // 8-bit samples declared 64-bit floating point: OpenCV's TIFF decoder fails in readData,
+        // and cv::imdecode used to print its exception to std::cerr, lines meant for developers.
+        std::vector<uchar> tiff;
+        QVERIFY(cv::imencode(".tiff", cv::Mat(64, 64, CV_8UC3, cv::Scalar(10, 200, 90)), tiff));
+        auto u16 = [&](size_t at) { return uint16_t(tiff[at] | tiff[at + 1] << 8); };
+        auto u32 = [&](size_t at) { return uint32_t(u16(at) | uint32_t(u16(at + 2)) << 16); };
+        const size_t directory = u32(4);
+        for (size_t entry = directory + 2; entry < directory + 2 + 12 * u16(directory);
+             entry += 12) {
+            if (u16(entry) == 258 || u16(entry) == 339) {  // BitsPerSample, SampleFormat
+                for (size_t value = u32(entry + 8); value < u32(entry + 8) + 6; value += 2) {
+                    tiff[value] = u16(entry) == 258 ? 64 : 3;
+                }
+            }
+        }
+        const QString content = path("corrupt.tiff");
+        QVERIFY(writeFile(content, QByteArray(reinterpret_cast<const char*>(tiff.data()),
+                                              qsizetype(tiff.size()))));
+        const CliResult result =
+            run(withOption(stylizeArguments(path("out.png")), "--content", content));
+        QVERIFY2(result.exitCode == 1, result.describe());
+        QCOMPARE(result.err.trimmed().split('\n').filter("impasto-cli: error:").size(), 1);
+        QVERIFY2(!result.err.contains("OpenCV") && !result.err.contains("imdecode"),
+                 result.describe());
+        QVERIFY2(result.err.contains("corrupt.tiff is a TIFF of 64-bit floating-point samples"),
+                 result.describe());
+    }
+
+    // OpenCV's PNG decoder leaves libpng's handlers in place, which printed "libpng warning:
+    // iCCP: too short" for this fuzz corpus file (a damaged colour profile, sound pixels).
+    void libpngWarningsStayOffTheTerminal() {
+        const QString damaged =
+            impasto::test::sourceDir() + "/tests/fuzz/corpus/image/libpng-warning-iccp.png";
+        QVERIFY(QFileInfo::exists(damaged));
+        const QString output = path("out.png");
+        const CliResult result = run(withOption(
+            withOption(stylizeArguments(output, 1), "--content", damaged), "--style", damaged));
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY(QFileInfo::exists(output));
+        QVERIFY2(result.errLines().filter(QRegularExpression("^libpng")).isEmpty(),
+                 result.describe());
+    }
+
     void outOfMemoryAtFullSizeKeepsTheCoarseWork() {
-        // Under RLIMIT_AS the process sometimes dies of SIGSEGV in the coarse stage (an
-        // allocation outside LibTorch's checks) instead of reporting the full-size stage's
-        // shortage; seen in a clean clone, not in the working tree. Issue 18 item 3 keeps it open.
-        QSKIP("crashes under RLIMIT_AS in some runs: to be made deterministic (issue 18, item 3)");
-        // 1.5 GiB of address space: enough for SqueezeNet's 512 x 384 stage, not for 1024 x 768
-        // in float32 (bfloat16's activations, half the size, fit).
+        // SqueezeNet's 512 x 384 stage needs about 150 MiB of tensors in float32, its
+        // 1024 x 768 stage about 600 MiB: a 300 MiB limit lets the coarse stage run and stops
+        // the full size, the same way on every machine.
         const QString output = path("partial.png");
+        const QStringList arguments =
+            withOption(withOption(withOption(stylizeArguments(output, 20), "--size", "1024"),
+                                  "--precision", "float32"),
+                       "--memory-limit", "300M");
+        const CliResult result = run(arguments);
+        QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
+        QVERIFY2(result.exitCode == 3, result.describe());
+        QVERIFY2(result.err.contains("Out of memory at 1024 x 768"), result.describe());
+        QVERIFY2(result.err.contains("Wrote a partial result to " + output), result.describe());
+        QVERIFY2(QFileInfo(output).isFile(), result.describe());
+        QCOMPARE(loadPng(output).width(), 1024);
+        QCOMPARE(loadPng(output).height(), 768);
+        QCOMPARE(std::stoi(pngText(output).at("impasto:iterations")), 10);  // the coarse stage
+        expectChangedFromContent(output);
+
+        // A run that fits the limit is not touched by it.
+        const QString fitting = path("fitting.png");
+        expectSuccess(withOption(stylizeArguments(fitting, 3), "--memory-limit", "300M"), fitting,
+                      64, 48);
+    }
+
+    void addressSpaceLimitFailsCleanly() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        QSKIP("The sanitizers reserve terabytes of address space: a limit is meaningless there");
+#endif
+        // 1.5 GiB of address space and an OpenMP pool of 32 threads (their stacks and malloc
+        // arenas take address space too): oneDNN's kernel generator used to die of SIGSEGV when
+        // its own allocation failed. Whichever stage runs out, the CLI says so and exits.
+        const QString output = path("limited.png");
         QProcess process;
         process.setChildProcessModifier([] {
             const rlimit limit{rlim_t{3} << 29, rlim_t{3} << 29};
             ::setrlimit(RLIMIT_AS, &limit);
         });
-        start(process, withOption(withOption(stylizeArguments(output, 20), "--size", "1024"),
-                                  "--precision", "float32"));
+        QProcessEnvironment threads;
+        threads.insert("OMP_NUM_THREADS", "32");
+        start(process,
+              withOption(withOption(stylizeArguments(output, 20), "--size", "1024"), "--precision",
+                         "float32"),
+              threads);
         const CliResult result = finish(process);
         QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
-        QVERIFY2(result.exitCode == 1, result.describe());
-        QVERIFY2(result.err.contains("Out of memory at 1024 x 768"), result.describe());
-        QVERIFY2(result.err.contains("Wrote a partial result to " + output), result.describe());
-        QVERIFY2(QFileInfo(output).isFile(), result.describe());
-        QCOMPARE(loadPng(output).width(), 1024);
-        QCOMPARE(std::stoi(pngText(output).at("impasto:iterations")), 10);  // the coarse stage
-        expectChangedFromContent(output);
+        QVERIFY2(result.exitCode == 1 || result.exitCode == 3, result.describe());
+        QVERIFY2(result.err.contains("Out of memory") ||
+                     result.err.contains("too large for the memory available"),
+                 result.describe());
+        QVERIFY2(QFileInfo(output).isFile() == (result.exitCode == 3), result.describe());
     }
 };
 

@@ -9,6 +9,7 @@
 #include "core/model/FeatureNetwork.h"
 #include "core/model/ModelLoader.h"
 #include "core/weights/SafetensorsReader.h"
+#include "core/weights/SafetensorsWriter.h"
 #include "support/TestPaths.h"
 #include "support/WeightFileWriters.h"
 
@@ -190,6 +191,67 @@ private Q_SLOTS:
         }
     }
 
+    // A label decides nothing on its own: SqueezeNet's conv1 has VGG's conv1_1 shape, so a
+    // SqueezeNet file labelled vgg19 used to run as a one-layer "VGG-19".
+    void weightsOfAnotherNetworkThanClaimedAreRefused() {
+        QTemporaryDir dir;
+        auto relabelled = [&](const std::filesystem::path& source, const std::string& label) {
+            TensorSet weights = readSafetensors(source);
+            weights.metadata["architecture"] = label;
+            const std::filesystem::path file =
+                dir.filePath(QString::fromStdString(label) + "-label.safetensors").toStdString();
+            writeSafetensors(file, weights.tensors, weights.metadata);
+            return file;
+        };
+        auto refusal = [](const std::filesystem::path& file, const ModelHints& hints = {}) {
+            try {
+                loadModel(file, hints);
+            } catch (const Error& error) {
+                return QString(error.what());
+            }
+            return QString();
+        };
+
+        const QString squeezeAsVgg = refusal(relabelled(squeezeNetFile(), "vgg19"));
+        QVERIFY2(squeezeAsVgg.contains("metadata says vgg19") &&
+                     squeezeAsVgg.contains("tensors are SqueezeNet 1.1's") &&
+                     squeezeAsVgg.contains("features.2.weight [64,64,3,3]") &&
+                     squeezeAsVgg.contains("features.3.squeeze.weight [16,64,1,1]"),
+                 qPrintable(squeezeAsVgg));
+
+        const QString vggAsSqueeze = refusal(relabelled(shallowVggFile(), "squeezenet1_1"));
+        QVERIFY2(vggAsSqueeze.contains("tensors are VGG-19's") &&
+                     vggAsSqueeze.contains("features.2.weight"),
+                 qPrintable(vggAsSqueeze));
+
+        // VGG-16 shares VGG-19's first seven convolutions; conv3_4 (features.16) is VGG-19's.
+        ModelHints vgg16;
+        vgg16.architecture = "vgg16";
+        const QString vggAsVgg16 = refusal(shallowVggFile(), vgg16);
+        QVERIFY2(vggAsVgg16.contains("model list says vgg16") &&
+                     vggAsVgg16.contains("tensors are VGG-19's") &&
+                     vggAsVgg16.contains("features.16.weight"),
+                 qPrintable(vggAsVgg16));
+
+        // A gap is damage, not a shorter network: conv2_1 missing leaves conv2_2 on.
+        TensorSet damaged = readSafetensors(shallowVggFile());
+        damaged.tensors.erase("features.5.weight");
+        damaged.tensors.erase("features.5.bias");
+        const std::filesystem::path gap = dir.filePath("gap.safetensors").toStdString();
+        writeSafetensors(gap, damaged.tensors, damaged.metadata);
+        const QString gapMessage = refusal(gap);
+        QVERIFY2(gapMessage.contains("not VGG-19's") &&
+                     gapMessage.contains("features.5.weight [128,64,3,3] (conv2_1)") &&
+                     gapMessage.contains("features.7.weight"),
+                 qPrintable(gapMessage));
+
+        // The shared files themselves, complete or partial, still load as what they say.
+        QCOMPARE(loadModel(relabelled(squeezeNetFile(), "squeezenet1_1")).info.title,
+                 std::string("SqueezeNet 1.1"));
+        QCOMPARE(loadModel(relabelled(shallowVggFile(), "vgg19")).info.availableLayers.back(),
+                 std::string("pool3"));
+    }
+
     void aMissingBiasIsRefused() {
         QTemporaryDir dir;
         const QString file = dir.filePath("nobias.safetensors");
@@ -266,6 +328,25 @@ private Q_SLOTS:
             QVERIFY(at::allclose(channelsLast.at(layer), contiguous.at(layer), 1e-4, 1e-3));
         }
         QVERIFY(at::allclose(channelsLastGradient, contiguousGradient, 1e-3, 1e-6));
+    }
+
+    // The first convolution repeats the edge: a flat image gives the same conv1_1 features at
+    // the border as inside, where zero padding (a frame of the mean colour) made them differ.
+    void firstConvolutionRepeatsTheEdge() {
+        const LoadedModel model = loadModel(shallowVggFile());
+        const at::Tensor flat = at::full({1, 3, 16, 16}, 0.3);
+        auto spreadAcrossPositions = [&] {
+            const at::Tensor features =
+                model.network->extract(flat, {"conv1_1"}, PoolingMode::Max).at("conv1_1");
+            return (features.amax({2, 3}) - features.amin({2, 3})).max().item<double>();
+        };
+        const double repeated = spreadAcrossPositions();
+        model.network->setEdgeRepeated(false);
+        const double zeroPadded = spreadAcrossPositions();
+        qInfo("largest spread of a conv1_1 channel: %g repeated, %g zero-padded", repeated,
+              zeroPadded);
+        QVERIFY(repeated < 1e-3);
+        QVERIFY(zeroPadded > 1.0);
     }
 
     // ReLUs work in place only on activations nobody asked for: a requested convolution output

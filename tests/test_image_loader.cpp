@@ -250,14 +250,8 @@ Bytes pngStart(uint32_t width, uint32_t height, uint8_t bitDepth, uint8_t colour
     return png;
 }
 
-// OpenCV cannot write gray+alpha PNG: built by hand, the zlib stream made of stored blocks.
-Bytes grayAlphaPng(const cv::Mat& grayAlpha) {
-    Bytes raw;
-    for (int y = 0; y < grayAlpha.rows; ++y) {
-        raw.push_back(0);  // filter: none
-        const uint8_t* row = grayAlpha.ptr<uint8_t>(y);
-        raw.insert(raw.end(), row, row + grayAlpha.cols * 2);
-    }
+// A zlib stream of stored (uncompressed) blocks, for PNGs built by hand.
+Bytes storedZlib(const Bytes& raw) {
     Bytes zlib{0x78, 0x01};
     for (size_t position = 0;;) {
         const size_t count = std::min<size_t>(raw.size() - position, 65535);
@@ -277,8 +271,19 @@ Bytes grayAlphaPng(const cv::Mat& grayAlpha) {
         b = (b + a) % 65521;
     }
     appendU32(zlib, (b << 16) | a);
+    return zlib;
+}
+
+// OpenCV cannot write gray+alpha PNG: built by hand.
+Bytes grayAlphaPng(const cv::Mat& grayAlpha) {
+    Bytes raw;
+    for (int y = 0; y < grayAlpha.rows; ++y) {
+        raw.push_back(0);  // filter: none
+        const uint8_t* row = grayAlpha.ptr<uint8_t>(y);
+        raw.insert(raw.end(), row, row + grayAlpha.cols * 2);
+    }
     Bytes png = pngStart(grayAlpha.cols, grayAlpha.rows, 8, 4);
-    impasto::appendPngChunk(png, "IDAT", zlib);
+    impasto::appendPngChunk(png, "IDAT", storedZlib(raw));
     impasto::appendPngChunk(png, "IEND", {});
     return png;
 }
@@ -479,6 +484,25 @@ private Q_SLOTS:
         QCOMPARE(loaded.image.width(), 10);
         QVERIFY(std::abs(alphaView(loaded.image).at<float>(2, 2) - 0.4f) < 1e-6f);
         QVERIFY(near(rgbAt(loaded.image, 2, 2), {0.6f, 0.6f, 0.6f}, 1e-6f));
+    }
+
+    // Palette entries that tRNS makes transparent become alpha, composited over white.
+    void paletteTransparencyIsCompositedOverWhite() {
+        Bytes png = pngStart(4, 2, 8, 3);
+        impasto::appendPngChunk(png, "PLTE", Bytes{255, 0, 0, 0, 0, 255});  // red, blue
+        impasto::appendPngChunk(png, "tRNS", Bytes{255, 0});  // blue fully transparent
+        Bytes raw;
+        for (int y = 0; y < 2; ++y) {
+            raw.insert(raw.end(), {0, 0, 1, 0, 1});  // filter: none, then the palette indices
+        }
+        impasto::appendPngChunk(png, "IDAT", storedZlib(raw));
+        impasto::appendPngChunk(png, "IEND", {});
+        writeBytes(path("palette.png"), png);
+        const LoadedImage loaded = loadImage(path("palette.png"));
+        QCOMPARE(loaded.info.channels, 4);
+        QCOMPARE(alphaView(loaded.image).at<float>(1, 1), 0.0f);
+        QVERIFY(near(rgbAt(loaded.image, 0, 1), {1.0f, 0.0f, 0.0f}, 1e-6f));
+        QVERIFY(near(rgbAt(loaded.image, 1, 1), {1.0f, 1.0f, 1.0f}, 1e-6f));
     }
 
     void readsEveryFormat_data() {
@@ -805,6 +829,28 @@ private Q_SLOTS:
                                   "32-bit floating-point samples"));
     }
 
+    void namesInt32TiffThatOpenCvDecodes() {
+        // OpenCV decodes one channel of signed 32-bit integers (as CV_32S), which have no
+        // agreed range of values; refused by name ("a format Impasto cannot read" before).
+        cv::Mat samples(4, 6, CV_32SC1, cv::Scalar(100000));
+        const Bytes tiff = encode(samples, ".tiff");
+        const QString message = errorFrom([&] { impasto::decodeImage(tiff, "int32.tiff"); });
+        QCOMPARE(message, QString("int32.tiff is a TIFF of 32-bit integer samples, which Impasto "
+                                  "cannot read: save it with 8-bit, 16-bit or 32-bit "
+                                  "floating-point samples"));
+    }
+
+    void readsGrayFloat64Tiff() {
+        cv::Mat samples(4, 6, CV_64FC1, cv::Scalar(0.25));
+        samples.at<double>(0, 0) = 7.0;  // clamped to 1
+        const LoadedImage loaded = impasto::decodeImage(encode(samples, ".tiff"), "float64.tiff");
+        QCOMPARE(loaded.info.bitDepth, 64);
+        QVERIFY2(near(rgbAt(loaded.image, 3, 2), {0.25f, 0.25f, 0.25f}, 1e-6f),
+                 describe(rgbAt(loaded.image, 3, 2)));
+        QVERIFY2(near(rgbAt(loaded.image, 0, 0), {1, 1, 1}, 0),
+                 describe(rgbAt(loaded.image, 0, 0)));
+    }
+
     void refusesOtherFormatsOpenCvReads_data() {
         QTest::addColumn<QByteArray>("signature");
         // OpenCV's other decoders here; each looks for its signature at byte 0 (DICOM at 128,
@@ -889,6 +935,62 @@ private Q_SLOTS:
                  describe(rgbAt(loaded.image, 166, 100)));
         QVERIFY2(near(rgbAt(loaded.image, 166, 400), {200 / 255.f, 120 / 255.f, 40 / 255.f}, 0.03f),
                  describe(rgbAt(loaded.image, 166, 400)));
+    }
+
+    void largeImagesAreShrunkBeforeFloat_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::addColumn<int>("type");
+        QTest::newRow("PNG, 8-bit with alpha") << ".png" << CV_8UC4;
+        QTest::newRow("PNG, 16-bit") << ".png" << CV_16UC3;
+        QTest::newRow("TIFF, 8-bit") << ".tiff" << CV_8UC3;
+        QTest::newRow("WebP") << ".webp" << CV_8UC3;
+    }
+    void largeImagesAreShrunkBeforeFloat() {
+        // 6000 x 4000: as float, with its copies, several times its decoded size. With the
+        // decoded size and 100 MB of address space to spare, only a loader that shrinks the
+        // decoded samples before it converts them fits.
+        QFETCH(QString, extension);
+        QFETCH(int, type);
+        const double white = CV_MAT_DEPTH(type) == CV_16U ? 65535 : 255;
+        cv::Mat big(4000, 6000, type, cv::Scalar(40, 120, 200, white) * (white / 255));
+        big(cv::Rect(0, 0, 3000, 4000)).setTo(cv::Scalar::all(white));
+        if (CV_MAT_CN(type) == 4) {
+            // Transparent black at the bottom, from half-way through the rows that make row 300:
+            // composited before it is shrunk, it leaves no dark seam there.
+            big(cv::Rect(0, 3005, 6000, 995)).setTo(cv::Scalar::all(0));
+        }
+        const fs::path file = path("big" + extension.toStdString());
+        writeBytes(file, encode(big, extension.toStdString(), {cv::IMWRITE_WEBP_QUALITY, 90}));
+        const rlim_t decodedBytes = big.total() * big.elemSize();
+        big.release();
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_AS, &previous), 0);
+        rlimit capped = previous;
+        capped.rlim_cur = addressSpaceInUse() + decodedBytes + 100'000'000;
+        if (capped.rlim_cur > previous.rlim_max || ::setrlimit(RLIMIT_AS, &capped) != 0) {
+            QSKIP("Cannot cap the address space");
+        }
+        LoadedImage loaded;
+        const QString message = errorFrom([&] { loaded = loadImage(file, {.maxSide = 600}); });
+        QCOMPARE(::setrlimit(RLIMIT_AS, &previous), 0);
+        QVERIFY2(message.isEmpty(), qPrintable(message));
+        QCOMPARE(loaded.image.width(), 600);
+        QCOMPARE(loaded.image.height(), 400);
+        QCOMPARE(loaded.info.originalWidth, 6000);
+        QCOMPARE(loaded.info.bitDepth, CV_MAT_DEPTH(type) == CV_16U ? 16 : 8);
+        QVERIFY2(near(rgbAt(loaded.image, 150, 150), {1, 1, 1}, 0.02f),
+                 describe(rgbAt(loaded.image, 150, 150)));
+        QVERIFY2(near(rgbAt(loaded.image, 450, 150), {200 / 255.f, 120 / 255.f, 40 / 255.f}, 0.03f),
+                 describe(rgbAt(loaded.image, 450, 150)));
+        if (CV_MAT_CN(type) == 4) {
+            QVERIFY2(loaded.image.hasAlpha(), "the alpha was dropped");
+            QVERIFY2(near(rgbAt(loaded.image, 450, 350), {1, 1, 1}, 0.02f),
+                     describe(rgbAt(loaded.image, 450, 350)));
+            // Half colour, half transparent: half-way between the colour and white.
+            const cv::Vec3f halfway{(255 + 200) / 510.f, (255 + 120) / 510.f, (255 + 40) / 510.f};
+            QVERIFY2(near(rgbAt(loaded.image, 450, 300), halfway, 0.03f),
+                     describe(rgbAt(loaded.image, 450, 300)));
+        }
     }
 
     void decodesBytesInMemory() {

@@ -63,10 +63,14 @@ QString squeezeNetFile() {
     return test::sharedWeights("squeezenet1_1-features.safetensors");
 }
 
-// Drops `file` on `target` (a widget of `window`) as a file manager would: enter, then drop.
-bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
+// Drops `files` on `target` (a widget of `window`) as a file manager would: enter, then drop.
+bool dropFiles(MainWindow& window, QWidget* target, const QStringList& files) {
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(file)});
+    QList<QUrl> urls;
+    for (const QString& file : files) {
+        urls.append(QUrl::fromLocalFile(file));
+    }
+    mime.setUrls(urls);
     const QPoint position = target->mapTo(&window, target->rect().center());
     QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &enter);
@@ -76,6 +80,10 @@ bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
     QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &drop);
     return drop.isAccepted();
+}
+
+bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
+    return dropFiles(window, target, {file});
 }
 
 }  // namespace
@@ -92,7 +100,7 @@ private:
         window->resize(1280, 800);
         window->show();
         window->loadModel(squeezeNetFile());
-        if (!QTest::qWaitFor([&] { return window->startAction()->isEnabled(); }, kTimeoutMs)) {
+        if (!QTest::qWaitFor([&] { return window->isModelReady(); }, kTimeoutMs)) {
             return nullptr;
         }
         window->parameterPanel()->outputSizeBox()->setValue(kSize);
@@ -125,11 +133,12 @@ private Q_SLOTS:
         window.show();
         ModelSetupPanel* setup = window.modelSetupPanel();
         QTRY_VERIFY(setup->isVisible());
-        QVERIFY2(setup->downloadButton()->text().startsWith("Download squeezenet1_1"),
+        // Names for people, never the registry's ids.
+        QVERIFY2(setup->downloadButton()->text().startsWith("Download SqueezeNet 1.1"),
                  qPrintable(setup->downloadButton()->text()));
         QVERIFY(!window.startAction()->isEnabled());
         window.loadModel(squeezeNetFile());
-        QTRY_VERIFY_WITH_TIMEOUT(window.startAction()->isEnabled(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.isModelReady(), kTimeoutMs);
         QVERIFY(!setup->isVisible());
         QVERIFY(window.runStatus()->deviceText().contains("SqueezeNet"));
     }
@@ -154,6 +163,21 @@ private Q_SLOTS:
                                   QString("bfloat16 (chosen in the settings)"), kTimeoutMs);
     }
 
+    // The Threads setting reaches the engine: the status bar shows the count the run uses.
+    void threadsSettingShowsInTheStatusBar() {
+        auto window = readyWindow(10);
+        QVERIFY(window);
+        QSpinBox* threads = window->parameterPanel()->threadsBox();
+        QCOMPARE(threads->value(), 0);
+        QCOMPARE(threads->text(), QString("Automatic"));
+        threads->setValue(1);
+        QCOMPARE(window->parameterPanel()->settings().threads, 1);
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() >= 1, kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(window->runStatus()->deviceText().endsWith("CPU, 1 thread"),
+                                  qPrintable(window->runStatus()->deviceText()), kTimeoutMs);
+    }
+
     // The first-run panel downloads through the engine's downloader, with progress and cancel.
     void firstRunDownloadShowsProgressAndCancels() {
         test::LocalHttpServer server;
@@ -169,7 +193,7 @@ private Q_SLOTS:
         panel.setModels({model});
         panel.setDownloadLocation(destination.path(), server.url("/model"));
         panel.show();
-        QVERIFY(panel.downloadButton()->text().startsWith("Download tiny (3"));
+        QVERIFY(panel.downloadButton()->text().startsWith("Download Tiny, 3"));
 
         QSignalSpy installed(&panel, &ModelSetupPanel::modelInstalled);
         QTest::mouseClick(panel.downloadButton(), Qt::LeftButton);
@@ -379,6 +403,45 @@ private Q_SLOTS:
         QCOMPARE(window->shownIteration(), 10);
     }
 
+    // Files dropped together fail one by one: the banner lists each with its reason (it showed
+    // the last alone), and a painting that loads among them does not hide the others' errors.
+    void everyFailedLoadIsListed() {
+        auto window = readyWindow(10);
+        QVERIFY(window);
+        QTemporaryDir folder;
+        auto bad = [&](const QString& name, const QByteArray& bytes) {
+            const QString file = folder.filePath(name);
+            return test::writeBytes(file, bytes) ? file : QString();
+        };
+        const QStringList paintings = {bad("notes.png", "just some words, not a picture"),
+                                       bad("empty.jpg", ""),
+                                       bad("fake.png", "\x89PNG\r\n\x1a\nnot really")};
+        QVERIFY(!paintings.contains(QString()));
+        QVERIFY(dropFiles(*window, window->styleList(), paintings));
+        auto listsAll = [&](const QStringList& files) {
+            return window->banner()->isVisible() &&
+                   std::all_of(files.begin(), files.end(), [&](const QString& file) {
+                       return window->banner()->text().contains(QFileInfo(file).fileName());
+                   });
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(listsAll(paintings), qPrintable(window->banner()->text()),
+                                  kTimeoutMs);
+        QCOMPARE(window->banner()->text().count('\n'), 2);  // one line each
+        QCOMPARE(window->styleList()->count(), 1);
+
+        // A bad photo and a bad painting, then a good painting: a new list of the two.
+        const QStringList photoAndPaintings = {bad("photo.jpg", "no photo here"),
+                                               bad("painting.webp", "no painting either"),
+                                               test::sharedImage("the_scream.jpg")};
+        QVERIFY(dropFiles(*window, window->contentSlot(), photoAndPaintings));
+        QTRY_COMPARE_WITH_TIMEOUT(window->styleList()->count(), 2, kTimeoutMs);
+        QCoreApplication::processEvents();
+        QVERIFY2(listsAll(photoAndPaintings.mid(0, 2)), qPrintable(window->banner()->text()));
+        QVERIFY2(!window->banner()->text().contains("notes.png"),
+                 qPrintable(window->banner()->text()));
+        QVERIFY(window->contentSlot()->path().endsWith("tubingen.jpg"));
+    }
+
     void pauseAndResumeContinueTheCount() {
         auto window = readyWindow(100000);
         QVERIFY(window);
@@ -398,6 +461,28 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(frameIterations.begin(), frameIterations.end()));
         window->stopAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+    }
+
+    // A photo and no painting runs as feature inversion, and the status bar says so while it
+    // runs (after the preparation's message).
+    void photoAloneRunsAsFeatureInversion() {
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        window.loadModel(squeezeNetFile());
+        QTRY_VERIFY_WITH_TIMEOUT(window.isModelReady(), kTimeoutMs);
+        window.parameterPanel()->outputSizeBox()->setValue(kSize);
+        window.parameterPanel()->iterationsBox()->setValue(100000);
+        QVERIFY(dropFile(window, window.preview(), test::sharedImage("tubingen.jpg")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.contentSlot()->hasImage(), kTimeoutMs);
+        window.startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window.framesShown() >= 1, kTimeoutMs);
+        const QString message = window.runStatus()->messageText();
+        QVERIFY2(message.contains("Feature inversion") && message.contains("from noise") &&
+                     message.contains("fire3"),
+                 qPrintable(message));
+        window.controller().stop();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().state(), RunState::Stopped, kTimeoutMs);
     }
 
     void reachingTheTargetStopsAndContinueGoesOn() {
@@ -446,18 +531,30 @@ private Q_SLOTS:
             auto window = std::make_unique<MainWindow>();
             window->show();
             window->loadModel(squeezeNetFile());
-            QTRY_VERIFY_WITH_TIMEOUT(window->startAction()->isEnabled(), kTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(window->isModelReady(), kTimeoutMs);
             ParameterPanel* panel = window->parameterPanel();
             panel->styleWeightControl()->setValue(1234.5);
             panel->iterationsBox()->setValue(77);
             panel->precisionBox()->setCurrentIndex(
                 panel->precisionBox()->findData(static_cast<int>(Precision::Bfloat16)));
+            // Issue 17's choices: style statistics, averaging, the coarse-to-fine controls.
+            panel->styleLossBox()->setCurrentIndex(
+                panel->styleLossBox()->findData(static_cast<int>(StyleLoss::Wasserstein)));
+            panel->averageDecayBox()->setValue(0.9);
+            panel->minScaleBox()->setValue(128);
+            panel->initialIterationsBox()->setValue(40);
+            panel->scaleIterationsBox()->setValue(20);
             LayerWeightsEditor* layers = panel->styleLayersEditor();
             const QString dropped = layers->chosenLayers().first().first;
             layers->checkBox(layers->availableLayers().indexOf(dropped))->click();
             expected = panel->settings();
             QCOMPARE(expected.styleWeight, 1234.5);
             QVERIFY(expected.precision == Precision::Bfloat16);
+            QVERIFY(expected.styleLoss == StyleLoss::Wasserstein);
+            QCOMPARE(expected.averageDecay, 0.9);
+            QCOMPARE(expected.minScale, 128);
+            QCOMPARE(expected.initialIterations, 40);
+            QCOMPARE(expected.scaleIterations, 20);
             QVERIFY(!expected.styleLayers.empty());
             QVERIFY(std::none_of(
                 expected.styleLayers.begin(), expected.styleLayers.end(),
@@ -466,7 +563,7 @@ private Q_SLOTS:
         }
         MainWindow second;
         second.show();
-        QTRY_VERIFY_WITH_TIMEOUT(second.startAction()->isEnabled(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(second.isModelReady(), kTimeoutMs);
         QVERIFY(second.parameterPanel()->settings() == expected);
         QCOMPARE(second.parameterPanel()->iterationTarget(), 77);
     }

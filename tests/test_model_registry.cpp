@@ -128,6 +128,9 @@ private Q_SLOTS:
     void rejectedByValidateInstallsNothing();
     void cancelKeepsPartialFileForResume();
     void stalledTransferTimesOut();
+    void installedModelIsCheckedNotDownloadedAgain();
+    void checksumIsRecordedAtTheFirstDownloadAndVerifiedAfterwards();
+    void registryEnvironmentNamesAnotherManifest();
 
 private:
     std::filesystem::path target() const { return toPath(downloads_->filePath("test.caffemodel")); }
@@ -150,7 +153,7 @@ private:
 
 void TestModelRegistry::initTestCase() {
     QVERIFY(dataHome_.isValid());
-    for (const char* name : {"HOME", "XDG_DATA_HOME", "IMPASTO_MODEL_PATH"}) {
+    for (const char* name : {"HOME", "XDG_DATA_HOME", "IMPASTO_MODEL_PATH", "IMPASTO_REGISTRY"}) {
         savedEnvironment_.emplace_back(name, qgetenv(name));
     }
 }
@@ -160,6 +163,7 @@ void TestModelRegistry::initTestCase() {
 void TestModelRegistry::init() {
     qputenv("XDG_DATA_HOME", dataHome_.path().toUtf8());
     qunsetenv("IMPASTO_MODEL_PATH");
+    qunsetenv("IMPASTO_REGISTRY");
     downloads_ = std::make_unique<QTemporaryDir>();
     QVERIFY(downloads_->isValid());
 }
@@ -560,6 +564,74 @@ void TestModelRegistry::stalledTransferTimesOut() {
     QVERIFY2(message.contains("stalled: no data for 300 ms"), qPrintable(message));
     QVERIFY(!std::filesystem::exists(target()));
     QVERIFY(body_.startsWith(readFile(part())));  // what arrived is kept for resuming
+}
+
+// A model already installed is checked against the manifest's SHA-256 and kept, without a
+// request; a damaged one is downloaded again.
+void TestModelRegistry::installedModelIsCheckedNotDownloadedAgain() {
+    test::LocalHttpServer server;
+    server.serve("/model", body_);
+    DownloadOptions options = optionsFor(server.url("/model"));
+    std::vector<std::string> notices;
+    options.notice = [&](const std::string& sentence) { notices.push_back(sentence); };
+
+    QCOMPARE(downloadModel(modelFor(body_), options), target());
+    QCOMPARE(server.requests().size(), 1);
+    QCOMPARE(downloadModel(modelFor(body_), options), target());
+    QCOMPARE(server.requests().size(), 1);
+    QVERIFY(!notices.empty());
+    QVERIFY2(
+        QString::fromStdString(notices.back()).contains("SHA-256 checks out: nothing to download"),
+        notices.back().c_str());
+
+    QByteArray damaged = body_;
+    damaged[1000] = static_cast<char>(damaged[1000] ^ 0x20);
+    QVERIFY(writeFile(target(), damaged));
+    QCOMPARE(downloadModel(modelFor(body_), options), target());
+    QCOMPARE(server.requests().size(), 2);
+    QCOMPARE(readFile(target()), body_);
+    QVERIFY2(QString::fromStdString(notices.back()).contains("is damaged"), notices.back().c_str());
+}
+
+// An entry without a SHA-256 has the first download's recorded beside the file (as sha256sum
+// writes it); later downloads and the installed copy are checked against it.
+void TestModelRegistry::checksumIsRecordedAtTheFirstDownloadAndVerifiedAfterwards() {
+    RegisteredModel model = modelFor(body_);
+    const std::string sha256 = model.sha256;
+    model.sha256.clear();
+    model.sizeBytes = 0;
+    test::LocalHttpServer server;
+    server.serve("/model", body_);
+    const DownloadOptions options = optionsFor(server.url("/model"));
+
+    QCOMPARE(downloadModel(model, options), target());
+    const auto record = recordedChecksumFile(target());
+    QCOMPARE(readFile(record), QByteArray::fromStdString(sha256 + "  test.caffemodel\n"));
+
+    // The installed copy, damaged, is judged by the record and fetched again.
+    QVERIFY(writeFile(target(), body_.left(1000)));
+    QCOMPARE(downloadModel(model, options), target());
+    QCOMPARE(server.requests().size(), 2);
+    QCOMPARE(readFile(target()), body_);
+
+    // The server now sends other bytes: refused against the record, nothing installed.
+    std::filesystem::remove(target());
+    server.serve("/model", pseudoRandomBytes(1000));
+    const QString message = errorFrom([&] { downloadModel(model, options); });
+    QVERIFY2(message.contains("instead of " + QString::fromStdString(sha256)), qPrintable(message));
+    QVERIFY2(message.contains(QString::fromStdString(record.string())), qPrintable(message));
+    QVERIFY(!std::filesystem::exists(target()));
+}
+
+void TestModelRegistry::registryEnvironmentNamesAnotherManifest() {
+    const auto manifest = toPath(downloads_->filePath("mirror.json"));
+    QJsonObject entry = validEntry();
+    entry["name"] = "mirrored";
+    QVERIFY(writeFile(manifest, manifestWith(QJsonArray{entry})));
+    qputenv("IMPASTO_REGISTRY", QByteArray::fromStdString(manifest.string()));
+    const ModelRegistry registry = ModelRegistry::loadBuiltIn();
+    QCOMPARE(registry.manifestFile(), manifest);
+    QCOMPARE(registry.names(), std::vector<std::string>{"mirrored"});
 }
 
 QTEST_GUILESS_MAIN(TestModelRegistry)

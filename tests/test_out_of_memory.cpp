@@ -1,9 +1,11 @@
 // Running out of memory in the middle of a run: the session throws an impasto::Error that says
 // so and suggests a smaller size, and then carries on at a size that fits. The memory runs out
-// for real: the address space is limited (RLIMIT_AS) just above what the process uses, and a
-// step at the largest output size needs gigabytes.
+// for real (the address space is limited, RLIMIT_AS, just above what the process uses, and a
+// step at the largest output size needs gigabytes) or at the tensor limit (TensorMemoryLimit.h).
 #include <QTest>
 
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
 #include <sys/resource.h>
 
 #include <cmath>
@@ -12,7 +14,10 @@
 #include <string>
 
 #include "core/image/ImageLoader.h"
+#include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/TensorMemoryLimit.h"
+#include "core/style/EngineErrors.h"
 #include "core/style/StyleSession.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
@@ -89,6 +94,67 @@ private Q_SLOTS:
         QVERIFY(std::isfinite(report.losses.total));
         QCOMPARE(session.currentImage().width(), 64);
         QCOMPARE(session.currentImage().height(), 48);
+    }
+
+    void tensorsLeaveTheAddressSpaceReserve() {
+        if (kUnderSanitizer) {
+            QSKIP("An address-space limit does not work under a sanitizer");
+        }
+        useAllCores();  // installs the guard
+        const uint64_t used = addressSpaceBytes();
+        QVERIFY(used > 0);
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_AS, &previous), 0);
+        rlimit limited = previous;
+        // Room for a 64 MiB tensor, not for it and the reserve that oneDNN's kernel generator
+        // and new threads need (they crash rather than fail when it is gone).
+        limited.rlim_cur = used + kAddressSpaceReserve + (uint64_t{32} << 20);
+        QCOMPARE(::setrlimit(RLIMIT_AS, &limited), 0);
+        bool refused = false;
+        try {
+            at::Tensor tooLarge = at::empty({16 << 20}, at::kFloat);
+        } catch (const c10::OutOfMemoryError&) {
+            refused = true;
+        }
+        const at::Tensor small = at::ones({1 << 20}, at::kFloat);  // 4 MiB fit beside the reserve
+        QCOMPARE(::setrlimit(RLIMIT_AS, &previous), 0);
+        QVERIFY2(refused, "a 64 MiB tensor took the address space's reserve");
+        QCOMPARE(small.sum().item<float>(), float(1 << 20));
+    }
+
+    void tensorLimitStopsAStageTooLargeAndTheSessionRecovers() {
+        StyleSession session(
+            loadModel(test::sharedWeights("squeezenet1_1-features.safetensors").toStdString()),
+            DevicePreference::Cpu);
+        session.setContent(sharedPicture("tubingen.jpg"));
+        session.setStyles({sharedPicture("starry_night.jpg")});
+        StyleSettings small;
+        small.outputSize = 64;
+        small.coarseToFine = false;
+        small.precision = Precision::Float32;
+        session.applySettings(small);
+        resetTensorMemoryPeak();
+        session.step();
+        const uint64_t smallPeak = tensorMemoryPeak();
+        QVERIFY(smallPeak > 0);
+
+        // 256 px has 16 times the pixels of 64 px: its step needs several times what all of
+        // 64 px's did, model included.
+        limitTensorMemory(smallPeak * 2);
+        StyleSettings larger = small;
+        larger.outputSize = 256;
+        session.applySettings(larger);
+        const QString message = test::errorFrom([&] { session.step(); });
+        QVERIFY2(message.startsWith("Out of memory at 256 x 192") &&
+                     message.contains("smaller output size"),
+                 qPrintable(message.isEmpty() ? "no error over the limit" : message));
+        QVERIFY(tensorMemoryInUse() <= smallPeak * 2);
+
+        session.applySettings(small);
+        const StepReport report = session.step();
+        limitTensorMemory(0);
+        QVERIFY(std::isfinite(report.losses.total));
+        QCOMPARE(session.currentImage().width(), 64);
     }
 };
 

@@ -182,23 +182,85 @@ private Q_SLOTS:
         ScalePlan::Inputs inputs = inputsFor({1024, 768});
         inputs.iterationBudget = 20;
         const ScalePlan twenty(inputs);
-        QVERIFY(!twenty.stageOver(0, 9, falling));
-        QVERIFY(twenty.stageOver(0, 10, falling));
-        QVERIFY(!twenty.stageOver(1, 19, falling));  // the final stage never ends
+        QVERIFY(!twenty.stageOver(0, 0, 9, falling));
+        QVERIFY(twenty.stageOver(0, 0, 10, falling));
+        QVERIFY(!twenty.stageOver(1, 0, 19, falling));  // the final stage never ends
 
         inputs = inputsFor({640, 480});
         inputs.iterationBudget = 40;
         const ScalePlan forty(inputs);
-        QVERIFY(!forty.stageOver(0, 19, falling));
-        QVERIFY(forty.stageOver(0, 20, falling));
+        QVERIFY(!forty.stageOver(0, 0, 19, falling));
+        QVERIFY(forty.stageOver(0, 0, 20, falling));
 
         // Two coarse stages share 150 of 300 iterations: 75 each at most (50 steps end it first).
         inputs = inputsFor({2048, 1536});
         inputs.iterationBudget = 300;
         const ScalePlan large(inputs);
-        QVERIFY(large.stageOver(1, 150, falling));
-        QVERIFY(!large.stageOver(1, 149, falling));
-        QVERIFY(large.stageOver(0, 75, falling));
+        QVERIFY(large.stageOver(1, 0, 150, falling));
+        QVERIFY(!large.stageOver(1, 0, 149, falling));
+        QVERIFY(large.stageOver(0, 0, 75, falling));
+    }
+
+    // crowsonkb's --min-scale: halvings down to the smallest at least that large, also below
+    // 512 px, and within a budget the usual shares.
+    void aSmallestScaleSetsTheCoarsestStage() {
+        ScalePlan::Inputs inputs = inputsFor({512, 384});
+        inputs.minScale = 128;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{128, 96}, {256, 192}, {512, 384}}));
+        inputs.minScale = 129;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{256, 192}, {512, 384}}));
+        inputs = inputsFor({2048, 1536});
+        inputs.minScale = 1024;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{1024, 768}, {2048, 1536}}));
+        inputs.minScale = 4096;  // above the output: the final size alone
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{2048, 1536}}));
+        inputs.minScale = 128;
+        inputs.coarseToFine = false;
+        QCOMPARE(stagesFor(inputs), (std::vector<Extent>{{2048, 1536}}));
+        // Not given: the rule of largerSizesAreHalvedDownTo512Pixels, budget shares included.
+        inputs = inputsFor({2048, 1536});
+        inputs.iterationBudget = 300;
+        inputs.minScale = 256;
+        const ScalePlan shared(inputs);
+        QCOMPARE(shared.stages().size(), size_t(4));
+        QCOMPARE(shared.plannedIterations(), 0);
+        const std::vector<double> falling = lossesFalling(0.1, 5);
+        QVERIFY(shared.stageOver(0, 0, 50, falling));  // 150 coarse iterations in three shares
+        QVERIFY(!shared.stageOver(0, 0, 49, falling));
+    }
+
+    // --initial-iterations and --iterations per scale end the stages whatever their loss does,
+    // no stage is left out for the budget, and the run is as long as they add up to.
+    void givenIterationsEndEachStage() {
+        ScalePlan::Inputs inputs = inputsFor({1024, 768});
+        inputs.minScale = 256;
+        inputs.initialIterations = 30;
+        inputs.scaleIterations = 20;
+        inputs.iterationBudget = 5;  // too few for any coarse stage by the automatic rule
+        const ScalePlan plan(inputs);
+        QCOMPARE(plan.stages(), (std::vector<Extent>{{256, 192}, {512, 384}, {1024, 768}}));
+        QCOMPARE(plan.stagesLeftOutForBudget(), 0);
+        QCOMPARE(plan.stageIterations(0), 30);
+        QCOMPARE(plan.stageIterations(1), 20);
+        QCOMPARE(plan.plannedIterations(), 70);
+        const std::vector<double> flat(20, 100.0);  // levelled off long ago
+        QVERIFY(!plan.stageOver(0, 0, 29, flat));
+        QVERIFY(plan.stageOver(0, 0, 30, flat));
+        QVERIFY(!plan.stageOver(1, 30, 49, flat));
+        QVERIFY(plan.stageOver(1, 30, 50, flat));
+        QVERIFY(!plan.stageOver(2, 50, 1000, flat));  // the final stage never ends
+
+        // The initial count alone: later coarse stages end by the rules, the length is open.
+        inputs.scaleIterations = 0;
+        inputs.iterationBudget = 0;
+        const ScalePlan initialOnly(inputs);
+        QCOMPARE(initialOnly.plannedIterations(), 0);
+        QVERIFY(!initialOnly.stageOver(1, 30, 35, lossesFalling(0.1, 5)));
+        QVERIFY(initialOnly.stageOver(1, 30, 80, flat));
+        // The per-scale count alone covers the first stage too.
+        inputs.initialIterations = 0;
+        inputs.scaleIterations = 15;
+        QCOMPARE(ScalePlan(inputs).plannedIterations(), 45);
     }
 };
 

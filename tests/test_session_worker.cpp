@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cmath>
 #include <memory>
 
 #include "support/TestPaths.h"
@@ -282,6 +283,53 @@ private Q_SLOTS:
         controller.stop();
         QTRY_COMPARE_WITH_TIMEOUT(controller.state(), RunState::Stopped, kTimeoutMs);
         QVERIFY(recorder.failures.isEmpty());
+    }
+
+    // A photo and no painting, with the panel's defaults (start at the photo, the model's usual
+    // content layer), is feature inversion as in the CLI: from noise at the inversion layer
+    // (SqueezeNet's fire3), said in the status; a painting added makes it style transfer again.
+    void photoWithoutPaintingsIsFeatureInversion() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QStringList notes;
+        QObject::connect(&controller.worker(), &SessionWorker::featureInversionChosen, &controller,
+                         [&](const QString& note) { notes.append(note); });
+        controller.loadModel(squeezeNetFile());
+        controller.post([content = test::sharedImage("tubingen.jpg")](SessionWorker& worker) {
+            worker.loadContent(content);
+        });
+        StyleSettings panelDefaults = settingsAt(64);
+        panelDefaults.contentLayers = {{"fire6", 1.0}};
+        panelDefaults.init = InitKind::Content;
+        controller.worker().submitSettings(panelDefaults);
+        QVERIFY(QTest::qWaitFor([&] { return recorder.modelLoaded && recorder.inputsLoaded == 1; },
+                                kTimeoutMs));
+        controller.start(5);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RunState::Finished, kTimeoutMs);
+        QVERIFY2(recorder.failures.isEmpty(), qPrintable(recorder.failures.join("; ")));
+        QVERIFY(!notes.isEmpty());
+        QVERIFY2(notes.last().contains("from noise") && notes.last().contains("fire3"),
+                 qPrintable(notes.last()));
+
+        // Five iterations from noise are far from the photo; started at it they would be it.
+        const QImage result = recorder.frames.last().image.convertToFormat(QImage::Format_RGB888);
+        const QImage photo =
+            QImage(test::sharedImage("tubingen.jpg"))
+                .scaled(result.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                .convertToFormat(QImage::Format_RGB888);
+        double difference = 0.0;
+        for (int y = 0; y < result.height(); ++y) {
+            for (int x = 0; x < result.width() * 3; ++x) {
+                difference += std::abs(result.constScanLine(y)[x] - photo.constScanLine(y)[x]);
+            }
+        }
+        difference /= 255.0 * result.width() * result.height() * 3;
+        QVERIFY2(difference > 0.08, qPrintable(QString("mean difference %1").arg(difference)));
+
+        controller.post([style = test::sharedImage("starry_night.jpg")](SessionWorker& worker) {
+            worker.addStyle(style);
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(notes.last().isEmpty(), kTimeoutMs);
     }
 
     void cancelDuringPreparationKeepsTheSessionUsable() {

@@ -1,10 +1,13 @@
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdint>
 #include <limits>
 #include <string>
 
+#include "core/settings/PresetFile.h"
 #include "core/settings/SettingsJson.h"
+#include "core/settings/SmoothnessScale.h"
 #include "core/settings/StyleSettings.h"
 #include "support/TestFiles.h"
 
@@ -39,6 +42,12 @@ StyleSettings everyFieldChanged() {
     s.pooling = PoolingMode::Average;
     s.coarseToFine = false;
     s.precision = impasto::Precision::Bfloat16;
+    s.threads = 3;
+    s.styleLoss = impasto::StyleLoss::Wasserstein;
+    s.averageDecay = 0.9;
+    s.minScale = 128;
+    s.initialIterations = 200;
+    s.scaleIterations = 100;
     return s;
 }
 
@@ -59,6 +68,41 @@ private Q_SLOTS:
         StyleSettings imageInit = changed;
         imageInit.init = InitKind::Image;
         QVERIFY(settingsFromJson(toJson(imageInit)) == imageInit);
+    }
+
+    // The Threads setting travels with a preset; 0 is automatic, and a preset without it (saved
+    // before it existed) is automatic too.
+    void threadsSurviveAPresetFile() {
+        const QTemporaryDir folder;
+        const std::string file = folder.filePath("threads.json").toStdString();
+        StyleSettings oneThread;
+        oneThread.threads = 1;
+        impasto::savePreset(file, oneThread);
+        QCOMPARE(impasto::loadPreset(file).threads, 1);
+        QCOMPARE(settingsFromJson(toJson(StyleSettings{})).threads, 0);
+        QCOMPARE(settingsFromJson(R"({"outputSize": 256})").threads, 0);
+    }
+
+    // Settings written before the smoothness scale (no "version") give the picture they gave:
+    // their tvWeight is divided by the scale. Today's carry "version" and are read as written.
+    void unversionedTvWeightIsConverted() {
+        QVERIFY(toJson(StyleSettings{}).starts_with("{\"version\":2,"));
+        QCOMPARE(settingsFromJson(R"({"tvWeight": 10})").tvWeight,
+                 10.0 / impasto::kSmoothnessScale);
+        QCOMPARE(settingsFromJson(R"({"version": 1, "tvWeight": 10})").tvWeight,
+                 10.0 / impasto::kSmoothnessScale);
+        QCOMPARE(settingsFromJson(R"({"version": 2, "tvWeight": 10})").tvWeight, 10.0);
+        QCOMPARE(settingsFromJson(R"({"contentWeight": 2})").tvWeight, StyleSettings{}.tvWeight);
+        const QString newer = requiredErrorFrom([] { settingsFromJson(R"({"version": 3})"); });
+        QVERIFY2(newer.contains("newer Impasto"), qPrintable(newer));
+    }
+
+    // jcjohnson/neural-style's -tv_weight: his default is Impasto's default, and it scales
+    // linearly.
+    void neuralStyleTvWeightMapsOntoTheScale() {
+        QCOMPARE(impasto::tvWeightFromNeuralStyle(1e-3), StyleSettings{}.tvWeight);
+        QCOMPARE(impasto::tvWeightFromNeuralStyle(1e-2), 10 * StyleSettings{}.tvWeight);
+        QCOMPARE(impasto::tvWeightFromNeuralStyle(0.0), 0.0);
     }
 
     void missingKeysKeepTheirDefaults() {
@@ -119,6 +163,20 @@ private Q_SLOTS:
                                          << "avg, max";
         QTest::newRow("unknown precision") << R"({"precision": "float16"})"
                                            << "must be one of auto, bfloat16, float32";
+        QTest::newRow("unknown style loss") << R"({"styleLoss": "w2"})"
+                                            << "Setting \"styleLoss\" must be one of gram, "
+                                               "wasserstein, not \"w2\"";
+        QTest::newRow("average decay 1") << R"({"averageDecay": 1})"
+                                         << "The averaging decay must be between 0 (off) and "
+                                            "0.9999, not 1";
+        QTest::newRow("min scale 8") << R"({"minScale": 8})"
+                                     << "The smallest scale must be 0 (automatic) or between 16 "
+                                        "and 8192 pixels, not 8";
+        QTest::newRow("negative scale iterations")
+            << R"({"scaleIterations": -1})"
+            << "The iterations per scale must be 0 (automatic) or up to 1000000, not -1";
+        QTest::newRow("negative threads") << R"({"threads": -1})"
+                                          << "thread count must be 0 (automatic) or up to";
         QTest::newRow("layers not a list") << R"({"styleLayers": "relu1_1"})"
                                            << "\"styleLayers\" must be a list";
         QTest::newRow("layer without name") << R"({"styleLayers": [{"weight": 2}]})"

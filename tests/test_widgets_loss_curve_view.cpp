@@ -141,6 +141,52 @@ private Q_SLOTS:
         QVERIFY(!view_->plotPosition(1, 10));
     }
 
+    // Crowded markers: labels stack in rows, never overlap and stay inside the plot; a marker
+    // whose label found no room still tells its change in the tooltip.
+    void markerLabelsNeverOverlap() {
+        for (int iteration = 1; iteration <= 100; ++iteration) {
+            view_->addPoint(iteration, 1000.0 / iteration, 500.0 / iteration, 400.0, 1.0);
+        }
+        for (int iteration = 5; iteration <= 100; iteration += 5) {
+            view_->addMarker(iteration,
+                             QString("style weight %1 -> %2").arg(iteration).arg(iteration * 10));
+        }
+        const QList<QRectF> labels = view_->markerLabelRects();
+        QVERIFY(!labels.isEmpty());
+        QVERIFY(labels.size() < view_->markerCount());  // too crowded for all of them
+        for (int i = 0; i < labels.size(); ++i) {
+            QVERIFY(QRectF(view_->rect()).contains(labels[i]));
+            for (int j = i + 1; j < labels.size(); ++j) {
+                QVERIFY2(!labels[i].intersects(labels[j]),
+                         qPrintable(QString("labels %1 and %2 overlap").arg(i).arg(j)));
+            }
+        }
+        const QString tip = view_->toolTipAt(*view_->plotPosition(100, 400.0));
+        QVERIFY2(tip.contains("style weight 100 -> 1000"), qPrintable(tip));
+    }
+
+    // The relative view: a style weight raised 1000x mid-run does not read as a 1000x jump.
+    void theRelativeViewIgnoresWeightChanges() {
+        view_->setWeights(0, 1.0, 100.0, 0.1);
+        for (int iteration = 1; iteration <= 10; ++iteration) {
+            view_->addPoint(iteration, 100.0 + 200.0 / iteration, 100.0, 200.0 / iteration, 1.0);
+        }
+        view_->setWeights(10, 1.0, 100000.0, 0.1);
+        for (int iteration = 11; iteration <= 20; ++iteration) {
+            view_->addPoint(iteration, 100.0 + 200000.0 / iteration, 100.0, 200000.0 / iteration,
+                            1.0);
+        }
+        using Series = LossCurveView::Series;
+        QVERIFY(view_->shownValue(Series::Style, 10) / view_->shownValue(Series::Style, 9) > 100);
+        view_->setRelative(true);
+        QCOMPARE(view_->shownValue(Series::Style, 0), 1.0);
+        const double before = view_->shownValue(Series::Style, 9);  // iteration 10
+        const double after = view_->shownValue(Series::Style, 10);  // iteration 11
+        QVERIFY2(after < before && after > 0.8 * before,
+                 qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+        QVERIFY(view_->shownValue(Series::Total, 19) < view_->shownValue(Series::Total, 0));
+    }
+
 private:
     LossCurveView* view_ = nullptr;
 };

@@ -124,6 +124,11 @@ private Q_SLOTS:
         QTest::mouseMove(view_, start - QPoint(300, 300));
         QTest::mouseRelease(view_, Qt::LeftButton, {}, start - QPoint(300, 300));
         QVERIFY(near(view_->widgetPosition({256, 192}), {200, 150}, 0.5));
+
+        // Actual size after panning: the image, smaller than the view again, is centred.
+        view_->showActualSize();
+        QVERIFY2(near(view_->widgetPosition({128, 96}), {100, 75}, 0.5),
+                 qPrintable(describe(view_->widgetPosition({128, 96}), {100, 75})));
     }
 
     void doubleClickTogglesFitAndActualSize() {

@@ -71,10 +71,11 @@ void refuseOver(const std::vector<Input>& inputs, const std::filesystem::path& o
     }
 }
 
-// The iteration N of an intermediate image's name, "<stem>_N.png" as StylizeCommand writes it.
-std::optional<int> intermediateIteration(const std::string& name, const std::string& stem) {
+// The iteration N of an intermediate image's name, "<stem>_N<extension>" as StylizeCommand
+// writes it.
+std::optional<int> intermediateIteration(const std::string& name, const std::string& stem,
+                                         const std::string& suffix) {
     const std::string prefix = stem + "_";
-    const std::string suffix = ".png";
     if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) ||
         !name.ends_with(suffix)) {
         return std::nullopt;
@@ -99,8 +100,8 @@ void refuseIntermediatesOver(const std::vector<Input>& inputs, const CliOptions&
     std::error_code error;
     for (auto entry = std::filesystem::directory_iterator(folder, error);
          !error && entry != std::filesystem::directory_iterator(); entry.increment(error)) {
-        const std::optional<int> iteration =
-            intermediateIteration(entry->path().filename().string(), stem);
+        const std::optional<int> iteration = intermediateIteration(
+            entry->path().filename().string(), stem, output.extension().string());
         if (iteration && *iteration % options.saveEvery == 0 && *iteration < options.iterations) {
             refuseOver(inputs, entry->path(), "--save-every's image");
         }

@@ -11,10 +11,13 @@
 
 #include "app/cli/Commands.h"
 #include "app/cli/OutputChecks.h"
+#include "app/cli/StylizeRun.h"
 #include "core/common/Error.h"
+#include "core/common/Text.h"
+#include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
-#include "core/image/PngExport.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/TensorMemoryLimit.h"
 #include "core/planning/ScalePlan.h"
 #include "core/registry/ModelChoice.h"
 #include "core/settings/SettingNames.h"
@@ -50,6 +53,8 @@ int interruptedExitCode() {
     return 128 + stopSignal;
 }
 
+}  // namespace
+
 // Installs the stop signals' handler for as long as it lives.
 class InterruptGuard {
 public:
@@ -72,6 +77,8 @@ private:
     void (*previous_[std::size(kStopSignals)])(int) = {};
 };
 
+namespace {
+
 Image loadInput(const std::string& file, int maxSide) {
     ImageLoadOptions options;
     options.maxSide = maxSide;
@@ -80,22 +87,23 @@ Image loadInput(const std::string& file, int maxSide) {
 
 std::filesystem::path intermediateFile(const std::filesystem::path& output, int iteration) {
     std::filesystem::path file = output;
-    file.replace_filename(output.stem().string() + "_" + std::to_string(iteration) + ".png");
+    file.replace_filename(output.stem().string() + "_" + std::to_string(iteration) +
+                          output.extension().string());
     return file;
 }
 
-// The settings go with the files and iteration count (RunInputs), so that the PNG is a recipe.
-PngExportOptions resultPngOptions(const StyleSession& session, const std::string& modelName,
-                                  RunInputs inputs, int bitDepth) {
-    PngExportOptions png;
-    png.bitDepth = bitDepth;
-    png.text["Software"] = "Impasto";
+// The settings go with the files and iteration count (RunInputs), so that the image is a recipe.
+ImageExportOptions resultExportOptions(const StyleSession& session, const std::string& modelName,
+                                       RunInputs inputs, int bitDepth) {
+    ImageExportOptions exported;
+    exported.bitDepth = bitDepth;
     inputs.iterations = session.iteration();
-    png.text["impasto:settings"] = recipeToJson(session.settings(), inputs);
+    exported.settings = recipeToJson(session.settings(), inputs);
+    exported.pngText["Software"] = "Impasto";
     // File names need not be UTF-8; the text chunk must be, and must never fail the export.
-    png.text["impasto:model"] = QString::fromStdString(modelName).toStdString();
-    png.text["impasto:iterations"] = std::to_string(session.iteration());
-    return png;
+    exported.pngText["impasto:model"] = QString::fromStdString(modelName).toStdString();
+    exported.pngText["impasto:iterations"] = std::to_string(session.iteration());
+    return exported;
 }
 
 // Writes the current image once checked: the last step's result has not been evaluated yet.
@@ -113,24 +121,26 @@ void writeResult(StyleSession& session, const std::string& modelName, const RunI
                      session.scaleStage() + 1, session.scaleStageCount(), session.stageWidth(),
                      session.stageHeight(), session.finalWidth(), session.finalHeight());
     }
-    exportPng(file, intermediate ? session.currentImage() : session.resultImage(),
-              resultPngOptions(session, modelName, inputs, bitDepth));
+    exportImage(file, intermediate ? session.currentImage() : session.resultImage(),
+                resultExportOptions(session, modelName, inputs, bitDepth));
 }
 
 // After a failure (out of memory at the full size, a run that diverged) keeps what there is: the
 // image as it stands, upsampled to the output size, unsettled, since settling needs the memory
-// that ran out. A failure to write it is reported, and the failure of the run still passed on.
-void writePartialResult(const StyleSession& session, const std::string& modelName,
+// that ran out. Whether it was written; a failure to write it is reported.
+bool writePartialResult(const StyleSession& session, const std::string& modelName,
                         const RunInputs& inputs, const std::filesystem::path& file, int bitDepth) {
     try {
-        exportPng(file, session.resultImage(),
-                  resultPngOptions(session, modelName, inputs, bitDepth));
+        exportImage(file, session.resultImage(),
+                    resultExportOptions(session, modelName, inputs, bitDepth));
         std::fprintf(stderr,
                      "Wrote a partial result to %s: the image as it stood after %d iterations, "
                      "at the output size\n",
                      file.c_str(), session.iteration());
+        return true;
     } catch (const Error& error) {
         std::fprintf(stderr, "Could not write a partial result: %s\n", error.what());
+        return false;
     }
 }
 
@@ -163,6 +173,13 @@ void reportBudgetShortfall(const StyleSession& session, int iterations) {
     }
 }
 
+// "2 CPU threads (auto: other programs keep 0.0 of 2 cores busy)"
+std::string threadsText(const StyleSession& session) {
+    const int threads = session.threads();
+    return std::to_string(threads) + (threads == 1 ? " CPU thread (" : " CPU threads (") +
+           session.threadsReason() + ")";
+}
+
 // A run whose every step was undone would write its starting image as if it were a result.
 void requireMovement(StyleSession& session, double learningRate) {
     if (session.iteration() == 0) {
@@ -181,73 +198,120 @@ void requireMovement(StyleSession& session, double learningRate) {
 
 }  // namespace
 
-int runStylize(const CliOptions& options) {
-    // Fail now rather than after the whole run when the result could not be written.
-    checkOutputs(options);
-    const ModelChoice choice = chooseModelOrFile(options.model);
-    StyleSession session(loadModel(choice), options.device);
-
-    const StyleSettings& settings = options.settings;
+StylizeRun::StylizeRun(const CliOptions& options)
+    : choice_(chooseModelOrFile(options.model)), session_(loadModel(choice_), options.device) {
     // Inputs are decoded at no more than the size they are used at, to spare memory.
-    if (options.contentFile) {
-        session.setContent(loadInput(*options.contentFile, settings.outputSize));
-    }
     std::vector<Image> styles;
     for (const std::string& file : options.styleFiles) {
-        styles.push_back(loadInput(file, styleImageSide(settings)));
+        styles.push_back(loadInput(file, styleImageSide(options.settings)));
     }
-    session.setStyles(std::move(styles));
+    session_.setStyles(std::move(styles));
     if (options.initFile) {
-        session.setInitImage(loadInput(*options.initFile, settings.outputSize));
+        session_.setInitImage(loadInput(*options.initFile, options.settings.outputSize));
     }
+    interruptGuard_ = std::make_unique<InterruptGuard>();
+    session_.setCancelFlag(&interrupted);
+}
+
+StylizeRun::~StylizeRun() = default;
+
+bool StylizeRun::wasInterrupted() const {
+    return interrupted;
+}
+
+int StylizeRun::stopExitCode() const {
+    return interruptedExitCode();
+}
+
+int StylizeRun::stylize(const CliOptions& options) {
+    StyleSession& session = session_;
+    const ModelChoice& choice = choice_;
+    const StyleSettings& settings = options.settings;
+    session.setContent(options.contentFile
+                           ? std::optional(loadInput(*options.contentFile, settings.outputSize))
+                           : std::nullopt);
+    session.restart();
+    wroteResult_ = false;
+    // Texture synthesis starts from noise; so does feature inversion (no style), unless told
+    // otherwise, or it would start at its answer, and at a layer that still holds the photo.
+    const bool inversion = options.contentFile && options.styleFiles.empty();
     StyleSettings effective = settings;
-    if (!options.contentFile && effective.init == InitKind::Content) {
-        effective.init = InitKind::Noise;  // texture synthesis starts from noise
+    if (effective.init == InitKind::Content &&
+        (!options.contentFile || (inversion && !options.initChosen))) {
+        effective.init = InitKind::Noise;
+    }
+    if (inversion && effective.contentLayers.empty()) {
+        for (const std::string& layer : session.model().inversionContentLayers) {
+            effective.contentLayers.push_back({layer, 1.0});
+        }
     }
     session.applySettings(effective);
     session.setIterationBudget(options.iterations);
 
+    // A partial file lacks some recommended layers: say which, where the defaults are used.
+    ModelInfo defaultsUsed = session.model();
+    if (!settings.contentLayers.empty() || inversion)
+        defaultsUsed.leftOutContentLayers.clear();
+    if (!settings.styleLayers.empty())
+        defaultsUsed.leftOutStyleLayers.clear();
+    if (const std::string note = describeLeftOutDefaults(defaultsUsed); !note.empty()) {
+        std::fprintf(stderr, "%s\n", note.c_str());
+    }
     const PrecisionChoice& precision = session.precision();
     std::fprintf(stderr, "Model %s (%s) on %s in %s (%s)\n", choice.displayName.c_str(),
                  session.model().title.c_str(), session.deviceName().c_str(),
                  toString(precision.precision).c_str(), precision.reason.c_str());
+    if (inversion) {
+        const StyleSettings& used = session.settings();
+        std::fprintf(stderr,
+                     "Feature inversion: from %s, content layer %s (the photo as the network "
+                     "keeps it there; --init and --content-layers choose others)\n",
+                     toString(used.init).c_str(),
+                     join(layerNames(used.contentLayers), ", ").c_str());
+    }
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    const InterruptGuard interruptGuard;
-    session.setCancelFlag(&interrupted);
     try {
         session.prepare();
     } catch (const Cancelled&) {
         std::fprintf(stderr, "Interrupted before the first iteration: nothing written\n");
         return interruptedExitCode();
     }
-    std::fprintf(stderr, "Prepared %d x %d in %.1f s (%d CPU threads)\n", session.finalWidth(),
-                 session.finalHeight(), elapsed(), computeThreads());
+    std::fprintf(stderr, "Prepared %d x %d in %.1f s on %s\n", session.finalWidth(),
+                 session.finalHeight(), elapsed(), threadsText(session).c_str());
     if (!session.atFinalScale()) {
         std::fprintf(stderr, "Coarse-to-fine: stage 1/%d at %d x %d\n", session.scaleStageCount(),
                      session.stageWidth(), session.stageHeight());
     }
-    reportBudgetShortfall(session, options.iterations);
+    const int iterations = options.iterationsFromStages && session.plannedIterations() > 0
+                               ? session.plannedIterations()
+                               : options.iterations;
+    reportBudgetShortfall(session, iterations);
     int stage = session.scaleStage();
+    int threads = computeThreads();
     double learningRate = 0.0;
     RunReport report(choice.displayName, session.deviceName(), session.settings());
     const RunInputs inputs{
         .content = options.contentFile, .styles = options.styleFiles, .iterations = {}};
-    while (session.iteration() < options.iterations && !interrupted) {
+    while (session.iteration() < iterations && !interrupted) {
         StepReport step;
         try {
             step = session.step();
         } catch (const Cancelled&) {
             break;  // Ctrl+C inside a step: it was undone
-        } catch (const Error&) {
-            // Out of memory or a diverging run after many good iterations: keep what there is.
-            if (session.iteration() > 0) {
-                writePartialResult(session, choice.displayName, inputs, options.outputFile,
-                                   options.bitDepth);
+        } catch (const Error& error) {
+            // Out of memory or a diverging run after many good iterations: keep what there is,
+            // and say that the run failed with an exit status of its own.
+            if (session.iteration() == 0 ||
+                !writePartialResult(session, choice.displayName, inputs, options.outputFile,
+                                    options.bitDepth)) {
+                throw;
             }
-            throw;
+            std::fprintf(stderr, "impasto-cli: error: %s\n", error.what());
+            wroteResult_ = true;
+            return kPartialResultExitCode;
         }
         report.record(step, elapsed());
         if (learningRate > 0.0 && step.learningRate < learningRate) {
@@ -257,18 +321,23 @@ int runStylize(const CliOptions& options) {
                          step.learningRate);
         }
         learningRate = step.learningRate;
+        if (step.threads != threads) {
+            threads = step.threads;
+            std::fprintf(stderr, "Now on %s\n", threadsText(session).c_str());
+        }
         if (step.stage != stage) {
             stage = step.stage;
             std::fprintf(stderr, "Stage %d/%d at %d x %d\n", stage + 1, session.scaleStageCount(),
                          step.width, step.height);
         }
-        const bool last = step.iteration == options.iterations;
+        const bool last = step.iteration == iterations;
         if (options.printEvery > 0 && (step.iteration % options.printEvery == 0 || last)) {
             std::fprintf(stderr,
-                         "Iteration %d/%d  content %.4g  style %.4g  tv %.4g  total %.4g  "
+                         "%sIteration %d/%d  content %.4g  style %.4g  tv %.4g  total %.4g  "
                          "%.2f s/it\n",
-                         step.iteration, options.iterations, step.losses.content, step.losses.style,
-                         step.losses.totalVariation, step.losses.total, step.seconds);
+                         progressLabel_.c_str(), step.iteration, iterations, step.losses.content,
+                         step.losses.style, step.losses.totalVariation, step.losses.total,
+                         step.seconds);
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
             writeResult(session, choice.displayName, inputs,
@@ -280,6 +349,7 @@ int runStylize(const CliOptions& options) {
         requireMovement(session, learningRate);
     }
     writeResult(session, choice.displayName, inputs, options.outputFile, options.bitDepth);
+    wroteResult_ = true;
     if (options.reportFile) {
         report.save(*options.reportFile);
     }
@@ -287,6 +357,17 @@ int runStylize(const CliOptions& options) {
                  interrupted ? "Interrupted: wrote" : "Wrote", options.outputFile.c_str(),
                  session.iteration(), elapsed());
     return interrupted ? interruptedExitCode() : 0;
+}
+
+int runStylize(const CliOptions& options) {
+    if (options.outputDir || options.contentFiles.size() > 1) {
+        return runBatch(options);
+    }
+    // Fail now rather than after the whole run when the result could not be written.
+    checkOutputs(options);
+    limitTensorMemory(options.memoryLimit);
+    StylizeRun run(options);
+    return run.stylize(options);
 }
 
 }  // namespace impasto::cli

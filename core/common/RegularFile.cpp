@@ -62,11 +62,13 @@ RegularFile::~RegularFile() {
 }
 
 std::vector<uint8_t> RegularFile::readAll() const {
-    return readStart(static_cast<size_t>(size_));
+    return readStart(static_cast<size_t>(size_ > 0 ? size_ : kUnsizedReadLimit));
 }
 
 std::vector<uint8_t> RegularFile::readStart(size_t count) const {
-    std::vector<uint8_t> bytes(static_cast<size_t>(std::min<uint64_t>(count, size_)));
+    const bool unsized = size_ == 0;
+    std::vector<uint8_t> bytes(
+        static_cast<size_t>(std::min<uint64_t>(count, unsized ? kUnsizedReadLimit : size_)));
     size_t filled = 0;
     while (filled < bytes.size()) {
         const ssize_t n =
@@ -76,6 +78,10 @@ std::vector<uint8_t> RegularFile::readStart(size_t count) const {
         }
         if (n < 0) {
             throw Error("Cannot read " + file_.string() + ": " + std::strerror(errno));
+        }
+        if (n == 0 && unsized) {
+            bytes.resize(filled);
+            break;
         }
         if (n == 0) {
             throw Error("Cannot read " + file_.string() +

@@ -20,7 +20,10 @@ public:
 
     // From the open file, so that it cannot change between a check and the read.
     uint64_t size() const { return size_; }
-    // The whole content: size() bytes; throws impasto::Error when the file ends early.
+    // The whole content: size() bytes; throws impasto::Error when the file ends early. A file of
+    // size 0 may still hold bytes (the kernel's files in /proc report no size): it is read to
+    // its end, up to kUnsizedReadLimit, which is enough to tell what it is.
+    static constexpr size_t kUnsizedReadLimit = size_t{1} << 20;
     std::vector<uint8_t> readAll() const;
     // The first `count` bytes, or all of a shorter file (a signature, say).
     std::vector<uint8_t> readStart(size_t count) const;

@@ -18,8 +18,8 @@ struct ImageHeader {
     ImageFormat format = ImageFormat::Jpeg;
     uint32_t width = 0;
     uint32_t height = 0;
-    // Channels as stored, where the decoder does not keep them (OpenCV decodes gray+alpha PNG
-    // as four channels); 0 when the decoded image tells.
+    // Channels as stored, where the decoder does not keep them (RGB PNG with a tRNS chunk
+    // decodes as four channels); 0 when the decoded image tells.
     int channels = 0;
     // 1..8, 1 = as stored: JPEG APP1 "Exif", PNG eXIf, TIFF first directory, WebP EXIF chunk.
     int exifOrientation = 1;

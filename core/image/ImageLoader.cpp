@@ -2,18 +2,22 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iostream>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
 
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/common/Error.h"
 #include "core/image/ExifOrientation.h"
 #include "core/image/FileBytes.h"
 #include "core/image/ImageHeader.h"
 #include "core/image/ImageMat.h"
+#include "core/image/PngDecoder.h"
 #include "core/image/Resize.h"
 
 namespace impasto {
@@ -50,6 +54,44 @@ void refuseDecompressionBomb(const ImageHeader& header, const std::string& name,
     }
 }
 
+// cv::imdecode writes the exceptions of failing decoders to std::cerr itself, beside its logger
+// (which decodeWithOpenCv silences): std::cerr drops what is written while one of these lives.
+// Impasto itself never writes to std::cerr; a count keeps overlapping decodes (the app's threads)
+// from restoring it early.
+class QuietStandardError {
+public:
+    QuietStandardError() {
+        const std::lock_guard lock(mutex_);
+        if (users_++ == 0) {
+            saved_ = std::cerr.rdbuf(nullptr);  // a stream without a buffer writes nothing
+        }
+    }
+    ~QuietStandardError() {
+        const std::lock_guard lock(mutex_);
+        if (--users_ == 0) {
+            std::cerr.rdbuf(saved_);
+            std::cerr.clear();
+        }
+    }
+    QuietStandardError(const QuietStandardError&) = delete;
+    QuietStandardError& operator=(const QuietStandardError&) = delete;
+
+private:
+    static inline std::mutex mutex_;
+    static inline int users_ = 0;
+    static inline std::streambuf* saved_ = nullptr;
+};
+
+// TIFF samples that OpenCV fails on or decodes to a depth the engine does not take (signed
+// 32-bit integers), named.
+void refuseUnusualSamples(const ImageHeader& header, const std::string& name) {
+    if (!header.unusualSamples.empty()) {
+        throw Error(name + " is a TIFF of " + header.unusualSamples +
+                    " samples, which Impasto cannot read: save it with 8-bit, 16-bit or 32-bit "
+                    "floating-point samples");
+    }
+}
+
 // readImageHeader has made sure that the decoder of the file's own format claims it; OpenCV asks
 // its decoders in a fixed order and every one before that decoder looks for another signature at
 // byte 0, so no other decoder (DICOM, JPEG 2000, OpenEXR, HDR, PxM...) ever sees the bytes.
@@ -70,6 +112,7 @@ cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const ImageHeader& head
                          const_cast<uint8_t*>(bytes.data()));
     cv::Mat decoded;
     try {
+        const QuietStandardError quiet;
         decoded = cv::imdecode(buffer, flags);
     } catch (const cv::Exception& exception) {
         // Running out of memory says nothing about the data; decodeImage reports it.
@@ -78,10 +121,8 @@ cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const ImageHeader& head
         }
         // Other failures are corrupt data, reported with messages meant for developers.
     }
-    if (decoded.empty() && !header.unusualSamples.empty()) {
-        throw Error(name + " is a TIFF of " + header.unusualSamples +
-                    " samples, which Impasto cannot read: save it with 8-bit, 16-bit or 32-bit "
-                    "floating-point samples");
+    if (decoded.empty()) {
+        refuseUnusualSamples(header, name);
     }
     if (decoded.empty()) {
         throw Error(name + " is truncated or corrupt");
@@ -89,59 +130,98 @@ cv::Mat decodeWithOpenCv(std::span<const uint8_t> bytes, const ImageHeader& head
     return decoded;
 }
 
-// Decoded samples (8-bit, 16-bit or floating point; 1 to 4 channels, BGR order) as the engine's
-// float RGB in [0, 1], alpha composited over white and kept.
-Image toEngineImage(const cv::Mat& decoded, const std::string& name) {
-    double scale = 1.0;
+// The factor that takes samples of `decoded`'s depth (8-bit, 16-bit or floating point) to [0, 1].
+double unitScale(const cv::Mat& decoded, const std::string& name) {
     switch (decoded.depth()) {
         case CV_8U:
-            scale = 1.0 / 255.0;
-            break;
+            return 1.0 / 255.0;
         case CV_16U:
-            scale = 1.0 / 65535.0;
-            break;
+            return 1.0 / 65535.0;
         case CV_32F:
         case CV_64F:
-            break;
+            return 1.0;
         default:
             throw Error(name + " stores its samples in a format Impasto cannot read");
     }
-    if (decoded.channels() > 4) {
-        throw Error(name + " has " + std::to_string(decoded.channels()) +
-                    " channels; Impasto reads 1 to 4");
-    }
-    cv::Mat samples;
-    decoded.convertTo(samples, CV_32F, scale);
-    if (decoded.depth() == CV_32F || decoded.depth() == CV_64F) {
-        // Floating-point TIFFs may hold values outside [0, 1] (HDR) or NaN.
-        cv::patchNaNs(samples, 0.0);
-        samples = cv::min(cv::max(samples, 0.0), 1.0);
-    }
+}
 
+// Samples as float in [0, 1]: floating-point TIFFs may hold values outside it (HDR) or NaN.
+cv::Mat toUnitFloat(const cv::Mat& samples, double scale) {
+    cv::Mat unit;
+    samples.convertTo(unit, CV_32F, scale);
+    if (samples.depth() == CV_32F || samples.depth() == CV_64F) {
+        cv::patchNaNs(unit, 0.0);
+        unit = cv::min(cv::max(unit, 0.0), 1.0);
+    }
+    return unit;
+}
+
+// Gray or BGR planes composited over white by their alpha, in place.
+void compositeOverWhite(std::vector<cv::Mat>& colour, const cv::Mat& alpha) {
+    for (cv::Mat& plane : colour) {
+        plane = plane.mul(alpha) + (1.0 - alpha);
+    }
+}
+
+// A large image is shrunk in the depth it was decoded in: as float at full size it would take
+// four times its decoded memory (twice for 16-bit), several copies over. Its alpha is
+// composited over white first, so that the colours of transparent pixels do not bleed into the
+// average, in place and a band of rows at a time; the alpha itself is kept, shrunk too. Returns
+// `decoded` itself when it is small enough.
+cv::Mat shrinkDecoded(cv::Mat decoded, int maxSide, double scale, bool& composited) {
+    composited = false;
+    const int longest = std::max(decoded.cols, decoded.rows);
+    if (maxSide <= 0 || longest <= maxSide) {
+        return decoded;
+    }
+    if (decoded.channels() == 2 || decoded.channels() == 4) {
+        constexpr int kBandRows = 64;
+        for (int top = 0; top < decoded.rows; top += kBandRows) {
+            cv::Mat band = decoded.rowRange(top, std::min(decoded.rows, top + kBandRows));
+            std::vector<cv::Mat> planes;
+            cv::split(toUnitFloat(band, scale), planes);
+            const cv::Mat alpha = planes.back();
+            planes.pop_back();
+            compositeOverWhite(planes, alpha);
+            planes.push_back(alpha);
+            cv::Mat unit;
+            cv::merge(planes, unit);
+            unit.convertTo(band, band.type(), 1.0 / scale);
+        }
+        composited = true;
+    }
+    const ScaledSize size = sizeForMaxSide(decoded.cols, decoded.rows, maxSide);
+    cv::Mat shrunk;
+    cv::resize(decoded, shrunk, {size.width, size.height}, 0, 0, cv::INTER_AREA);
+    return shrunk;
+}
+
+// Decoded samples (8-bit, 16-bit or floating point; 1 to 4 channels, BGR order) as the engine's
+// float RGB in [0, 1], alpha composited over white (unless `composited` says it is already) and
+// kept.
+Image toEngineImage(const cv::Mat& decoded, double scale, bool composited) {
     std::vector<cv::Mat> planes;
-    cv::split(samples, planes);
+    cv::split(toUnitFloat(decoded, scale), planes);
     cv::Mat alpha;
     if (planes.size() == 2 || planes.size() == 4) {
         alpha = planes.back();
         planes.pop_back();
+    }
+    double minAlpha = 1.0;
+    if (!alpha.empty()) {
+        cv::minMaxLoc(alpha, &minAlpha);
+    }
+    if (minAlpha >= 1.0) {
+        // An alpha channel that is opaque everywhere carries nothing to put back on export.
+        alpha.release();
+    } else if (!composited) {
+        compositeOverWhite(planes, alpha);
     }
     cv::Mat rgb;
     if (planes.size() == 1) {
         cv::merge(std::vector{planes[0], planes[0], planes[0]}, rgb);
     } else {
         cv::merge(std::vector{planes[2], planes[1], planes[0]}, rgb);
-    }
-    if (!alpha.empty()) {
-        double minAlpha = 0.0;
-        cv::minMaxLoc(alpha, &minAlpha);
-        if (minAlpha >= 1.0) {
-            // An alpha channel that is opaque everywhere carries nothing to put back on export.
-            alpha.release();
-        } else {
-            cv::Mat alpha3;
-            cv::merge(std::vector{alpha, alpha, alpha}, alpha3);
-            rgb = rgb.mul(alpha3) + (cv::Scalar::all(1.0) - alpha3);
-        }
     }
     return imageFromMats(rgb, alpha);
 }
@@ -199,17 +279,31 @@ LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& hea
     // others leave it to the caller when not asked to apply it, which IMREAD_UNCHANGED forbids.
     const int orientationToApply = header.format == ImageFormat::Tiff ? 1 : header.exifOrientation;
     const int reduction = jpegReduction(header, options.maxSide);
-    const cv::Mat decoded = applyExifOrientation(
-        decodeWithOpenCv(bytes, header, name, decodeFlags(reduction)), orientationToApply);
+    cv::Mat decoded = header.format == ImageFormat::Png
+                          ? decodePng(bytes, name)
+                          : decodeWithOpenCv(bytes, header, name, decodeFlags(reduction));
+    if (decoded.channels() > 4) {
+        throw Error(name + " has " + std::to_string(decoded.channels()) +
+                    " channels; Impasto reads 1 to 4");
+    }
     loaded.info.bitDepth = bitDepthOf(decoded);
     loaded.info.channels = header.channels > 0 ? header.channels : decoded.channels();
     // The size as stored, not as decoded: orientations 5 to 8 turn it by a quarter.
     const bool turned = orientationToApply >= 5 && orientationToApply <= 8;
-    loaded.info.originalWidth =
-        reduction == 1 ? decoded.cols : static_cast<int>(turned ? header.height : header.width);
-    loaded.info.originalHeight =
-        reduction == 1 ? decoded.rows : static_cast<int>(turned ? header.width : header.height);
-    loaded.image = toEngineImage(decoded, name);
+    const int storedWidth = reduction == 1 ? decoded.cols : static_cast<int>(header.width);
+    const int storedHeight = reduction == 1 ? decoded.rows : static_cast<int>(header.height);
+    loaded.info.originalWidth = turned ? storedHeight : storedWidth;
+    loaded.info.originalHeight = turned ? storedWidth : storedHeight;
+    if (decoded.depth() == CV_32S) {
+        refuseUnusualSamples(header, name);
+    }
+    const double scale = unitScale(decoded, name);
+    bool composited = false;
+    // Shrunk before it is turned: the longest side is the same either way, and turning a small
+    // image costs little.
+    decoded = applyExifOrientation(
+        shrinkDecoded(std::move(decoded), options.maxSide, scale, composited), orientationToApply);
+    loaded.image = toEngineImage(decoded, scale, composited);
     if (options.maxSide > 0) {
         loaded.image = resizeToMaxSide(loaded.image, options.maxSide);
     }

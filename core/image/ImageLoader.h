@@ -31,13 +31,13 @@ struct LoadedImage {
     ImageSourceInfo info;
 };
 
-// Decodes JPEG, PNG, TIFF, WebP and BMP through OpenCV: applies the EXIF orientation (JPEG
-// APP1, PNG eXIf, TIFF tag, WebP EXIF chunk), turns grayscale into RGB, keeps 16-bit precision,
-// clamps floating-point TIFF to [0, 1], composites alpha over white (keeping the alpha; an
-// alpha that is opaque everywhere is dropped). Other formats OpenCV knows are refused, since
-// only these five have their size checked before decoding. Throws impasto::Error with a message
-// naming the file and the problem: missing, empty, text, not an image, too many pixels, too
-// large for the memory available, truncated or corrupt.
+// Decodes JPEG, PNG, TIFF, WebP and BMP (PNG with libpng, the others through OpenCV): applies the
+// EXIF orientation (JPEG APP1, PNG eXIf, TIFF tag, WebP EXIF chunk), turns grayscale into RGB,
+// keeps 16-bit precision, clamps floating-point TIFF to [0, 1], composites alpha over white
+// (keeping the alpha; an alpha that is opaque everywhere is dropped). Other formats OpenCV knows
+// are refused, since only these five have their size checked before decoding. Throws impasto::Error
+// with a message naming the file and the problem: missing, empty, text, not an image, too many
+// pixels, too large for the memory available, truncated or corrupt.
 LoadedImage loadImage(const std::filesystem::path& file, const ImageLoadOptions& options = {});
 // The same for bytes already in memory (clipboard, drag and drop of data); `name` is used in
 // messages.

@@ -6,8 +6,9 @@
 
 namespace impasto {
 
-// The recipe in a preset: a JSON preset file, or a PNG that Impasto exported (its
-// "impasto:settings" text). Throws impasto::Error naming the file and what is wrong.
+// The recipe in a preset: a JSON preset file, or an image that Impasto exported: a PNG (its
+// "impasto:settings" text), a JPEG (its comment) or a TIFF (its ImageDescription). Throws
+// impasto::Error naming the file and what is wrong.
 Recipe loadRecipe(const std::filesystem::path& file);
 
 }  // namespace impasto

@@ -20,10 +20,14 @@ Image resizeToMaxSide(const Image& image, int maxSide, bool allowUpscale) {
     if (longest == 0 || longest == maxSide || (longest < maxSide && !allowUpscale)) {
         return image;
     }
-    const double scale = double(maxSide) / longest;
-    const int width = std::max(1, int(std::lround(image.width() * scale)));
-    const int height = std::max(1, int(std::lround(image.height() * scale)));
-    return resizeTo(image, width, height);
+    const ScaledSize size = sizeForMaxSide(image.width(), image.height(), maxSide);
+    return resizeTo(image, size.width, size.height);
+}
+
+ScaledSize sizeForMaxSide(int width, int height, int maxSide) {
+    const double scale = double(maxSide) / std::max(width, height);
+    return {std::max(1, int(std::lround(width * scale))),
+            std::max(1, int(std::lround(height * scale)))};
 }
 
 Image resizeTo(const Image& image, int width, int height) {

@@ -1,5 +1,7 @@
 #include "core/image/TiffTags.h"
 
+#include <algorithm>
+
 #include "core/image/ByteReader.h"
 
 namespace impasto {
@@ -50,11 +52,21 @@ bool hasTiffSignature(std::span<const uint8_t> bytes) {
     return magic == kClassicMagic || magic == kBigTiffMagic;
 }
 
-std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag) {
-    if (!hasTiffSignature(tiff)) {
-        return std::nullopt;
-    }
-    ByteReader reader(tiff, tiff[0] == 'M');
+namespace {
+
+// Where the values of a tag of the first image file directory lie.
+struct TiffEntry {
+    uint16_t type = 0;
+    uint64_t count = 0;
+    uint64_t valueOffset = 0;
+};
+
+// Size in bytes of one value of `type`, for the types whose values are looked at.
+unsigned valueTypeSize(uint16_t type) {
+    return type == 2 ? 1 : integerTypeSize(type);  // 2: ASCII
+}
+
+std::optional<TiffEntry> findTiffEntry(ByteReader& reader, uint16_t tag) {
     const bool big = reader.u16(2) == kBigTiffMagic;
     // Classic TIFF: 2-byte entry count, 12-byte entries with a 4-byte value field.
     // BigTIFF: 8-byte entry count, 20-byte entries with an 8-byte value field.
@@ -72,35 +84,66 @@ std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag)
         if (reader.u16(entry) != tag) {
             continue;
         }
-        const uint16_t type = reader.u16(entry + 2);
-        const uint64_t valueCount = big ? reader.u64(entry + 4) : reader.u32(entry + 4);
-        const unsigned typeSize = integerTypeSize(type);
-        if (typeSize == 0 || valueCount == 0) {
+        TiffEntry found;
+        found.type = reader.u16(entry + 2);
+        found.count = big ? reader.u64(entry + 4) : reader.u32(entry + 4);
+        const unsigned typeSize = valueTypeSize(found.type);
+        if (typeSize == 0 || found.count == 0) {
             return std::nullopt;
         }
         const uint64_t field = entry + (big ? 12 : 8);
         // Values that do not fit the field are stored elsewhere, at the offset the field holds.
-        const uint64_t valueOffset = valueCount <= fieldSize / typeSize
-                                         ? field
-                                         : (big ? reader.u64(field) : reader.u32(field));
-        uint64_t value = 0;
-        switch (typeSize) {
-            case 1:
-                value = reader.u8(valueOffset);
-                break;
-            case 2:
-                value = reader.u16(valueOffset);
-                break;
-            case 4:
-                value = reader.u32(valueOffset);
-                break;
-            default:
-                value = reader.u64(valueOffset);
-                break;
-        }
-        return reader.ok() ? std::optional<uint64_t>(value) : std::nullopt;
+        found.valueOffset = found.count <= fieldSize / typeSize
+                                ? field
+                                : (big ? reader.u64(field) : reader.u32(field));
+        return reader.ok() ? std::optional<TiffEntry>(found) : std::nullopt;
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag) {
+    if (!hasTiffSignature(tiff)) {
+        return std::nullopt;
+    }
+    ByteReader reader(tiff, tiff[0] == 'M');
+    const std::optional<TiffEntry> entry = findTiffEntry(reader, tag);
+    if (!entry || entry->type == 2) {
+        return std::nullopt;
+    }
+    uint64_t value = 0;
+    switch (integerTypeSize(entry->type)) {
+        case 1:
+            value = reader.u8(entry->valueOffset);
+            break;
+        case 2:
+            value = reader.u16(entry->valueOffset);
+            break;
+        case 4:
+            value = reader.u32(entry->valueOffset);
+            break;
+        default:
+            value = reader.u64(entry->valueOffset);
+            break;
+    }
+    return reader.ok() ? std::optional<uint64_t>(value) : std::nullopt;
+}
+
+std::optional<std::string> readTiffText(std::span<const uint8_t> tiff, uint16_t tag) {
+    if (!hasTiffSignature(tiff)) {
+        return std::nullopt;
+    }
+    ByteReader reader(tiff, tiff[0] == 'M');
+    const std::optional<TiffEntry> entry = findTiffEntry(reader, tag);
+    if (!entry || entry->type != 2 || !reader.has(entry->valueOffset, entry->count)) {
+        return std::nullopt;
+    }
+    const auto* start = reinterpret_cast<const char*>(tiff.data() + entry->valueOffset);
+    std::string text(start, static_cast<size_t>(entry->count));
+    // ASCII values end with NUL, which is not part of the text.
+    text.erase(std::find(text.begin(), text.end(), '\0'), text.end());
+    return text;
 }
 
 }  // namespace impasto

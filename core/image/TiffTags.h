@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 namespace impasto {
 
@@ -13,5 +14,9 @@ bool hasTiffSignature(std::span<const uint8_t> bytes);
 // which starts with the same "II"/"MM" header. Empty when the tag is absent or the structure
 // is malformed.
 std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag);
+
+// The text of an ASCII tag (such as ImageDescription, 270) of the same directory, without its
+// closing NUL; empty when absent or malformed.
+std::optional<std::string> readTiffText(std::span<const uint8_t> tiff, uint16_t tag);
 
 }  // namespace impasto

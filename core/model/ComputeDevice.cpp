@@ -12,6 +12,7 @@
 
 #include "core/common/Error.h"
 #include "core/model/KernelCache.h"
+#include "core/model/TensorMemoryLimit.h"
 
 namespace impasto {
 
@@ -44,9 +45,6 @@ std::string resolveDevice(DevicePreference preference) {
     return "cpu";
 }
 
-namespace {
-
-// The cores this process may run on (taskset and cgroup masks included).
 int availableCores() {
     cpu_set_t mask;
     if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
@@ -54,6 +52,8 @@ int availableCores() {
     }
     return static_cast<int>(std::thread::hardware_concurrency());
 }
+
+namespace {
 
 // Looked up at run time: which BLAS libblas.so.3 is depends on the machine's alternatives. Only
 // OpenBLAS's pthreads build keeps threads of its own (its OpenMP build shares LibTorch's pool,
@@ -78,6 +78,7 @@ void useAllCores() {
     std::call_once(librariesConfigured, [] {
         keepOpenBlasToOneThread();
         boundKernelCache();
+        guardTensorMemory();
     });
     // Once per thread (the OpenMP setting is per thread); an explicit OMP_NUM_THREADS is the
     // user's choice.

@@ -7,6 +7,7 @@
 #include <c10/core/GradMode.h>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 #include "core/weights/Shape.h"
 
 namespace impasto {
@@ -108,15 +109,20 @@ bool FeatureNetwork::isAvailable(const std::string& layer) const {
 }
 
 void FeatureNetwork::requireLayers(const std::vector<std::string>& layers) const {
+    const bool partial = availableLayers_.size() < description_->layers.size();
+    // Every name that would work, so that nobody has to guess; a partial file's own range.
+    const std::string usable = join(availableLayers_, ", ");
+    const std::string range = "from " + availableLayers_.front() + " to " + availableLayers_.back();
     for (const std::string& layer : layers) {
         if (description_->indexOf(layer) < 0) {
-            throw Error("\"" + layer + "\" is not a layer of " + description_->title +
-                        " (its layers are " + description_->layers.front().name + " ... " +
-                        description_->layers.back().name + ")");
+            throw Error("\"" + layer + "\" is not a layer of " + description_->title + ". " +
+                        (partial ? "This weight file holds its layers " + range + ": "
+                                 : "Its layers are ") +
+                        usable);
         }
         if (!isAvailable(layer)) {
-            throw Error("Layer " + layer + " is not in this weight file: it provides " +
-                        description_->title + " only up to " + availableLayers_.back());
+            throw Error("Layer " + layer + " is not in this weight file: it holds " +
+                        description_->title + " only " + range + ", the layers " + usable);
         }
     }
 }
@@ -241,6 +247,22 @@ at::Tensor coveredByWindows(const at::Tensor& input, const ConvolutionSpec& spec
     return covered.contiguous(format);
 }
 
+// `input` with its outermost rows and columns repeated `padding` times (replicate padding, which
+// LibTorch 1.13 has no bfloat16 CPU kernel for).
+at::Tensor edgeRepeated(const at::Tensor& input, int64_t padding) {
+    const auto format = input.suggest_memory_format();
+    const int64_t width = input.size(3);
+    const auto columns = [&](int64_t at) {
+        return input.narrow(3, at, 1).expand({-1, -1, -1, padding});
+    };
+    const at::Tensor wider = at::cat({columns(0), input, columns(width - 1)}, 3);
+    const int64_t height = wider.size(2);
+    const auto rows = [&](int64_t at) {
+        return wider.narrow(2, at, 1).expand({-1, -1, padding, -1});
+    };
+    return at::cat({rows(0), wider, rows(height - 1)}, 2).contiguous(format);
+}
+
 }  // namespace
 
 at::Tensor FeatureNetwork::runLayer(size_t index, at::Tensor input, PoolingMode pooling,
@@ -249,8 +271,14 @@ at::Tensor FeatureNetwork::runLayer(size_t index, at::Tensor input, PoolingMode 
     switch (layer.kind) {
         case LayerKind::Convolution: {
             const ConvolutionSpec& spec = layer.convolution;
-            return convolve(running_[index][0], coveredByWindows(input, spec), spec.stride,
-                            spec.padding);
+            const at::Tensor covered = coveredByWindows(input, spec);
+            if (edgeRepeated_ && spec.padding > 0 && index == 0) {
+                // Zeros around the image are a frame of the mean colour that the style loss
+                // sees (see setEdgeRepeated).
+                return convolve(running_[index][0], edgeRepeated(covered, spec.padding),
+                                spec.stride, 0);
+            }
+            return convolve(running_[index][0], covered, spec.stride, spec.padding);
         }
         case LayerKind::Relu:
             return mayOverwrite ? at::relu_(input) : at::relu(input);

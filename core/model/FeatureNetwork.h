@@ -42,6 +42,13 @@ public:
     // benchmark turns it off for its baseline. Not thread-safe.
     void setChannelsLast(bool enabled);
     bool channelsLast() const { return channelsLast_; }
+    // The first convolution (VGG's conv1_1) repeats the image's edge instead of padding with
+    // zeros, which are a frame of the mean colour to the network (a darker or unstyled border),
+    // as crowsonkb's replicate padding does. Only there: LibTorch 1.13 has no bfloat16 kernel
+    // for replicate padding, and a copy of a 64-channel activation with its edge repeated cost
+    // more than its convolution; SqueezeNet's fire modules measured worse with it, and its first
+    // convolution has no padding. On by default; the look report turns it off for its baseline.
+    void setEdgeRepeated(bool enabled) { edgeRepeated_ = enabled; }
     // Convolutions and the layers between them in bfloat16 (float16's range is too small: the
     // gradients of the normalised Gram losses reach 1e-10 and would flush to zero without loss
     // scaling); the activations are handed back in bfloat16 too, and the Gram matrices and
@@ -92,6 +99,7 @@ private:
     at::Tensor shift_;
     at::Device device_ = at::kCPU;
     bool channelsLast_ = true;
+    bool edgeRepeated_ = true;
     bool reducedPrecisionWanted_ = false;
     // Probed on the current device when first wanted there.
     std::optional<bool> reducedPrecisionWorks_;

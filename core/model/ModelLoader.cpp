@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
+#include "core/model/ArchitectureMatch.h"
 #include "core/model/FeatureNetwork.h"
 #include "core/model/NetworkDescription.h"
 #include "core/weights/WeightFile.h"
@@ -90,6 +93,14 @@ std::vector<std::string> keepAvailable(const std::vector<std::string>& layers,
     return kept;
 }
 
+std::vector<std::string> leftOut(const std::vector<std::string>& layers,
+                                 const FeatureNetwork& network) {
+    std::vector<std::string> missing;
+    std::copy_if(layers.begin(), layers.end(), std::back_inserter(missing),
+                 [&](const std::string& layer) { return !network.isAvailable(layer); });
+    return missing;
+}
+
 // The deepest available ReLU (or fire module) stands in for a content layer the file lacks.
 std::string deepestActivation(const FeatureNetwork& network) {
     const auto& layers = network.availableLayers();
@@ -108,14 +119,18 @@ LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints
         file, [](const std::string& name) { return knownTensorNames().count(name) > 0; });
 
     std::string architecture;
+    ArchitectureSource source = ArchitectureSource::TensorNames;
     if (hints.architecture) {
         architecture = *hints.architecture;
+        source = ArchitectureSource::ModelList;
     } else if (weights.metadata.count("architecture")) {
         architecture = weights.metadata.at("architecture");
+        source = ArchitectureSource::FileMetadata;
     } else {
         architecture = inferArchitecture(weights);
     }
     const NetworkDescription& description = NetworkDescription::forArchitecture(architecture);
+    requireTensorsOf(description, weights, source);
 
     std::optional<Preprocessing> preprocessing = hints.preprocessing;
     if (!preprocessing) {
@@ -137,14 +152,42 @@ LoadedModel loadModel(const std::filesystem::path& file, const ModelHints& hints
                         const std::vector<std::string>& architectural) {
         return hinted.empty() ? architectural : hinted;
     };
-    info.defaultContentLayers = keepAvailable(
-        preferred(hints.defaultContentLayers, description.defaultContentLayers), *network);
+    const std::vector<std::string> recommendedContent =
+        preferred(hints.defaultContentLayers, description.defaultContentLayers);
+    const std::vector<std::string> recommendedStyle =
+        preferred(hints.defaultStyleLayers, description.defaultStyleLayers);
+    info.defaultContentLayers = keepAvailable(recommendedContent, *network);
     if (info.defaultContentLayers.empty()) {
         info.defaultContentLayers = {deepestActivation(*network)};
     }
-    info.defaultStyleLayers = keepAvailable(
-        preferred(hints.defaultStyleLayers, description.defaultStyleLayers), *network);
+    info.defaultStyleLayers = keepAvailable(recommendedStyle, *network);
+    info.inversionContentLayers = keepAvailable(description.inversionContentLayers, *network);
+    if (info.inversionContentLayers.empty()) {
+        info.inversionContentLayers = info.defaultContentLayers;
+    }
+    info.leftOutContentLayers = leftOut(recommendedContent, *network);
+    info.leftOutStyleLayers = leftOut(recommendedStyle, *network);
     return {network, info};
+}
+
+std::string describeLeftOutDefaults(const ModelInfo& info) {
+    std::vector<std::string> parts;
+    for (const auto& [what, leftOutLayers, used] :
+         {std::tuple{"content", &info.leftOutContentLayers, &info.defaultContentLayers},
+          std::tuple{"style", &info.leftOutStyleLayers, &info.defaultStyleLayers}}) {
+        if (leftOutLayers->empty()) {
+            continue;
+        }
+        const bool one = leftOutLayers->size() == 1;
+        parts.push_back(std::string("the default ") + what + (one ? " layer " : " layers ") +
+                        join(*leftOutLayers, ", ") + (one ? " is" : " are") + " left out, " +
+                        join(*used, ", ") + (used->size() == 1 ? " is" : " are") + " used instead");
+    }
+    if (parts.empty()) {
+        return {};
+    }
+    return "This file holds " + info.title + " only up to " + info.availableLayers.back() + ": " +
+           join(parts, "; ");
 }
 
 }  // namespace impasto

@@ -22,7 +22,16 @@ struct ModelInfo {
     // The description's recommended layers, restricted to what the file provides.
     std::vector<std::string> defaultContentLayers;
     std::vector<std::string> defaultStyleLayers;
+    // The content layer for feature inversion (NetworkDescription), else the default's.
+    std::vector<std::string> inversionContentLayers;
+    // Recommended layers that a partial file lacks, left out of the defaults above.
+    std::vector<std::string> leftOutContentLayers;
+    std::vector<std::string> leftOutStyleLayers;
 };
+
+// "This file holds VGG-19 only up to pool3: the default content layer relu4_2 is left out,
+// relu3_4 is used instead; ..." for a partial file; empty when no default was left out.
+std::string describeLeftOutDefaults(const ModelInfo& info);
 
 struct LoadedModel {
     std::shared_ptr<FeatureNetwork> network;

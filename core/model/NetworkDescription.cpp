@@ -70,6 +70,7 @@ NetworkDescription vgg(const std::string& architecture, const std::string& title
     // every block.
     net.defaultContentLayers = {"relu4_2"};
     net.defaultStyleLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
+    net.inversionContentLayers = {"relu3_1"};
     return net;
 }
 
@@ -92,6 +93,7 @@ NetworkDescription makeSqueezeNet11() {
     net.layers.push_back(fire("fire9", 512, 64, 256, 12));
     net.defaultContentLayers = {"fire6"};
     net.defaultStyleLayers = {"relu1", "fire2", "fire3", "fire5", "fire7"};
+    net.inversionContentLayers = {"fire3"};
     return net;
 }
 

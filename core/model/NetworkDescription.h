@@ -64,6 +64,10 @@ struct NetworkDescription {
     // Layers that give a good result with this network when the user names none.
     std::vector<std::string> defaultContentLayers;
     std::vector<std::string> defaultStyleLayers;
+    // The content layer for feature inversion (no style) from noise: deep enough that the result
+    // shows what the network keeps rather than the photo, shallow enough to rebuild it (from
+    // noise, SqueezeNet's fire6 stays noise and VGG's relu3_4 keeps colour speckle).
+    std::vector<std::string> inversionContentLayers;
 
     // Index of the layer named `name`, or -1.
     int indexOf(const std::string& name) const;

@@ -12,8 +12,13 @@ ScalePlan::ScalePlan(Inputs inputs) : inputs_(std::move(inputs)) {
     if (!inputs_.coarseToFine) {
         return;
     }
-    for (int divisor = 2; finalSize.longest() / divisor > kLargestSingleScaleSide / 2;
-         divisor *= 2) {
+    auto largeEnough = [&](int divisor) {
+        if (inputs_.minScale > 0) {
+            return std::lround(finalSize.longest() / double(divisor)) >= inputs_.minScale;
+        }
+        return finalSize.longest() / divisor > kLargestSingleScaleSide / 2;
+    };
+    for (int divisor = 2; largeEnough(divisor); divisor *= 2) {
         const Extent coarser{static_cast<int>(std::lround(finalSize.width / double(divisor))),
                              static_cast<int>(std::lround(finalSize.height / double(divisor)))};
         if (coarser.shortest() < inputs_.minimumSide ||
@@ -22,7 +27,7 @@ ScalePlan::ScalePlan(Inputs inputs) : inputs_(std::move(inputs)) {
         }
         stages_.insert(stages_.begin(), coarser);
     }
-    if (inputs_.iterationBudget > 0) {
+    if (inputs_.iterationBudget > 0 && !givenIterations()) {
         // The coarsest stages are kept: they give a picture soonest, at the least cost.
         const int coarseStages = static_cast<int>(stages_.size()) - 1;
         const int fitting = std::min(coarseStages, coarseBudget() / int(kMinimumStageSteps));
@@ -36,12 +41,37 @@ int ScalePlan::coarseBudget() const {
     return std::max(0, budget - std::max((budget + 1) / 2, kMinimumFinalStageSteps));
 }
 
-bool ScalePlan::stageOver(std::size_t stage, int iterationsDone,
+bool ScalePlan::givenIterations() const {
+    return inputs_.initialIterations > 0 || inputs_.scaleIterations > 0;
+}
+
+int ScalePlan::stageIterations(std::size_t stage) const {
+    if (stage == 0 && inputs_.initialIterations > 0) {
+        return inputs_.initialIterations;
+    }
+    return inputs_.scaleIterations;
+}
+
+int ScalePlan::plannedIterations() const {
+    long long sum = 0;
+    for (std::size_t stage = 0; stage < stages_.size(); ++stage) {
+        if (stageIterations(stage) == 0) {
+            return 0;
+        }
+        sum += stageIterations(stage);
+    }
+    return static_cast<int>(std::min<long long>(sum, std::numeric_limits<int>::max()));
+}
+
+bool ScalePlan::stageOver(std::size_t stage, int stageStart, int iterationsDone,
                           const std::vector<double>& stageLosses) const {
     if (stage + 1 >= stages_.size()) {
         return false;
     }
-    if (inputs_.iterationBudget > 0) {
+    if (const int given = stageIterations(stage); given > 0) {
+        return iterationsDone - stageStart >= given;
+    }
+    if (inputs_.iterationBudget > 0 && !givenIterations()) {
         // Coarse stage k of K ends by iteration (k + 1) / K of the coarse stages' budget.
         const int coarseStages = static_cast<int>(stages_.size()) - 1;
         const int deadline = coarseBudget() * (static_cast<int>(stage) + 1) / coarseStages;

@@ -25,6 +25,14 @@ struct Extent {
 // kMinimumFinalStageSteps; the coarse stages share the rest, at least kMinimumStageSteps each,
 // so the coarsest stages that fit are kept and the others left out (all of them below 20
 // iterations). A coarse stage then ends by its share of the budget at the latest.
+//
+// The artist's controls (crowsonkb's --min-scale, --initial-iterations, --iterations): a
+// smallest scale puts the coarsest stage at the smallest halving of the final size whose
+// longest side is at least that, whatever the output size (the budget rule above still
+// shares the iterations). Iterations per stage, when given, replace the rules that end a stage:
+// the coarsest stage takes initialIterations (scaleIterations when 0), every later one
+// scaleIterations, no stage is left out, and the run's length is their sum
+// (plannedIterations()) unless a budget says otherwise.
 class ScalePlan {
 public:
     // Outputs up to this longest side are optimised at their size only: a step there takes a
@@ -54,6 +62,10 @@ public:
         int minimumStyleSide = 1;
         // Iterations of the whole run; 0 when open-ended (no stage is cut short).
         int iterationBudget = 0;
+        // The artist's controls; 0 leaves each to the rules above.
+        int minScale = 0;
+        int initialIterations = 0;
+        int scaleIterations = 0;
     };
 
     // The shorter side of the smallest style image at a stage, and which image it is.
@@ -78,11 +90,17 @@ public:
     // Coarse stages that coarse-to-fine would have had but the iteration budget has no room for.
     int stagesLeftOutForBudget() const { return stagesLeftOutForBudget_; }
 
-    // Whether coarse stage `stage` should end after `iterationsDone` iterations of the run, the
-    // stage's own total losses (one per step since its objective last changed) being
-    // `stageLosses`: its loss has levelled off, it has had its share of steps, or its share of
-    // the iteration budget is used up. The final stage never ends.
-    bool stageOver(std::size_t stage, int iterationsDone,
+    // The iterations given for a stage (see above), 0 when its end is left to the rules.
+    int stageIterations(std::size_t stage) const;
+    // The sum of every stage's given iterations, 0 when any stage's end is left to the rules.
+    int plannedIterations() const;
+
+    // Whether coarse stage `stage`, begun at iteration `stageStart`, should end after
+    // `iterationsDone` iterations of the run, the stage's own total losses (one per step since
+    // its objective last changed) being `stageLosses`: it has taken its given iterations, or
+    // else its loss has levelled off, it has had its share of steps, or its share of the
+    // iteration budget is used up. The final stage never ends.
+    bool stageOver(std::size_t stage, int stageStart, int iterationsDone,
                    const std::vector<double>& stageLosses) const;
     // The loss part of that rule: levelled off, or kMaximumStageSteps taken.
     static bool stageLevelledOff(const std::vector<double>& stageLosses);
@@ -90,6 +108,8 @@ public:
 private:
     // The iterations the coarse stages may take together within the budget.
     int coarseBudget() const;
+    // Whether any stage's iterations are given.
+    bool givenIterations() const;
 
     Inputs inputs_;
     std::vector<Extent> stages_;

@@ -13,10 +13,12 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <string>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/registry/ModelFolders.h"
 
@@ -246,10 +248,42 @@ std::string sha256Of(const std::filesystem::path& file) {
     return hash.result().toHex().toStdString();
 }
 
+// The SHA-256 recorded at an earlier download; empty when there is none (or it is unreadable).
+std::string recordedSha256(const std::filesystem::path& installed) {
+    QFile record(recordedChecksumFile(installed));
+    if (!record.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const std::string digest = record.read(64).toStdString();
+    const bool valid = digest.size() == 64 && std::all_of(digest.begin(), digest.end(), [](char c) {
+                           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                       });
+    return valid ? digest : std::string();
+}
+
+// The checksum a download must have: the manifest's, else the one recorded at the first.
+std::string expectedSha256(const RegisteredModel& model, const std::filesystem::path& installed) {
+    return model.sha256.empty() ? recordedSha256(installed) : model.sha256;
+}
+
+// In sha256sum's format, so that `sha256sum -c` checks it too.
+void recordSha256(const std::filesystem::path& installed, const std::string& sha256,
+                  const std::string& fileName) {
+    const std::string line = sha256 + "  " + fileName + "\n";
+    writeFileAtomically(recordedChecksumFile(installed),
+                        std::span(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
+}
+
+void tell(const DownloadOptions& options, const std::string& sentence) {
+    if (options.notice) {
+        options.notice(sentence);
+    }
+}
+
 // Checks the complete download against the manifest and the caller. A file that fails is
 // deleted: resuming it could only repeat the failure.
 void verify(const RegisteredModel& model, const std::filesystem::path& part,
-            const DownloadOptions& options) {
+            const std::string& expected, const DownloadOptions& options) {
     try {
         if (model.sizeBytes > 0) {
             std::error_code error;
@@ -263,11 +297,19 @@ void verify(const RegisteredModel& model, const std::filesystem::path& part,
                             "; the download was discarded");
             }
         }
-        if (!model.sha256.empty()) {
+        if (!expected.empty()) {
             const std::string sha256 = sha256Of(part);
-            if (sha256 != model.sha256) {
-                throw Error("Downloaded " + model.title + " has SHA-256 " + sha256 +
-                            " instead of " + model.sha256 + "; the download was discarded");
+            if (sha256 != expected) {
+                throw Error(
+                    "Downloaded " + model.title + " has SHA-256 " + sha256 + " instead of " +
+                    expected + "; the download was discarded" +
+                    (model.sha256.empty()
+                         ? " (the checksum was recorded at the first "
+                           "download; if the server's file has changed, "
+                           "delete " +
+                               recordedChecksumFile(part.parent_path() / model.fileName).string() +
+                               " and download again)"
+                         : ""));
             }
         }
         if (options.validate) {
@@ -280,7 +322,52 @@ void verify(const RegisteredModel& model, const std::filesystem::path& part,
     }
 }
 
+// Whether the model installed at `installed` is whole: its checksum (the manifest's or the
+// recorded one), else its size and `validate`, after which its checksum is recorded. Says
+// what it found.
+bool installedCopyIsWhole(const RegisteredModel& model, const std::filesystem::path& installed,
+                          const DownloadOptions& options) {
+    const std::string expected = expectedSha256(model, installed);
+    const std::string actual = sha256Of(installed);
+    if (!expected.empty()) {
+        if (actual == expected) {
+            tell(options, model.name + " is installed at " + installed.string() +
+                              " and its SHA-256 checks out: nothing to download");
+            return true;
+        }
+        tell(options, installed.string() + " is damaged (SHA-256 " + actual + " instead of " +
+                          expected + "): downloading it again");
+        return false;
+    }
+    // Installed before checksums were recorded: judged by what else is known.
+    try {
+        std::error_code error;
+        const auto size = std::filesystem::file_size(installed, error);
+        if (error || (model.sizeBytes > 0 && static_cast<int64_t>(size) != model.sizeBytes)) {
+            throw Error("it is " + std::to_string(size) + " bytes, not " +
+                        std::to_string(model.sizeBytes));
+        }
+        if (options.validate) {
+            options.validate(installed);
+        }
+    } catch (const Error& error) {
+        tell(options,
+             installed.string() + " is damaged (" + error.what() + "): downloading it again");
+        return false;
+    }
+    recordSha256(installed, actual, model.fileName);
+    tell(options, model.name + " is installed at " + installed.string() +
+                      "; its SHA-256 is now recorded, and later downloads are checked against it");
+    return true;
+}
+
 }  // namespace
+
+std::filesystem::path recordedChecksumFile(const std::filesystem::path& installed) {
+    std::filesystem::path record = installed;
+    record += ".sha256";
+    return record;
+}
 
 std::filesystem::path downloadModel(const RegisteredModel& model, const DownloadOptions& options) {
     const std::filesystem::path folder =
@@ -297,6 +384,12 @@ std::filesystem::path downloadModel(const RegisteredModel& model, const Download
                     "\" is not an http or https URL");
     }
 
+    const std::filesystem::path target = folder / model.fileName;
+    if (std::filesystem::is_regular_file(target, error) &&
+        installedCopyIsWhole(model, target, options)) {
+        return target;
+    }
+
     const std::filesystem::path part = folder / (model.fileName + ".part");
     if (!Transfer(model, url, part, options).run()) {
         std::filesystem::remove(part, error);
@@ -305,12 +398,19 @@ std::filesystem::path downloadModel(const RegisteredModel& model, const Download
                         ": the server answers with a part of the file nobody asked for");
         }
     }
-    verify(model, part, options);
+    const std::string expected = expectedSha256(model, target);
+    verify(model, part, expected, options);
 
-    const std::filesystem::path target = folder / model.fileName;
     std::filesystem::rename(part, target, error);
     if (error) {
         throw Error("Cannot install " + target.string() + ": " + error.message());
+    }
+    if (expected.empty()) {
+        const std::string sha256 = sha256Of(target);
+        recordSha256(target, sha256, model.fileName);
+        tell(options, "The manifest gives no SHA-256 for " + model.name + ": recorded " + sha256 +
+                          " in " + recordedChecksumFile(target).string() +
+                          ", and later downloads are checked against it");
     }
     return target;
 }

@@ -57,6 +57,14 @@ std::filesystem::path userModelsFolder() {
     return homeFolder() / ".local" / "share" / "impasto" / "models";
 }
 
+std::filesystem::path activeManifestFile() {
+    const char* chosen = std::getenv("IMPASTO_REGISTRY");
+    if (chosen && *chosen) {
+        return chosen;
+    }
+    return builtInModelsFolder() / manifestFileName;
+}
+
 std::filesystem::path builtInModelsFolder() {
     std::error_code error;
     const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);

@@ -18,6 +18,10 @@ std::vector<std::filesystem::path> environmentModelFolders();
 // Throws impasto::Error when neither XDG_DATA_HOME nor a home folder is known.
 std::filesystem::path userModelsFolder();
 
+// The manifest in use: the file IMPASTO_REGISTRY names (another registry: a mirror, a test),
+// else registry.json in builtInModelsFolder().
+std::filesystem::path activeManifestFile();
+
 // The folder holding the manifest (registry.json) shipped with Impasto: share/impasto/models
 // beside the running executable's bin/ when installed, or the source tree's models/ for a
 // program inside the build folder. Throws impasto::Error when the manifest is not there.

@@ -192,7 +192,7 @@ ModelRegistry::ModelRegistry(std::filesystem::path manifestFile,
     : manifestFile_(std::move(manifestFile)), models_(std::move(models)) {}
 
 ModelRegistry ModelRegistry::loadBuiltIn() {
-    return load(builtInModelsFolder() / manifestFileName);
+    return load(activeManifestFile());
 }
 
 ModelRegistry ModelRegistry::load(const std::filesystem::path& manifestFile) {

@@ -13,7 +13,8 @@ namespace impasto {
 // The models Impasto knows by name, read from the manifest, and where their files are found.
 class ModelRegistry {
 public:
-    // The manifest shipped with Impasto (registry.json in builtInModelsFolder()).
+    // The manifest shipped with Impasto (registry.json in builtInModelsFolder()), or the one
+    // IMPASTO_REGISTRY names instead (activeManifestFile()).
     static ModelRegistry loadBuiltIn();
     // Reads and validates a manifest; throws impasto::Error naming the file, and the entry and
     // field at fault, for anything unreadable or invalid.

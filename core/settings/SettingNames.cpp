@@ -32,4 +32,8 @@ std::string toString(Precision precision) {
     return nameOf(precision);
 }
 
+std::string toString(StyleLoss styleLoss) {
+    return nameOf(styleLoss);
+}
+
 }  // namespace impasto

@@ -42,6 +42,11 @@ inline constexpr ChoiceName<Precision> kPrecisionNames[] = {
     {Precision::Bfloat16, "bfloat16"},
 };
 
+inline constexpr ChoiceName<StyleLoss> kStyleLossNames[] = {
+    {StyleLoss::Gram, "gram"},
+    {StyleLoss::Wasserstein, "wasserstein"},
+};
+
 constexpr std::span<const ChoiceName<OptimizerKind>> choiceNames(OptimizerKind) {
     return kOptimizerNames;
 }
@@ -54,11 +59,15 @@ constexpr std::span<const ChoiceName<PoolingMode>> choiceNames(PoolingMode) {
 constexpr std::span<const ChoiceName<Precision>> choiceNames(Precision) {
     return kPrecisionNames;
 }
+constexpr std::span<const ChoiceName<StyleLoss>> choiceNames(StyleLoss) {
+    return kStyleLossNames;
+}
 
 std::string toString(OptimizerKind optimizer);
 std::string toString(InitKind init);
 std::string toString(PoolingMode pooling);
 std::string toString(Precision precision);
+std::string toString(StyleLoss styleLoss);
 
 enum class Aliases { Refused, Accepted };
 

@@ -11,6 +11,7 @@
 #include "core/common/Error.h"
 #include "core/common/StrictJson.h"
 #include "core/settings/SettingNames.h"
+#include "core/settings/SmoothnessScale.h"
 
 namespace impasto {
 
@@ -174,6 +175,24 @@ const std::map<std::string, FieldReader>& fieldReaders() {
                             const std::string& k) { s.coarseToFine = readBool(v, k); }},
         {"precision", [](StyleSettings& s, const json& v,
                          const std::string& k) { s.precision = readChoice<Precision>(v, k); }},
+        {"threads", [](StyleSettings& s, const json& v,
+                       const std::string& k) { s.threads = readWhole<int>(v, k); }},
+        {"styleLoss", [](StyleSettings& s, const json& v,
+                         const std::string& k) { s.styleLoss = readChoice<StyleLoss>(v, k); }},
+        {"averageDecay", [](StyleSettings& s, const json& v,
+                            const std::string& k) { s.averageDecay = readDouble(v, k); }},
+        {"minScale", [](StyleSettings& s, const json& v,
+                        const std::string& k) { s.minScale = readWhole<int>(v, k); }},
+        {"initialIterations",
+         [](StyleSettings& s, const json& v, const std::string& k) {
+             s.initialIterations = readWhole<int>(v, k);
+         }},
+        {"scaleIterations", [](StyleSettings& s, const json& v,
+                               const std::string& k) { s.scaleIterations = readWhole<int>(v, k); }},
+        {"normalizeGradients", [](StyleSettings& s, const json& v,
+                                  const std::string& k) { s.normalizeGradients = readBool(v, k); }},
+        {"lbfgsHistory", [](StyleSettings& s, const json& v,
+                            const std::string& k) { s.lbfgsHistory = readWhole<int>(v, k); }},
     };
     return readers;
 }
@@ -273,9 +292,18 @@ StyleSettings settingsFromJsonObject(const json& document) {
         throw Error("The settings must be a JSON object ({...})");
     }
     readRunInputs(document);
+    int version = 1;  // written before versions were
+    if (const auto stored = document.find("version"); stored != document.end()) {
+        version = readWhole<int>(*stored, "version");
+        if (version < 1 || version > kSettingsVersion) {
+            failSetting("version",
+                        "is " + std::to_string(version) + ", and this Impasto reads up to " +
+                            std::to_string(kSettingsVersion) + ": open it with a newer Impasto");
+        }
+    }
     StyleSettings settings;
     for (const auto& [key, value] : document.items()) {
-        if (isRunInputKey(key)) {
+        if (isRunInputKey(key) || key == "version") {
             continue;
         }
         const auto reader = fieldReaders().find(key);
@@ -284,6 +312,9 @@ StyleSettings settingsFromJsonObject(const json& document) {
         }
         reader->second(settings, value, key);
     }
+    if (version < 2 && document.contains("tvWeight")) {
+        settings.tvWeight = tvWeightFromUnscaled(settings.tvWeight);
+    }
     validate(settings);
     return settings;
 }
@@ -291,6 +322,7 @@ StyleSettings settingsFromJsonObject(const json& document) {
 ordered_json settingsToJsonObject(const StyleSettings& s) {
     // nlohmann writes NaN and infinity as null.
     return {
+        {"version", kSettingsVersion},
         {"contentWeight", s.contentWeight},
         {"styleWeight", s.styleWeight},
         {"tvWeight", s.tvWeight},
@@ -307,6 +339,14 @@ ordered_json settingsToJsonObject(const StyleSettings& s) {
         {"pooling", toString(s.pooling)},
         {"coarseToFine", s.coarseToFine},
         {"precision", toString(s.precision)},
+        {"threads", s.threads},
+        {"styleLoss", toString(s.styleLoss)},
+        {"averageDecay", s.averageDecay},
+        {"minScale", s.minScale},
+        {"initialIterations", s.initialIterations},
+        {"scaleIterations", s.scaleIterations},
+        {"normalizeGradients", s.normalizeGradients},
+        {"lbfgsHistory", s.lbfgsHistory},
     };
 }
 

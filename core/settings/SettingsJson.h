@@ -10,6 +10,11 @@
 
 namespace impasto {
 
+// The settings' JSON form: "version" 2 has tvWeight on kSmoothnessScale's scale
+// (core/settings/SmoothnessScale.h); settings without "version" (version 1, written before it)
+// have their tvWeight converted on reading, so that an old preset gives the picture it gave.
+inline constexpr int kSettingsVersion = 2;
+
 // The settings that toJson(const StyleSettings&) wrote: a preset file, the settings stored in an
 // exported PNG or in a recovery manifest. Every key is optional (missing ones keep the value of
 // StyleSettings{}); text that is not JSON, a key given twice, an unknown key, a value of the
@@ -19,8 +24,9 @@ StyleSettings settingsFromJson(std::string_view json);
 // The same for settings already parsed, e.g. as an object inside another document.
 StyleSettings settingsFromJsonObject(const nlohmann::json& object);
 
-// What toJson writes, as an object to store inside another document: every field, in the
-// order of StyleSettings; weights that are not finite become null (which is refused on reading).
+// What toJson writes, as an object to store inside another document: "version", then every
+// field, in the order of StyleSettings; weights that are not finite become null (which is refused
+// on reading).
 nlohmann::ordered_json settingsToJsonObject(const StyleSettings& settings);
 
 // What a run used besides its settings, stored with them in an exported image so that the

@@ -109,6 +109,32 @@ void validate(const StyleSettings& s) {
     requireAtMost(s.styleWeight, kMaximumLossWeight, "style weight");
     requireAtMost(s.tvWeight, kMaximumLossWeight, "smoothness (TV) weight");
     requireAtMost(s.learningRate, kMaximumLearningRate, "learning rate");
+    if (!(s.averageDecay >= 0.0 && s.averageDecay <= kMaximumAverageDecay)) {
+        throw Error("The averaging decay must be between 0 (off) and " +
+                    numberText(kMaximumAverageDecay) + ", not " + numberText(s.averageDecay));
+    }
+    if (s.minScale != 0 && (s.minScale < kMinimumOutputSize || s.minScale > kMaximumOutputSize)) {
+        throw Error("The smallest scale must be 0 (automatic) or between " +
+                    std::to_string(kMinimumOutputSize) + " and " +
+                    std::to_string(kMaximumOutputSize) + " pixels, not " +
+                    std::to_string(s.minScale));
+    }
+    for (const auto& [count, what] : {std::pair{s.initialIterations, "initial iterations"},
+                                      std::pair{s.scaleIterations, "iterations per scale"}}) {
+        if (count < 0 || count > kMaximumStageIterations) {
+            throw Error(std::string("The ") + what + " must be 0 (automatic) or up to " +
+                        std::to_string(kMaximumStageIterations) + ", not " + std::to_string(count));
+        }
+    }
+    if (s.threads < 0 || s.threads > kMaximumThreads) {
+        throw Error("The thread count must be 0 (automatic) or up to " +
+                    std::to_string(kMaximumThreads) + ", not " + std::to_string(s.threads));
+    }
+    if (s.lbfgsHistory < 0 || s.lbfgsHistory > kMaximumLbfgsHistory) {
+        throw Error("The L-BFGS history must be 0 (automatic) or up to " +
+                    std::to_string(kMaximumLbfgsHistory) + " steps, not " +
+                    std::to_string(s.lbfgsHistory));
+    }
     for (const double weight : s.styleBlend)
         requireWeight(weight, "style blend weight");
     for (const auto* layers : {&s.contentLayers, &s.styleLayers}) {

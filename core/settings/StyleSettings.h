@@ -6,6 +6,7 @@
 
 #include "core/settings/PoolingMode.h"
 #include "core/settings/Precision.h"
+#include "core/settings/StyleLoss.h"
 
 namespace impasto {
 
@@ -26,13 +27,14 @@ enum class InitKind { Content, Noise, Image };
 struct StyleSettings {
     double contentWeight = 1.0;
     double styleWeight = 100.0;
-    double tvWeight = 0.1;
+    double tvWeight = 0.001;  // on kSmoothnessScale's scale: the term it always was, no smoothing
     // Empty lists mean the model's recommended layers.
     std::vector<LayerWeight> contentLayers;
     std::vector<LayerWeight> styleLayers;
     // One weight per style image (normalised to sum 1); empty means equal weights.
     std::vector<double> styleBlend;
-    // Style images are scaled to outputSize * styleScale: larger values give larger brush marks.
+    // Style images are scaled to outputSize * styleScale. Smaller values carry the painting's
+    // large motifs, larger ones its fine brushwork (finer marks in the result, as measured).
     double styleScale = 1.0;
     int outputSize = 512;  // longest side in pixels
     OptimizerKind optimizer = OptimizerKind::Lbfgs;
@@ -46,6 +48,22 @@ struct StyleSettings {
     // The convolutions' number format; Auto picks bfloat16 only where it measured faster
     // (core/model/PrecisionChoice.h).
     Precision precision = Precision::Auto;
+    // LibTorch's CPU threads; 0 follows other programs' load (core/model/ThreadPolicy.h).
+    int threads = 0;
+    StyleLoss styleLoss = StyleLoss::Gram;
+    // The preview and the result show an exponential moving average of the iterates with this
+    // decay (0: the last iterate), which smooths the jitter of the last steps away.
+    double averageDecay = 0.0;
+    // Coarse-to-fine by hand (0: automatic, see core/planning/ScalePlan.h): the coarsest stage's
+    // longest side, the iterations at that stage and at each later one.
+    int minScale = 0;
+    int initialIterations = 0;
+    int scaleIterations = 0;
+    // Each loss layer's gradient scaled to unit L1 norm before its weight applies, as
+    // jcjohnson/neural-style's -normalize_gradients does (the losses reported are unchanged).
+    bool normalizeGradients = false;
+    // Steps L-BFGS remembers (0: automatic, 10 or fewer to fit memory).
+    int lbfgsHistory = 0;
 
     bool operator==(const StyleSettings&) const = default;
 };
@@ -58,6 +76,11 @@ inline constexpr double kMaximumStyleScale = 8.0;
 // well below what overflows the engine's float32 arithmetic.
 inline constexpr double kMaximumLossWeight = 1e9;
 inline constexpr double kMaximumLearningRate = 1e6;
+inline constexpr int kMaximumThreads = 1024;
+// Below 1, or the average would never move; iterations per stage up to a million.
+inline constexpr double kMaximumAverageDecay = 0.9999;
+inline constexpr int kMaximumStageIterations = 1000000;
+inline constexpr int kMaximumLbfgsHistory = 1000;
 
 // Throws impasto::Error for a value no run can use (sizes out of range, negative or
 // non-finite weights...). Layer names are checked against the model by the session.
@@ -75,7 +98,7 @@ std::vector<LayerWeight> activeLayers(const std::vector<LayerWeight>& layers);
 // Longest side of the style images: the output size times the style scale.
 int styleImageSide(const StyleSettings& settings);
 
-// The names of OptimizerKind, InitKind, PoolingMode and Precision are in
+// The names of OptimizerKind, InitKind, PoolingMode, Precision and StyleLoss are in
 // core/settings/SettingNames.h.
 
 // The settings as a JSON object, stored with exported images and in reports (written and read

@@ -67,11 +67,12 @@ void ImageOptimizer::rebuild(int warmupSteps) {
     if (kind_ == OptimizerKind::Lbfgs) {
         // One iteration per step and no convergence tests: the user decides when to stop.
         optimizer_ = std::make_unique<torch::optim::LBFGS>(
-            std::vector<at::Tensor>{image_}, torch::optim::LBFGSOptions(learningRate_)
-                                                 .max_iter(1)
-                                                 .history_size(historyFor(image_, classic_))
-                                                 .tolerance_grad(0.0)
-                                                 .tolerance_change(0.0));
+            std::vector<at::Tensor>{image_},
+            torch::optim::LBFGSOptions(learningRate_)
+                .max_iter(1)
+                .history_size(historySize_ > 0 ? historySize_ : historyFor(image_, classic_))
+                .tolerance_grad(0.0)
+                .tolerance_change(0.0));
     } else {
         optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image_},
                                                           torch::optim::AdamOptions(learningRate_));

@@ -48,6 +48,9 @@ public:
     void forgetHistory();
     // The classic L-BFGS set-up (see above); off by default. Takes effect at the next rebuild.
     void setClassic(bool classic) { classic_ = classic; }
+    // Steps L-BFGS remembers, exactly (jcjohnson/neural-style's -lbfgs_num_correction); 0 sizes
+    // it to the image as above. Takes effect at the next rebuild.
+    void setHistorySize(int steps) { historySize_ = steps; }
     bool isReady() const { return optimizer_ != nullptr; }
     const at::Tensor& image() const { return image_; }
     int resets() const { return resets_; }
@@ -97,6 +100,7 @@ private:
     int resets_ = 0;
     int evaluations_ = 0;
     bool classic_ = false;
+    int historySize_ = 0;
     // Whether image_ is the result of a step not judged yet, and rejections since a kept step.
     bool unjudgedStepResult_ = false;
     int rejectionsSinceKept_ = 0;

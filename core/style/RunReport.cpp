@@ -29,7 +29,8 @@ std::string RunReport::toJson() const {
                               {"width", step.width},
                               {"height", step.height},
                               {"stage", step.stage},
-                              {"learningRate", step.learningRate}});
+                              {"learningRate", step.learningRate},
+                              {"threads", step.threads}});
     }
     const ordered_json report = {{"model", modelName_},
                                  {"device", device_},

@@ -14,6 +14,7 @@ struct StepReport {
     int height = 0;
     int stage = 0;
     double learningRate = 0.0;  // the optimiser's, after any halving for overshooting
+    int threads = 0;            // LibTorch's CPU threads during the step, as LibTorch reports it
 };
 
 }  // namespace impasto

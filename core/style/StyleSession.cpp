@@ -9,10 +9,12 @@
 #include <set>
 
 #include "core/model/FeatureNetwork.h"
+#include "core/model/ThreadPolicy.h"
 #include "core/planning/ScalePlan.h"
 #include "core/style/EngineErrors.h"
 #include "core/style/ImageOptimizer.h"
 #include "core/style/ImageTensor.h"
+#include "core/style/IterateAverage.h"
 #include "core/style/StyleTargets.h"
 
 namespace impasto {
@@ -70,6 +72,11 @@ struct StyleSession::State {
     Image contentAtSize;
     StyleTargets targets;
     ImageOptimizer optimizer;
+    // Of the iterates since the optimiser's last rebuild (a start, a stage, a new objective, a
+    // step undone), which optimiserRebuilds records: what the preview and the result show when
+    // settings.averageDecay is above 0.
+    IterateAverage average;
+    int optimiserRebuilds = -1;
 
     // What is out of date; prepare() brings it up to date.
     struct OutOfDate {
@@ -96,12 +103,14 @@ struct StyleSession::State {
     int finalHeight = 0;
     int styleSide = 0;  // longest side of the style images behind the style targets
     int iterationBudget = 0;
+    int stageStart = 0;  // the iteration the stage began at
     // Total loss of each step in this stage since the objective last changed.
     std::vector<double> stageLosses;
 
     int iteration = 0;
     LossBreakdown lastLosses;
     SessionCounters counters;
+    ThreadPolicy threads;
 
     FeatureNetwork& network() { return *model.network; }
     const NetworkDescription& description() const { return model.network->description(); }
@@ -152,6 +161,29 @@ struct StyleSession::State {
 
     bool atFinalStage() const { return stage + 1 >= plan.stages().size(); }
 
+    // The image the user sees: the average of the iterates when it is on and describes the
+    // optimiser's current run, else the last iterate.
+    at::Tensor shownImage() const {
+        if (settings.averageDecay > 0.0 && !average.empty() &&
+            optimiserRebuilds == optimizer.resets()) {
+            return average.value();
+        }
+        return optimizer.image().detach();
+    }
+
+    // After a step: the average starts again whenever the optimiser was rebuilt since the
+    // last one.
+    void addToAverage() {
+        if (settings.averageDecay <= 0.0) {
+            return;
+        }
+        if (optimiserRebuilds != optimizer.resets()) {
+            average.restart(settings.averageDecay);
+            optimiserRebuilds = optimizer.resets();
+        }
+        average.add(optimizer.image());
+    }
+
     // Nothing to do, or blend weights that do not match the style images.
     void checkInputs() const {
         if (!content && styles.empty()) {
@@ -170,19 +202,27 @@ struct StyleSession::State {
                              : initImage       ? &*initImage
                              : !styles.empty() ? &styles.front()
                                                : nullptr;
-        const int longest = settings.outputSize;
-        Extent result{longest, longest};
-        if (shape != nullptr) {
+        const auto sizeAt = [shape](int longest) {
+            if (shape == nullptr) {
+                return Extent{longest, longest};
+            }
             const double scale =
                 static_cast<double>(longest) / std::max(shape->width(), shape->height());
-            result = {std::max(1, static_cast<int>(std::lround(shape->width() * scale))),
-                      std::max(1, static_cast<int>(std::lround(shape->height() * scale)))};
-        }
+            return Extent{std::max(1, static_cast<int>(std::lround(shape->width() * scale))),
+                          std::max(1, static_cast<int>(std::lround(shape->height() * scale)))};
+        };
+        const Extent result = sizeAt(settings.outputSize);
         const int minimum = minimumSide(activeNames);
         if (result.shortest() < minimum) {
+            // The output size is the longest side: a wide picture needs more than the minimum.
+            int needed = settings.outputSize;
+            while (needed < kMaximumOutputSize && sizeAt(needed).shortest() < minimum) {
+                ++needed;
+            }
             throw Error("The result would be " + pixels(result.width, result.height) +
                         ", too small for the layers chosen (they need at least " +
-                        std::to_string(minimum) + " px on each side): choose a larger size");
+                        std::to_string(minimum) + " px on each side): choose an output size of " +
+                        std::to_string(needed) + " or more");
         }
         return result;
     }
@@ -199,7 +239,10 @@ struct StyleSession::State {
              .styleSizes = std::move(styleSizes),
              .styleSideAtFinalSize = styleImageSide(settings),
              .minimumStyleSide = minimumSide(layerNames(activeLayers(settings.styleLayers))),
-             .iterationBudget = iterationBudget});
+             .iterationBudget = iterationBudget,
+             .minScale = settings.minScale,
+             .initialIterations = settings.initialIterations,
+             .scaleIterations = settings.scaleIterations});
     }
 
     // The plan for the current inputs and settings. A change of stages carries on at the stage
@@ -242,6 +285,7 @@ struct StyleSession::State {
     void enterStage(size_t index) {
         resampleTo(plan.stages()[index]);
         stage = index;
+        stageStart = iteration;
         stageLosses.clear();
     }
 
@@ -254,7 +298,8 @@ struct StyleSession::State {
         // Resampled before the new size is recorded: if this runs out of memory, the next
         // prepare() tries again instead of mixing sizes.
         if (!outOfDate.image && optimizer.isReady()) {
-            const at::Tensor current = optimizer.image().detach();
+            // The next stage starts from what the user saw, the average when it is on.
+            const at::Tensor current = shownImage();
             const bool shrinking = next.width * next.height < current.size(2) * current.size(3);
             // Antialiased when shrinking, or fine detail would alias.
             const at::Tensor atNextSize =
@@ -276,6 +321,7 @@ struct StyleSession::State {
     }
 
     void resetOptimizer(const at::Tensor& image) {
+        optimizer.setHistorySize(settings.lbfgsHistory);
         optimizer.reset(image, settings.optimizer, learningRate());
         outOfDate.optimizer = false;
         stageLosses.clear();
@@ -294,7 +340,8 @@ struct StyleSession::State {
             optimizer.forgetHistory();
         }
         if (outOfDate.history) {
-            stageLosses.clear();  // losses of another objective say nothing about this one
+            stageLosses.clear();     // losses of another objective say nothing about this one
+            optimiserRebuilds = -1;  // nor do images made for it (Adam is not rebuilt)
         }
         outOfDate.optimizer = false;
         outOfDate.history = false;
@@ -310,6 +357,7 @@ struct StyleSession::State {
             resetOptimizer(initialImage());
             ++counters.starts;
             iteration = 0;
+            stageStart = 0;
         }
         outOfDate.image = false;
     }
@@ -471,16 +519,22 @@ void StyleSession::applySettings(const StyleSettings& settings) {
         styleImageSide(settings) != styleImageSide(old)) {
         s.outOfDate.styles = true;
     }
-    if (settings.styleBlend != old.styleBlend) {
+    if (settings.styleBlend != old.styleBlend || settings.styleLoss != old.styleLoss) {
         s.outOfDate.blend = true;
     }
-    if (settings.optimizer != old.optimizer || settings.learningRate != old.learningRate) {
+    if (settings.optimizer != old.optimizer || settings.learningRate != old.learningRate ||
+        settings.lbfgsHistory != old.lbfgsHistory) {
         s.outOfDate.optimizer = true;
     }
     if (settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
-        settings.tvWeight != old.tvWeight || contentLayers != old.contentLayers ||
-        styleLayers != old.styleLayers || s.outOfDate.targets()) {
+        settings.tvWeight != old.tvWeight ||
+        settings.normalizeGradients != old.normalizeGradients ||
+        contentLayers != old.contentLayers || styleLayers != old.styleLayers ||
+        s.outOfDate.targets()) {
         s.outOfDate.history = true;
+    }
+    if (settings.averageDecay != old.averageDecay) {
+        s.optimiserRebuilds = -1;
     }
     if (!s.precision || settings.precision != old.precision) {
         s.usePrecision(settings.precision);
@@ -531,6 +585,7 @@ void StyleSession::prepare() {
     s.checkInputs();
     // The thread count is per thread under OpenMP: set it on the thread doing the work.
     useAllCores();
+    s.threads.apply(s.settings.threads);
     // Tells the observer what comes next, then stops there if cancelled.
     auto checkpoint = [this](const char* stage, int done, int total) {
         if (preparationObserver_)
@@ -557,7 +612,7 @@ void StyleSession::prepare() {
             throwIfCancelled();
         }
         if (s.outOfDate.blend) {
-            s.targets.blend(s.settings.styleBlend);
+            s.targets.blend(s.settings.styleBlend, s.settings.styleLoss);
             s.outOfDate.blend = false;
         }
         s.refreshOptimizer();
@@ -584,11 +639,13 @@ StepReport StyleSession::step() {
     s.counters.optimizerResets = s.optimizer.resets();
     s.counters.evaluations = s.optimizer.evaluations();
     s.counters.keptSteps = s.optimizer.keptSteps();
+    s.addToAverage();
     ++s.iteration;
     s.lastLosses = losses;
     if (!s.atFinalStage()) {
         s.stageLosses.push_back(losses.total);
-        s.outOfDate.advanceStage = s.plan.stageOver(s.stage, s.iteration, s.stageLosses);
+        s.outOfDate.advanceStage =
+            s.plan.stageOver(s.stage, s.stageStart, s.iteration, s.stageLosses);
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     return {.iteration = s.iteration,
@@ -597,7 +654,8 @@ StepReport StyleSession::step() {
             .width = stepWidth,
             .height = stepHeight,
             .stage = stepStage,
-            .learningRate = s.optimizer.learningRate()};
+            .learningRate = s.optimizer.learningRate(),
+            .threads = computeThreads()};
 }
 
 void StyleSession::restart() {
@@ -605,10 +663,13 @@ void StyleSession::restart() {
     state_->outOfDate.image = true;
 }
 
-void StyleSession::setCurrentImage(const Image& image) {
+void StyleSession::setCurrentImage(const Image& image, std::optional<int> iteration) {
     checkImage(image, "image to continue from");
     state_->continueFrom = image;
     state_->outOfDate.image = true;
+    if (iteration) {
+        state_->iteration = std::max(0, *iteration);
+    }
 }
 
 LossBreakdown StyleSession::settle() {
@@ -639,7 +700,7 @@ Image StyleSession::currentImage() const {
         return {};
     }
     try {
-        return s.asUserImage(s.optimizer.image().detach());
+        return s.asUserImage(s.shownImage());
     } catch (...) {
         rethrowForUser("reading the image " + s.where());
     }
@@ -651,7 +712,7 @@ Image StyleSession::resultImage() const {
         return {};
     }
     try {
-        const at::Tensor image = s.optimizer.image().detach();
+        const at::Tensor image = s.shownImage();
         if (image.size(3) == s.finalWidth && image.size(2) == s.finalHeight) {
             return s.asUserImage(image);
         }
@@ -664,6 +725,14 @@ Image StyleSession::resultImage() const {
 
 int StyleSession::iteration() const {
     return state_->iteration;
+}
+
+int StyleSession::threads() const {
+    return state_->threads.threads();
+}
+
+const std::string& StyleSession::threadsReason() const {
+    return state_->threads.reason();
 }
 
 LossBreakdown StyleSession::lastLosses() const {
@@ -708,6 +777,10 @@ void StyleSession::setIterationBudget(int iterations) {
 
 int StyleSession::stagesLeftOutForBudget() const {
     return state_->plan.stagesLeftOutForBudget();
+}
+
+int StyleSession::plannedIterations() const {
+    return state_->plan.plannedIterations();
 }
 
 }  // namespace impasto

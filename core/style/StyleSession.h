@@ -32,9 +32,14 @@ namespace impasto {
 // its own content and style targets (the style images scaled with it, so that the style looks
 // the same at every stage). A stage ends when its loss levels off (or after at most 50 steps);
 // the next step upsamples the image and carries on at twice the size. No total iteration count
-// is needed. While a coarse stage runs, stageWidth()/stageHeight() and currentImage() are at
+// is needed. settings.minScale, initialIterations and scaleIterations set the stages by hand
+// (core/planning/ScalePlan.h). While a coarse stage runs, stageWidth()/stageHeight() and currentImage() are at
 // that stage's size; finalWidth()/finalHeight() give the size of the result. settle() moves to
 // the final size first, so an image exported after settle() is always full size.
+//
+// Averaging (settings.averageDecay above 0): currentImage() and resultImage() are the moving
+// average of the iterates since the optimiser last started over (a start, a stage, a change of
+// objective, a step undone), and the next stage starts from it.
 class StyleSession {
 public:
     explicit StyleSession(LoadedModel model, DevicePreference device = DevicePreference::Auto);
@@ -77,8 +82,10 @@ public:
     StepReport step();
     // Starts again from the initial image (content, noise or the init image).
     void restart();
-    // Continues from `image` (a snapshot), resampled to the output size, at the next step.
-    void setCurrentImage(const Image& image);
+    // Continues from `image` (a snapshot), resampled to the output size, at the next step. With
+    // `iteration` (a snapshot of an earlier point, a run restored after a crash) the count goes
+    // on from there; without, it goes on from where it is.
+    void setCurrentImage(const Image& image, std::optional<int> iteration = std::nullopt);
     // Evaluates the current image without a step and goes back to the best image of the run if
     // the last step made it much worse or not finite: call before exporting, since a step's
     // result is otherwise only checked by the next step. At a coarse stage it first moves to the
@@ -93,6 +100,11 @@ public:
     // else: what a run that stopped early (cancelled, out of memory at the full size) writes.
     Image resultImage() const;
     int iteration() const;
+    // LibTorch's CPU threads for this session's work and why ("set", "auto: other programs keep
+    // 1.0 of 2 cores busy"): settings.threads, or all cores but those other programs keep busy
+    // (core/model/ThreadPolicy.h), as decided at the last prepare() or step().
+    int threads() const;
+    const std::string& threadsReason() const;
     LossBreakdown lastLosses() const;
     SessionCounters counters() const;
     // Size in pixels of the image being optimised, once known (after prepare()): the current
@@ -114,6 +126,9 @@ public:
     void setIterationBudget(int iterations);
     // Coarse stages left out because the iteration budget has no room for them (after prepare()).
     int stagesLeftOutForBudget() const;
+    // With iterations given per stage (settings.initialIterations, scaleIterations): their sum
+    // over the stages, the run's natural length (after prepare()); else 0.
+    int plannedIterations() const;
 
     // Interrupts prepare() or step() at their next checkpoint (between images, between
     // line-search evaluations), which then throws Cancelled and undoes the unfinished step.

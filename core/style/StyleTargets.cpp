@@ -1,5 +1,6 @@
 #include "core/style/StyleTargets.h"
 
+#include "core/settings/SmoothnessScale.h"
 #include "core/style/Losses.h"
 
 namespace impasto {
@@ -23,18 +24,24 @@ void StyleTargets::clearContent() {
 
 void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage) {
     grams_.clear();
+    means_.clear();
     for (const Features& features : featuresPerImage) {
         Features grams;
+        Features means;
         for (const auto& [layer, activation] : features) {
             grams[layer] = gramMatrix(activation, gramMethod_).detach();
+            means[layer] = featureMean(activation).detach();
         }
         grams_.push_back(std::move(grams));
+        means_.push_back(std::move(means));
     }
     blended_.clear();
+    gaussians_.clear();
 }
 
-void StyleTargets::blend(std::vector<double> weights) {
+void StyleTargets::blend(std::vector<double> weights, StyleLoss styleLoss) {
     blended_.clear();
+    gaussians_.clear();
     if (grams_.empty()) {
         return;
     }
@@ -42,21 +49,55 @@ void StyleTargets::blend(std::vector<double> weights) {
         weights.assign(grams_.size(), 1.0);
     }
     weights = normalisedWeights(std::move(weights));
-    for (const auto& [layer, unused] : grams_.front()) {
-        at::Tensor mixed = grams_[0].at(layer) * weights[0];
-        for (size_t i = 1; i < grams_.size(); ++i) {
-            mixed = mixed + grams_[i].at(layer) * weights[i];
+    auto mix = [&](const std::vector<Features>& perImage, const std::string& layer) {
+        at::Tensor mixed = perImage[0].at(layer) * weights[0];
+        for (size_t i = 1; i < perImage.size(); ++i) {
+            mixed = mixed + perImage[i].at(layer) * weights[i];
         }
-        blended_[layer] = {mixed, meanPower(mixed)};
+        return mixed;
+    };
+    for (const auto& [layer, unused] : grams_.front()) {
+        const at::Tensor gram = mix(grams_, layer);
+        if (styleLoss == StyleLoss::Wasserstein) {
+            gaussians_[layer] = gaussianTarget(mix(means_, layer), gram);
+        } else {
+            blended_[layer] = {gram, meanPower(gram)};
+        }
     }
 }
 
+at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& activation) const {
+    if (const auto gaussian = gaussians_.find(layer); gaussian != gaussians_.end()) {
+        return wassersteinError(featureMean(activation), gramMatrix(activation, gramMethod_),
+                                gaussian->second);
+    }
+    const LayerTarget& target = blended_.at(layer);
+    return relativeSquaredError(gramMatrix(activation, gramMethod_), target.target, target.power);
+}
+
+namespace {
+
+// `activation` unchanged, except that the gradient coming back through it is scaled to an L1
+// norm of `strength`: jcjohnson/neural-style's -normalize_gradients, which divides each loss
+// module's gradient by its L1 norm before its weight applies. The view is the loss's own
+// branch, so the hook sees that loss's gradient alone, not the next layer's.
+at::Tensor withNormalizedGradient(const at::Tensor& activation, double strength) {
+    at::Tensor branch = activation.view_as(activation);
+    branch.register_hook([strength](const at::Tensor& gradient) {
+        return gradient * (strength / (gradient.abs().sum() + 1e-8 * strength));
+    });
+    return branch;
+}
+
+}  // namespace
+
 at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& features,
-                                       const std::vector<LayerWeight>& layers, bool compareGrams,
-                                       const at::Tensor& zero) const {
+                                       const std::vector<LayerWeight>& layers, bool compareStyle,
+                                       double normalizedTermWeight, const at::Tensor& zero) const {
     const std::vector<LayerWeight> active = activeLayers(layers);
     at::Tensor error = zero;
-    if (targets.empty() || active.empty()) {
+    if ((compareStyle ? blended_.empty() && gaussians_.empty() : targets.empty()) ||
+        active.empty()) {
         return error;
     }
     std::vector<double> weights;
@@ -65,10 +106,16 @@ at::Tensor StyleTargets::weightedError(const Targets& targets, const Features& f
     }
     weights = normalisedWeights(std::move(weights));
     for (size_t i = 0; i < active.size(); ++i) {
+        at::Tensor activation = features.at(active[i].layer);
+        if (normalizedTermWeight > 0.0 && activation.requires_grad()) {
+            activation = withNormalizedGradient(activation, normalizedTermWeight * weights[i]);
+        }
+        if (compareStyle) {
+            error = error + styleError(active[i].layer, activation) * weights[i];
+            continue;
+        }
         const LayerTarget& target = targets.at(active[i].layer);
-        const at::Tensor& activation = features.at(active[i].layer);
-        const at::Tensor current = compareGrams ? gramMatrix(activation, gramMethod_) : activation;
-        error = error + relativeSquaredError(current, target.target, target.power) * weights[i];
+        error = error + relativeSquaredError(activation, target.target, target.power) * weights[i];
     }
     return error;
 }
@@ -78,11 +125,14 @@ std::pair<at::Tensor, LossBreakdown> StyleTargets::losses(const at::Tensor& imag
                                                           const StyleSettings& settings) const {
     const at::Tensor zero = at::zeros({}, image.options());
     const at::Tensor contentTerm =
-        weightedError(content_, features, settings.contentLayers, false, zero) *
+        weightedError(content_, features, settings.contentLayers, false,
+                      settings.normalizeGradients ? settings.contentWeight : 0.0, zero) *
         settings.contentWeight;
     const at::Tensor styleTerm =
-        weightedError(blended_, features, settings.styleLayers, true, zero) * settings.styleWeight;
-    const at::Tensor tvTerm = totalVariation(image) * settings.tvWeight;
+        weightedError(blended_, features, settings.styleLayers, true,
+                      settings.normalizeGradients ? settings.styleWeight : 0.0, zero) *
+        settings.styleWeight;
+    const at::Tensor tvTerm = totalVariation(image) * (settings.tvWeight * kSmoothnessScale);
     const at::Tensor total = contentTerm + styleTerm + tvTerm;
     // One transfer for all four numbers: on a GPU each read waits for the queued work.
     const at::Tensor values =

@@ -1,5 +1,6 @@
 #include "core/weights/SafetensorsReader.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -258,6 +259,18 @@ TensorSet readSafetensors(const std::filesystem::path& file, const TensorFilter&
     return set;
 }
 
+namespace {
+
+// Where a tensor's bytes lie in the data, for the overlap check.
+struct ByteRange {
+    uint64_t begin = 0;
+    uint64_t end = 0;
+    std::string name;
+    auto operator<=>(const ByteRange&) const = default;
+};
+
+}  // namespace
+
 TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fileName,
                           const TensorFilter& wanted) {
     if (bytes.size() < 8) {
@@ -296,6 +309,7 @@ TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fil
 
     TensorSet set;
     std::vector<TensorEntry> entries;
+    std::vector<ByteRange> ranges;
     for (const auto& [name, value] : header.items()) {
         if (name == "__metadata__") {
             set.metadata = reader.readMetadata(value);
@@ -303,8 +317,19 @@ TensorSet readSafetensors(std::span<const uint8_t> bytes, const std::string& fil
         }
         const bool decoded = !wanted || wanted(name);
         TensorEntry entry = reader.readTensor(name, value, decoded);
+        ranges.push_back({entry.begin, entry.end, name});
         if (decoded) {
             entries.push_back(std::move(entry));
+        }
+    }
+    // Tensors whose bytes overlap would share (or, written in place, corrupt) each other's
+    // values: the format lays them end to end.
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t i = 1; i < ranges.size(); ++i) {
+        const ByteRange& previous = ranges[i - 1];
+        if (ranges[i].begin < previous.end && ranges[i].begin < ranges[i].end) {
+            reader.fail("tensors " + previous.name + " and " + ranges[i].name +
+                        " have overlapping data_offsets");
         }
     }
     // Decoding starts only once the whole header has proved valid.

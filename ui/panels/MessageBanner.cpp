@@ -44,6 +44,23 @@ void MessageBanner::showError(const QString& message) {
     showMessage(message, true);
 }
 
+void MessageBanner::addLoadError(const QString& message) {
+    QStringList errors = isHidden() ? QStringList() : loadErrors_;
+    if (!errors.contains(message)) {
+        errors.append(message);
+    }
+    // A bullet a file, so that wrapped lines still read as one message each.
+    const QString bullet = QStringLiteral("\u2022 ");
+    showMessage(errors.size() == 1 ? errors.front() : bullet + errors.join('\n' + bullet), true);
+    loadErrors_ = errors;
+}
+
+void MessageBanner::clearLoadErrors() {
+    if (!loadErrors_.isEmpty()) {
+        hide();
+    }
+}
+
 void MessageBanner::showInformation(const QString& message) {
     showMessage(message, false);
 }
@@ -63,6 +80,12 @@ QString MessageBanner::text() const {
     return text_->text();
 }
 
+void MessageBanner::clearMessage() {
+    if (acceptButton_->isHidden() && loadErrors_.isEmpty()) {
+        hide();
+    }
+}
+
 void MessageBanner::showMessage(const QString& message, bool error) {
     // Warm for errors, the palette's tooltip colours for notes: readable in light and dark themes.
     QPalette colours = palette();
@@ -72,6 +95,7 @@ void MessageBanner::showMessage(const QString& message, bool error) {
                      error ? QColor(0x58, 0x15, 0x1c) : palette().toolTipText().color());
     setPalette(colours);
     text_->setText(message);
+    loadErrors_.clear();
     acceptButton_->hide();
     declineButton_->hide();
     closeButton_->show();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFrame>
+#include <QStringList>
 
 class QLabel;
 class QPushButton;
@@ -17,9 +18,19 @@ public:
     explicit MessageBanner(QWidget* parent = nullptr);
 
     void showError(const QString& message);
+    // Lists a file that could not be loaded under those already shown: several files dropped or
+    // chosen at once fail one by one, and each says why. Starts a new list once the banner has
+    // been closed or has shown anything else.
+    void addLoadError(const QString& message);
+    // Hides the list of load errors when the user opens other files (the list is about those
+    // that failed last); anything else shown stays.
+    void clearLoadErrors();
     void showInformation(const QString& message);
     // A question with two answers (such as restoring an autosaved run); answering hides it.
     void showOffer(const QString& message, const QString& acceptText, const QString& declineText);
+    // Hides an error or a note whose cause is gone; an offer stays until it is answered, load
+    // errors until closed (a file that loads does not mend another).
+    void clearMessage();
     QString text() const;
     QPushButton* acceptButton() const { return acceptButton_; }
     QPushButton* declineButton() const { return declineButton_; }
@@ -35,6 +46,7 @@ private:
     QPushButton* acceptButton_;
     QPushButton* declineButton_;
     QToolButton* closeButton_;
+    QStringList loadErrors_;  // shown, one a line; empty when the banner shows anything else
 };
 
 }  // namespace impasto::ui

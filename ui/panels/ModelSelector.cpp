@@ -4,12 +4,20 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QSignalBlocker>
 
 #include "core/common/Error.h"
 #include "core/registry/ModelRegistry.h"
+#include "ui/settings/AppSettings.h"
 
 namespace impasto::ui {
+
+namespace {
+
+constexpr int kFileRole = Qt::UserRole + 1;  // the model's file, absolute
+
+}  // namespace
 
 ModelSelector::ModelSelector(QWidget* parent) : QWidget(parent), box_(new QComboBox) {
     box_->setToolTip(
@@ -32,18 +40,34 @@ bool ModelSelector::refresh() {
     try {
         const ModelRegistry registry = ModelRegistry::loadBuiltIn();
         for (const RegisteredModel& model : registry.models()) {
-            if (registry.locate(model)) {
-                box_->addItem(QString::fromStdString(model.title),
-                              QString::fromStdString(model.name));
+            if (const auto file = registry.locate(model)) {
+                addModel(QString::fromStdString(model.title),
+                         QString::fromStdString(file->string()),
+                         QString::fromStdString(model.name));
                 ++installed;
             }
         }
     } catch (const Error&) {
         // No readable manifest: weight files can still be opened.
     }
+    for (const AppSettings::RememberedModel& model : AppSettings().modelFiles()) {
+        if (box_->findData(model.file, kFileRole) < 0) {
+            addModel(model.title.isEmpty() ? QFileInfo(model.file).completeBaseName() : model.title,
+                     model.file, model.file);
+        }
+    }
     box_->addItem(tr("Open Weight File..."));
     setCurrentModel(current_);
     return installed > 0;
+}
+
+void ModelSelector::addModel(const QString& name, const QString& file, const QString& nameOrFile) {
+    const qint64 bytes = QFileInfo(file).size();
+    box_->addItem(
+        bytes > 0 ? tr("%1 \u2013 %2").arg(name, QLocale().formattedDataSize(bytes)) : name,
+        nameOrFile);
+    box_->setItemData(box_->count() - 1, QFileInfo(file).absoluteFilePath(), kFileRole);
+    box_->setItemData(box_->count() - 1, file, Qt::ToolTipRole);
 }
 
 int ModelSelector::openItemIndex() const {
@@ -59,15 +83,15 @@ void ModelSelector::setCurrentModel(const QString& nameOrFile) {
     }
     int index = box_->findData(nameOrFile);
     if (index < 0) {
-        // A file of the user's own: one entry for it, before "Open Weight File...".
-        const int fileItem = box_->findData(QStringLiteral("file"), Qt::UserRole + 1);
-        if (fileItem >= 0) {
-            box_->removeItem(fileItem);
-        }
-        index = openItemIndex();
-        box_->insertItem(index, QFileInfo(nameOrFile).fileName(), nameOrFile);
-        box_->setItemData(index, QStringLiteral("file"), Qt::UserRole + 1);
-        box_->setItemData(index, nameOrFile, Qt::ToolTipRole);
+        index = box_->findData(QFileInfo(nameOrFile).absoluteFilePath(), kFileRole);
+    }
+    if (index < 0) {
+        // A file not remembered yet: listed until the next refresh.
+        const QSignalBlocker unsignalled(box_);
+        box_->removeItem(openItemIndex());
+        addModel(QFileInfo(nameOrFile).completeBaseName(), nameOrFile, nameOrFile);
+        box_->addItem(tr("Open Weight File..."));
+        index = openItemIndex() - 1;
     }
     box_->setCurrentIndex(index);
 }

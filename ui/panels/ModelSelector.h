@@ -7,15 +7,17 @@ class QComboBox;
 
 namespace impasto::ui {
 
-// The model to run: the installed registry models, the weight file in use (if it is none of
-// them), and "Open Weight File..." at the end.
+// The model to run: the installed registry models and the weight files opened before, each by
+// a name for people with its size on disk (the path in the tooltip), and "Open Weight File..."
+// at the end.
 class ModelSelector : public QWidget {
     Q_OBJECT
 
 public:
     explicit ModelSelector(QWidget* parent = nullptr);
 
-    // Lists the registry models installed now; true when there is at least one.
+    // Lists the registry models installed now and the remembered files (AppSettings); true when
+    // a registry model is installed.
     bool refresh();
     // Shows the loaded model: a registry name, or a file listed by its name.
     void setCurrentModel(const QString& nameOrFile);
@@ -28,6 +30,7 @@ Q_SIGNALS:
 
 private:
     void chosen(int index);
+    void addModel(const QString& name, const QString& file, const QString& nameOrFile);
     int openItemIndex() const;
 
     QComboBox* box_;

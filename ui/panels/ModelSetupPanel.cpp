@@ -2,10 +2,12 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHostInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -16,9 +18,12 @@ namespace impasto::ui {
 
 namespace {
 
-QString sizeText(const RegisteredModel& model) {
-    return model.sizeBytes > 0 ? QLocale().formattedDataSize(model.sizeBytes)
-                               : ModelSetupPanel::tr("size unknown");
+// "SqueezeNet 1.1 (DeepScale), 4.8 MB", or the title alone when the size is not known.
+QString describe(const RegisteredModel& model) {
+    const QString title = QString::fromStdString(model.title);
+    return model.sizeBytes > 0 ? ModelSetupPanel::tr("%1, %2").arg(
+                                     title, QLocale().formattedDataSize(model.sizeBytes))
+                               : title;
 }
 
 }  // namespace
@@ -73,19 +78,14 @@ ModelSetupPanel::ModelSetupPanel(QWidget* parent)
         const RegisteredModel* model = chosenModel();
         Q_EMIT modelInstalled(model ? QString::fromStdString(model->name) : QString(), file);
     });
-    connect(download_, &ModelDownload::failed, this, [this](const QString& message) {
-        showDownloading(false);
-        message_->setText(message);
-        message_->show();
-    });
+    connect(download_, &ModelDownload::failed, this, &ModelSetupPanel::explainFailure);
 }
 
 void ModelSetupPanel::setModels(const std::vector<RegisteredModel>& models) {
     models_ = models;
     modelBox_->clear();
     for (const RegisteredModel& model : models_) {
-        modelBox_->addItem(tr("%1 (%2)").arg(QString::fromStdString(model.title), sizeText(model)),
-                           QString::fromStdString(model.name));
+        modelBox_->addItem(describe(model), QString::fromStdString(model.name));
     }
     modelBox_->setCurrentIndex(std::max(0, modelBox_->findData(QString(kPreferredModel))));
     updateDownloadButton();
@@ -104,9 +104,7 @@ const RegisteredModel* ModelSetupPanel::chosenModel() const {
 void ModelSetupPanel::updateDownloadButton() {
     const RegisteredModel* model = chosenModel();
     downloadButton_->setEnabled(model != nullptr);
-    downloadButton_->setText(
-        model ? tr("Download %1 (%2)").arg(QString::fromStdString(model->name), sizeText(*model))
-              : tr("Download"));
+    downloadButton_->setText(model ? tr("Download %1").arg(describe(*model)) : tr("Download"));
 }
 
 void ModelSetupPanel::startDownload() {
@@ -117,6 +115,35 @@ void ModelSetupPanel::startDownload() {
     message_->hide();
     showDownloading(true);
     download_->start(*model, destination_, url_);
+}
+
+void ModelSetupPanel::explainFailure(const QString& message) {
+    const RegisteredModel* model = chosenModel();
+    const QString host =
+        QUrl(url_.isEmpty() && model ? QString::fromStdString(model->url) : url_).host();
+    const auto show = [this](const QString& text) {
+        showDownloading(false);
+        message_->setText(text);
+        message_->show();
+    };
+    if (host.isEmpty() || message == QLatin1String("Download cancelled")) {
+        show(message);
+        return;
+    }
+    // A server whose name cannot be looked up: most likely no connection at all, which the
+    // transfer's own words ("Host ... not found") do not say.
+    QHostInfo::lookupHost(host, this, [this, show, message, host](const QHostInfo& found) {
+        if (found.error() == QHostInfo::NoError) {
+            show(message);
+            return;
+        }
+        show(tr("There is no connection to the internet (%1 cannot be reached), so the model "
+                "cannot be downloaded now. Open a weight file you have instead, or try again "
+                "when you are online.")
+                 .arg(host));
+        openButton_->setDefault(true);
+        openButton_->setFocus();
+    });
 }
 
 void ModelSetupPanel::showDownloading(bool downloading) {

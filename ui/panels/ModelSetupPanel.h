@@ -45,6 +45,9 @@ private:
     void startDownload();
     void updateDownloadButton();
     void showDownloading(bool downloading);
+    // Shows why a download failed; a server that cannot be found is said to be no connection,
+    // with the weight-file button as the way on.
+    void explainFailure(const QString& message);
     const RegisteredModel* chosenModel() const;
 
     std::vector<RegisteredModel> models_;

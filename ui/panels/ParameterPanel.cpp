@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -13,8 +14,10 @@
 #include <functional>
 #include <limits>
 
+#include "ui/widgets/LayerRole.h"
 #include "ui/widgets/LayerWeightsEditor.h"
 #include "ui/widgets/ParameterControl.h"
+#include "ui/widgets/ResetIcon.h"
 
 namespace impasto::ui {
 
@@ -22,11 +25,15 @@ namespace {
 
 const StyleSettings kDefaults;
 
-// The weights span decades, so their sliders are log-spaced; 0 switches a term off.
-const ParameterRange kContentWeight{0.0, 100.0, kDefaults.contentWeight, 3, true, {}};
-const ParameterRange kStyleWeight{0.0, 100000.0, kDefaults.styleWeight, 1, true, {}};
-const ParameterRange kSmoothness{0.0, 10.0, kDefaults.tvWeight, 4, true, {}};
-const ParameterRange kStyleScale{0.25, kMaximumStyleScale, kDefaults.styleScale, 2, true, {}};
+// The weights span decades, so their sliders are log-spaced; 0 switches a term off. Each slider
+// spans the two or three decades around its default that matter (a tenth of its width is then
+// at most a factor of two); the spin box takes the whole range.
+const ParameterRange kContentWeight{0.0, 100.0, kDefaults.contentWeight, 3, true, {}, 0.01, 10.0};
+const ParameterRange kStyleWeight{0.0, 100000.0, kDefaults.styleWeight, 1, true, {}, 10.0, 10000.0};
+// 0.01 barely shows, 10 is very smooth (core/settings/SmoothnessScale.h).
+const ParameterRange kSmoothness{0.0, 100.0, kDefaults.tvWeight, 3, true, {}, 0.01, 10.0};
+const ParameterRange kStyleScale{0.25, kMaximumStyleScale, kDefaults.styleScale, 2, true, {}, 0.25,
+                                 4.0};
 
 QList<QPair<QString, double>> toPairs(const std::vector<LayerWeight>& layers) {
     QList<QPair<QString, double>> pairs;
@@ -69,16 +76,24 @@ ParameterPanel::ParameterPanel(QWidget* parent)
       preserveColors_(new QCheckBox(tr("Preserve the photo's colours"))),
       seed_(new QSpinBox),
       coarseToFine_(new QCheckBox(tr("Coarse to fine"))),
-      precision_(new QComboBox) {
+      precision_(new QComboBox),
+      threads_(new QSpinBox),
+      styleLoss_(new QComboBox),
+      averageDecay_(new QDoubleSpinBox),
+      minScale_(new QSpinBox),
+      initialIterations_(new QSpinBox),
+      scaleIterations_(new QSpinBox) {
     contentWeight_->setToolTip(
         tr("How strongly the result keeps the photo's structure. 0 ignores the photo."));
     styleWeight_->setToolTip(
         tr("How strongly the result takes on the painting's texture and colours."));
     smoothness_->setToolTip(
-        tr("Total variation weight: higher values smooth away noise and fine speckle."));
+        tr("Total variation weight: 0 none, 0.1 cleans up speckle, 1 smooths, 10 smooths away "
+           "fine texture."));
     styleScale_->setToolTip(
-        tr("The size of the painting's brush marks: the painting is seen at the output size "
-           "times this factor."));
+        tr("How large the painting is seen: the output size times this factor. Lower values "
+           "shrink it, so that its large motifs (swirls, shapes) come across; higher values "
+           "enlarge it, so that its fine brushwork does, in finer marks."));
     styleLayers_->setToolTip(
         tr("The network layers whose textures make the style, and the weight of each: early "
            "layers give fine strokes, deep layers larger motifs."));
@@ -132,6 +147,47 @@ ParameterPanel::ParameterPanel(QWidget* parent)
            "on processors with bfloat16 units (AMX, AVX512-BF16) and on recent GPUs, for the "
            "same picture; elsewhere it is slower. Automatic measures this machine once and "
            "picks bfloat16 only where it is faster. The status bar says which runs, and why."));
+    threads_->setRange(0, kMaximumThreads);
+    threads_->setSpecialValueText(tr("Automatic"));
+    threads_->setToolTip(
+        tr("How many processor cores the network uses. Automatic takes every core that other "
+           "programs leave free and follows their load as the run goes: a core shared with a "
+           "busy program would slow every step down. The status bar shows the count."));
+
+    styleLoss_->addItem(tr("Gram matrices"), static_cast<int>(StyleLoss::Gram));
+    styleLoss_->addItem(tr("Mean and covariance (Wasserstein)"),
+                        static_cast<int>(StyleLoss::Wasserstein));
+    styleLoss_->setToolTip(
+        tr("What the result must share with the painting at each style layer. Gram matrices "
+           "are the classic choice; mean and covariance (the Wasserstein distance) carry the "
+           "painting's colour and contrast more faithfully, at several times the cost of an "
+           "iteration with SqueezeNet."));
+    averageDecay_->setRange(0.0, kMaximumAverageDecay);
+    averageDecay_->setDecimals(4);
+    averageDecay_->setSingleStep(0.05);
+    averageDecay_->setSpecialValueText(tr("Off"));
+    averageDecay_->setValue(kDefaults.averageDecay);
+    averageDecay_->setToolTip(
+        tr("Show and export the moving average of the iterations, with this decay (0.9 "
+           "averages about the last ten), instead of the last one."));
+    minScale_->setRange(0, kMaximumOutputSize);
+    minScale_->setSingleStep(32);
+    minScale_->setSuffix(tr(" px"));
+    minScale_->setSpecialValueText(tr("Automatic"));
+    minScale_->setToolTip(
+        tr("Coarse to fine starts at the smallest halving of the output at least this large: "
+           "a small start gives the large brush structure only a coarse start can. Automatic "
+           "starts at 257-512 px, and only above 512 px."));
+    for (QSpinBox* box : {initialIterations_, scaleIterations_}) {
+        box->setRange(0, kMaximumStageIterations);
+        box->setSpecialValueText(tr("Automatic"));
+    }
+    initialIterations_->setToolTip(
+        tr("Iterations at the coarsest coarse-to-fine stage. Automatic: as many as each later "
+           "stage gets, else until its loss levels off."));
+    scaleIterations_->setToolTip(
+        tr("Iterations at each coarse-to-fine stage after the first. Automatic: until its loss "
+           "levels off, and the full size gets at least half of the run's iterations."));
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -139,9 +195,11 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     form->addRow(styleWeight_);
     form->addRow(smoothness_);
     form->addRow(styleScale_);
-    form->addRow(tr("Style layers"), styleLayers_);
+    // Above its list, so that each layer row has the panel's full width.
+    form->addRow(new QLabel(tr("Style layers")));
+    form->addRow(styleLayers_);
     form->addRow(tr("Content layer"), withReset(contentLayer_, [this] {
-                     contentLayer_->setCurrentText(model_.defaultContentLayers.value(0));
+                     showContentLayer(model_.defaultContentLayers.value(0));
                  }));
     form->addRow(tr("Output size"),
                  withReset(outputSize_, [this] { outputSize_->setValue(kDefaults.outputSize); }));
@@ -167,6 +225,22 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     form->addRow(tr("Precision"), withReset(precision_, [this] {
                      selectData(precision_, static_cast<int>(kDefaults.precision));
                  }));
+    form->addRow(tr("Threads"),
+                 withReset(threads_, [this] { threads_->setValue(kDefaults.threads); }));
+    form->addRow(tr("Style statistics"), withReset(styleLoss_, [this] {
+                     selectData(styleLoss_, static_cast<int>(kDefaults.styleLoss));
+                 }));
+    form->addRow(tr("Averaging"), withReset(averageDecay_, [this] {
+                     averageDecay_->setValue(kDefaults.averageDecay);
+                 }));
+    form->addRow(tr("Smallest scale"),
+                 withReset(minScale_, [this] { minScale_->setValue(kDefaults.minScale); }));
+    form->addRow(tr("First scale iterations"), withReset(initialIterations_, [this] {
+                     initialIterations_->setValue(kDefaults.initialIterations);
+                 }));
+    form->addRow(tr("Iterations per scale"), withReset(scaleIterations_, [this] {
+                     scaleIterations_->setValue(kDefaults.scaleIterations);
+                 }));
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addStretch(1);
@@ -176,12 +250,14 @@ ParameterPanel::ParameterPanel(QWidget* parent)
         connect(control, &ParameterControl::valueChanged, this, &ParameterPanel::changed);
     }
     connect(styleLayers_, &LayerWeightsEditor::layersChanged, this, &ParameterPanel::changed);
-    for (QComboBox* box : {contentLayer_, optimizer_, pooling_, precision_}) {
+    for (QComboBox* box : {contentLayer_, optimizer_, pooling_, precision_, styleLoss_}) {
         connect(box, &QComboBox::currentIndexChanged, this, &ParameterPanel::changed);
     }
-    for (QSpinBox* box : {outputSize_, seed_}) {
+    for (QSpinBox* box :
+         {outputSize_, seed_, threads_, minScale_, initialIterations_, scaleIterations_}) {
         connect(box, &QSpinBox::valueChanged, this, &ParameterPanel::changed);
     }
+    connect(averageDecay_, &QDoubleSpinBox::valueChanged, this, &ParameterPanel::changed);
     for (QCheckBox* box : {preserveColors_, coarseToFine_}) {
         connect(box, &QCheckBox::toggled, this, &ParameterPanel::changed);
     }
@@ -206,13 +282,18 @@ QWidget* ParameterPanel::withReset(QWidget* editor, const std::function<void()>&
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(editor, 1);
     auto* button = new QToolButton;
-    button->setText(QStringLiteral("\u21BA"));
+    button->setIcon(resetIcon(this));
+    button->setText(tr("Reset"));
     button->setAutoRaise(true);
     button->setToolTip(tr("Back to the default"));
     button->setAccessibleName(tr("Reset"));
     connect(button, &QToolButton::clicked, this, reset);
     layout->addWidget(button);
     return row;
+}
+
+void ParameterPanel::showContentLayer(const QString& layer) {
+    contentLayer_->setCurrentIndex(contentLayer_->findData(layer));
 }
 
 void ParameterPanel::changed() {
@@ -227,7 +308,12 @@ void ParameterPanel::setModel(const ModelSummary& model) {
     model_ = model;
     updating_ = true;
     contentLayer_->clear();
-    contentLayer_->addItems(model.availableLayers);
+    for (int index = 0; index < model.availableLayers.size(); ++index) {
+        const QString& layer = model.availableLayers[index];
+        contentLayer_->addItem(layerRole(index, static_cast<int>(model.availableLayers.size())),
+                               layer);
+        contentLayer_->setItemData(index, tr("Layer %1").arg(layer), Qt::ToolTipRole);
+    }
     styleLayers_->setRecommended(recommended(model.defaultStyleLayers));
     showLayers(current);
     updating_ = false;
@@ -245,7 +331,7 @@ void ParameterPanel::showLayers(const StyleSettings& settings) {
     const QString content = settings.contentLayers.empty()
                                 ? QString()
                                 : QString::fromStdString(settings.contentLayers.front().layer);
-    contentLayer_->setCurrentText(
+    showContentLayer(
         model_.availableLayers.contains(content) ? content : model_.defaultContentLayers.value(0));
 }
 
@@ -258,8 +344,9 @@ StyleSettings ParameterPanel::settings() const {
     for (const auto& [layer, weight] : styleLayers_->chosenLayers()) {
         settings.styleLayers.push_back({layer.toStdString(), weight});
     }
-    if (!contentLayer_->currentText().isEmpty()) {
-        settings.contentLayers.push_back({contentLayer_->currentText().toStdString(), 1.0});
+    const QString contentLayer = contentLayer_->currentData().toString();
+    if (!contentLayer.isEmpty()) {
+        settings.contentLayers.push_back({contentLayer.toStdString(), 1.0});
     }
     settings.outputSize = outputSize_->value();
     settings.optimizer = static_cast<OptimizerKind>(optimizer_->currentData().toInt());
@@ -269,6 +356,12 @@ StyleSettings ParameterPanel::settings() const {
     settings.preserveColors = preserveColors_->isChecked();
     settings.coarseToFine = coarseToFine_->isChecked();
     settings.precision = static_cast<Precision>(precision_->currentData().toInt());
+    settings.threads = threads_->value();
+    settings.styleLoss = static_cast<StyleLoss>(styleLoss_->currentData().toInt());
+    settings.averageDecay = averageDecay_->value();
+    settings.minScale = minScale_->value();
+    settings.initialIterations = initialIterations_->value();
+    settings.scaleIterations = scaleIterations_->value();
     return settings;
 }
 
@@ -289,6 +382,12 @@ void ParameterPanel::setSettings(const StyleSettings& settings) {
     preserveColors_->setChecked(settings.preserveColors);
     coarseToFine_->setChecked(settings.coarseToFine);
     selectData(precision_, static_cast<int>(settings.precision));
+    threads_->setValue(settings.threads);
+    selectData(styleLoss_, static_cast<int>(settings.styleLoss));
+    averageDecay_->setValue(settings.averageDecay);
+    minScale_->setValue(settings.minScale);
+    initialIterations_->setValue(settings.initialIterations);
+    scaleIterations_->setValue(settings.scaleIterations);
     updating_ = false;
 }
 

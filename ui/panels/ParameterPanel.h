@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSpinBox;
+class QDoubleSpinBox;
 
 namespace impasto::ui {
 
@@ -20,7 +21,8 @@ class ParameterControl;
 
 // Every setting of a run, each with a tooltip and a way back to its default: the loss weights
 // (log sliders with exact fields), style scale, layers, size, length, optimiser, starting image,
-// colours, seed, and the performance choices: coarse-to-fine and precision. settingsChanged is
+// colours, seed, and the performance choices: coarse-to-fine, precision and threads.
+// settingsChanged is
 // emitted on every user edit; the style blend is the style list's business and stays empty here.
 class ParameterPanel : public QWidget {
     Q_OBJECT
@@ -57,6 +59,12 @@ public:
     QSpinBox* seedBox() const { return seed_; }
     QCheckBox* coarseToFineBox() const { return coarseToFine_; }
     QComboBox* precisionBox() const { return precision_; }
+    QSpinBox* threadsBox() const { return threads_; }
+    QComboBox* styleLossBox() const { return styleLoss_; }
+    QDoubleSpinBox* averageDecayBox() const { return averageDecay_; }
+    QSpinBox* minScaleBox() const { return minScale_; }
+    QSpinBox* initialIterationsBox() const { return initialIterations_; }
+    QSpinBox* scaleIterationsBox() const { return scaleIterations_; }
 
     static constexpr int kDefaultIterations = 300;
     static constexpr int kDefaultSnapshotInterval = 50;
@@ -71,6 +79,8 @@ Q_SIGNALS:
 private:
     QWidget* withReset(QWidget* editor, const std::function<void()>& reset);
     void showLayers(const StyleSettings& settings);
+    // Selects the content layer named `layer` (the boxes show roles, not names).
+    void showContentLayer(const QString& layer);
     void changed();
 
     ModelSummary model_;
@@ -94,6 +104,12 @@ private:
     QSpinBox* seed_;
     QCheckBox* coarseToFine_;
     QComboBox* precision_;
+    QSpinBox* threads_;
+    QComboBox* styleLoss_;
+    QDoubleSpinBox* averageDecay_;
+    QSpinBox* minScale_;
+    QSpinBox* initialIterations_;
+    QSpinBox* scaleIterations_;
 };
 
 }  // namespace impasto::ui

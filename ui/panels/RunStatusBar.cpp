@@ -3,8 +3,11 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QTimer>
 
 #include <cmath>
+
+#include "ui/widgets/ElidedLabel.h"
 
 namespace impasto::ui {
 
@@ -19,12 +22,14 @@ QString loss(double value) {
 RunStatusBar::RunStatusBar(QStatusBar* statusBar)
     : QObject(statusBar),
       statusBar_(statusBar),
+      message_(new ElidedLabel),
+      messageTimer_(new QTimer(this)),
       iteration_(new QLabel),
-      losses_(new QLabel),
+      losses_(new ElidedLabel),
       speed_(new QLabel),
       timeLeft_(new QLabel),
-      device_(new QLabel),
-      precision_(new QLabel),
+      device_(new ElidedLabel),
+      precision_(new ElidedLabel),
       preparation_(new QProgressBar) {
     // Room for the longest texts, so the numbers do not jiggle or get cut as they change.
     iteration_->setMinimumWidth(
@@ -33,13 +38,20 @@ RunStatusBar::RunStatusBar(QStatusBar* statusBar)
     preparation_->setMaximumWidth(160);
     preparation_->setTextVisible(false);
     preparation_->hide();
-    losses_->setToolTip(
+    losses_->setExplanation(
         tr("The loss being minimised: content, style and smoothness terms, "
            "each already multiplied by its weight"));
-    device_->setToolTip(tr("Where the network runs"));
-    precision_->setToolTip(
+    device_->setExplanation(
+        tr("Where the network runs, on how many threads (Threads in the settings; automatic "
+           "follows other programs' load)"));
+    precision_->setExplanation(
         tr("The number format of the network's convolutions, and why (Precision in the "
            "settings)"));
+    // The message always keeps some room; the long texts on the right give way first.
+    message_->setMinimumWidth(message_->fontMetrics().horizontalAdvance(QString(24, 'x')));
+    messageTimer_->setSingleShot(true);
+    connect(messageTimer_, &QTimer::timeout, this, &RunStatusBar::clearMessage);
+    statusBar_->addWidget(message_, 1);
     statusBar_->addPermanentWidget(preparation_);
     statusBar_->addPermanentWidget(iteration_);
     statusBar_->addPermanentWidget(losses_);
@@ -50,23 +62,60 @@ RunStatusBar::RunStatusBar(QStatusBar* statusBar)
 }
 
 void RunStatusBar::showModel(const ModelSummary& model) {
+    model_ = model;
+    showDevice();
+}
+
+void RunStatusBar::showDevice() {
     const QString device =
-        model.deviceName.startsWith("cuda") ? tr("CUDA (%1)").arg(model.deviceName)
-        : model.computeThreads == 1         ? tr("CPU, 1 thread")
-                                            : tr("CPU, %1 threads").arg(model.computeThreads);
-    device_->setText(tr("%1 on %2").arg(model.title, device));
+        model_.deviceName.startsWith("cuda") ? tr("CUDA (%1)").arg(model_.deviceName)
+        : model_.computeThreads == 1         ? tr("CPU, 1 thread")
+                                             : tr("CPU, %1 threads").arg(model_.computeThreads);
+    device_->setFullText(tr("%1 on %2").arg(model_.title, device));
 }
 
 void RunStatusBar::showPrecision(const QString& precision, const QString& reason) {
-    precision_->setText(tr("%1 (%2)").arg(precision, reason));
+    precision_->setFullText(tr("%1 (%2)").arg(precision, reason));
+}
+
+void RunStatusBar::showMessage(const QString& text, int timeoutMs) {
+    preparing_ = false;
+    message_->setFullText(text);
+    if (timeoutMs > 0) {
+        messageTimer_->start(timeoutMs);
+    } else {
+        messageTimer_->stop();
+    }
+}
+
+void RunStatusBar::showRunMode(const QString& text) {
+    runMode_ = text;
+    if (!preparing_) {
+        showMessage(text);
+    }
+}
+
+void RunStatusBar::clearMessage() {
+    showMessage(QString());
+}
+
+QString RunStatusBar::messageText() const {
+    return message_->fullText();
 }
 
 void RunStatusBar::showFrame(const SessionFrame& frame, int iterationTarget) {
     preparation_->hide();
+    if (frame.computeThreads > 0 && frame.computeThreads != model_.computeThreads) {
+        model_.computeThreads = frame.computeThreads;
+        showDevice();
+    }
+    if (preparing_) {
+        showMessage(runMode_);  // prepared: the iteration count says the rest
+    }
     iteration_->setText(tr("Iteration %1 of %2").arg(frame.iteration).arg(iterationTarget));
-    losses_->setText(tr("Loss %1 (content %2, style %3, smoothness %4)")
-                         .arg(loss(frame.losses.total), loss(frame.losses.content),
-                              loss(frame.losses.style), loss(frame.losses.totalVariation)));
+    losses_->setFullText(tr("Loss %1 (content %2, style %3, smoothness %4)")
+                             .arg(loss(frame.losses.total), loss(frame.losses.content),
+                                  loss(frame.losses.style), loss(frame.losses.totalVariation)));
     speed_->setText(tr("%1 it/s").arg(frame.iterationsPerSecond, 0, 'f', 1));
     const int remaining = iterationTarget - frame.iteration;
     timeLeft_->setText(remaining > 0 && frame.iterationsPerSecond > 0.0
@@ -77,19 +126,19 @@ void RunStatusBar::showFrame(const SessionFrame& frame, int iterationTarget) {
 void RunStatusBar::showState(RunState state) {
     switch (state) {
         case RunState::Idle:
-            statusBar_->showMessage(tr("Ready"));
+            showMessage(tr("Ready"));
             break;
         case RunState::Running:
-            statusBar_->showMessage(tr("Running"));
+            showMessage(tr("Running"));
             break;
         case RunState::Paused:
-            statusBar_->showMessage(tr("Paused"));
+            showMessage(tr("Paused"));
             break;
         case RunState::Stopped:
-            statusBar_->showMessage(tr("Stopped: export with Ctrl+E or start again"));
+            showMessage(tr("Stopped: export with Ctrl+E or start again"));
             break;
         case RunState::Finished:
-            statusBar_->showMessage(tr("Done: export with Ctrl+E, or Continue for more"));
+            showMessage(tr("Done: export with Ctrl+E, or Continue for more"));
             break;
     }
     if (state != RunState::Running) {
@@ -102,9 +151,9 @@ void RunStatusBar::showPreparation(const QString& stage, int done, int total) {
     preparation_->setRange(0, total);
     preparation_->setValue(done);
     preparation_->show();
-    statusBar_->showMessage(stage == "style"
-                                ? tr("Preparing style image %1 of %2").arg(done + 1).arg(total)
-                                : tr("Preparing the photo"));
+    showMessage(stage == "style" ? tr("Preparing painting %1 of %2").arg(done + 1).arg(total)
+                                 : tr("Preparing the photo"));
+    preparing_ = true;
 }
 
 QString RunStatusBar::iterationText() const {
@@ -112,7 +161,7 @@ QString RunStatusBar::iterationText() const {
 }
 
 QString RunStatusBar::lossText() const {
-    return losses_->text();
+    return losses_->fullText();
 }
 
 QString RunStatusBar::speedText() const {
@@ -124,11 +173,11 @@ QString RunStatusBar::timeLeftText() const {
 }
 
 QString RunStatusBar::deviceText() const {
-    return device_->text();
+    return device_->fullText();
 }
 
 QString RunStatusBar::precisionText() const {
-    return precision_->text();
+    return precision_->fullText();
 }
 
 QString RunStatusBar::duration(double seconds) {

@@ -21,7 +21,7 @@ std::filesystem::path RecoveryCoordinator::defaultFolder() {
 }
 
 RecoveryCoordinator::RecoveryCoordinator(std::filesystem::path folder)
-    : autosave_(std::move(folder)) {}
+    : autosave_(folder), archive_(folder / "history") {}
 
 void RecoveryCoordinator::setContentFile(const QString& file) {
     autosave_.setContentFile(file);
@@ -47,6 +47,16 @@ std::optional<QString> RecoveryCoordinator::autosave(const Image& image,
 
 void RecoveryCoordinator::resultExported() {
     autosave_.discard();
+    archive_.discard();
+}
+
+std::optional<QString> RecoveryCoordinator::keepSnapshot(int id, const Snapshot& snapshot) {
+    try {
+        archive_.keep(id, snapshot);
+        return std::nullopt;
+    } catch (const std::exception& error) {
+        return QString::fromUtf8(error.what());
+    }
 }
 
 std::optional<RecoveryOffer> RecoveryCoordinator::offer(int thumbnailSide) {
@@ -77,9 +87,16 @@ std::optional<RecoveredRun> RecoveryCoordinator::restore() {
     return std::exchange(offered_, std::nullopt);
 }
 
+std::vector<Snapshot> RecoveryCoordinator::restoreHistory() {
+    std::vector<Snapshot> history = archive_.load();
+    archive_.discard();
+    return history;
+}
+
 void RecoveryCoordinator::discard() {
     offered_.reset();
     autosave_.discard();
+    archive_.discard();
 }
 
 }  // namespace impasto::ui

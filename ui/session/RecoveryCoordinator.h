@@ -10,6 +10,7 @@
 #include "core/recovery/RecoveryStore.h"
 #include "core/settings/StyleSettings.h"
 #include "ui/session/RunAutosave.h"
+#include "ui/session/SnapshotArchive.h"
 
 namespace impasto::ui {
 
@@ -19,8 +20,9 @@ struct RecoveryOffer {
     Image thumbnail;
 };
 
-// Everything about surviving a crash: autosaves the running image (through RunAutosave) and
-// offers, restores or discards the run an earlier instance left. Plain values in and out; the
+// Everything about surviving a crash: autosaves the running image (through RunAutosave) and the
+// snapshot history (through SnapshotArchive, in the folder's "history"), and offers, restores or
+// discards the run an earlier instance left. Plain values in and out; the
 // worker decides when to call and what to signal.
 class RecoveryCoordinator {
     Q_DECLARE_TR_FUNCTIONS(RecoveryCoordinator)
@@ -44,8 +46,10 @@ public:
     // Returns the failure to report: only the first of a row, so a full disk is said once.
     std::optional<QString> autosave(const Image& image, const StyleSettings& settings,
                                     int iteration, bool now);
-    // The result is safe in an exported file: the autosave is dropped.
+    // The result is safe in an exported file: the autosave and the history are dropped.
     void resultExported();
+    // Keeps a new snapshot in the history; returns the failure to report, if any.
+    std::optional<QString> keepSnapshot(int id, const Snapshot& snapshot);
 
     // Reads the run an earlier instance left and keeps it for restore(); nullopt when there is
     // none or it cannot be read (not worth an error at startup). The offer's thumbnail is at
@@ -53,11 +57,15 @@ public:
     std::optional<RecoveryOffer> offer(int thumbnailSide);
     // The offered run, once.
     std::optional<RecoveredRun> restore();
+    // The history the offered run's instance kept, oldest first, once (the caller keeps it
+    // again under its own ids); empty after discard().
+    std::vector<Snapshot> restoreHistory();
     // Forgets the offered run and the autosave.
     void discard();
 
 private:
     RunAutosave autosave_;
+    SnapshotArchive archive_;
     std::optional<RecoveredRun> offered_;
 };
 

@@ -27,6 +27,7 @@ struct SessionFrame {
     QList<LossPoint> lossHistory;
     // How often the session recomputed targets or restarted, so far.
     SessionCounters counters;
+    int computeThreads = 0;  // LibTorch's CPU threads in the latest step
 };
 
 }  // namespace impasto::ui

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/common/Error.h"
+#include "core/common/Text.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/image/Resize.h"
@@ -56,6 +57,27 @@ LoadedImage loadInput(const QString& file) {
 
 QString messageOf(const std::exception& error) {
     return QString::fromUtf8(error.what());
+}
+
+// A photo and no painting is feature inversion: started at the photo it would be the photo, and
+// the model's usual content layer still holds it too closely to rebuild from noise. So it starts
+// from noise at the model's inversion layer, as the CLI does, unless the panel was moved off
+// the starting photo or the usual content layer (its defaults).
+StyleSettings asFeatureInversion(StyleSettings settings, const ModelInfo& model) {
+    if (settings.init == InitKind::Content) {
+        settings.init = InitKind::Noise;
+    }
+    const bool usualLayer =
+        settings.contentLayers.empty() ||
+        (settings.contentLayers.size() == 1 && !model.defaultContentLayers.empty() &&
+         settings.contentLayers.front().layer == model.defaultContentLayers.front());
+    if (usualLayer) {
+        settings.contentLayers.clear();
+        for (const std::string& layer : model.inversionContentLayers) {
+            settings.contentLayers.push_back({layer, 1.0});
+        }
+    }
+    return settings;
 }
 
 }  // namespace
@@ -115,7 +137,7 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
         session->setStyles(styles_);
         session->setInitImage(initImage_);
         try {
-            session->applySettings(effectiveSettings());
+            session->applySettings(settingsFor(*session));
         } catch (const Error&) {
             // Layers of the previous model: this one's recommended layers instead.
             StyleSettings recommended = settings_;
@@ -123,7 +145,7 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
             recommended.styleLayers.clear();
             std::swap(settings_, recommended);
             try {
-                session->applySettings(effectiveSettings());
+                session->applySettings(settingsFor(*session));
             } catch (const Error&) {
                 std::swap(settings_, recommended);
                 throw;
@@ -239,7 +261,7 @@ void SessionWorker::handToSession(Input changed) {
     }
     // What the session can use depends on the inputs: a blend weight per painting, content to
     // start from.
-    applyToSession(effectiveSettings());
+    applyToSession();
 }
 
 void SessionWorker::start(int iterationTarget) {
@@ -247,6 +269,8 @@ void SessionWorker::start(int iterationTarget) {
         return;
     }
     session_->restart();
+    restoredSnapshot_.reset();
+    ++runNumber_;
     averageStepSeconds_ = 0.0;
     unsentLosses_.clear();
     run(iterationTarget, true);
@@ -331,6 +355,7 @@ void SessionWorker::stepOnce() {
         return;
     }
     started_ = true;
+    restoredSnapshot_.reset();  // the session's image is newer now
     averageStepSeconds_ = averageStepSeconds_ == 0.0
                               ? report.seconds
                               : 0.8 * averageStepSeconds_ + 0.2 * report.seconds;
@@ -372,7 +397,25 @@ bool SessionWorker::takeSettings() {
     }
     settings_ = std::move(delivery->settings);
     settingsRevision_ = delivery->revision;
-    return applyToSession(effectiveSettings());
+    return applyToSession();
+}
+
+StyleSettings SessionWorker::settingsFor(const StyleSession& session) {
+    StyleSettings settings = effectiveSettings();
+    const bool inversion = content_ && styles_.empty();
+    if (inversion) {
+        settings = asFeatureInversion(std::move(settings), session.model());
+    }
+    const QString note =
+        inversion ? tr("Feature inversion (no paintings): from %1, content layer %2")
+                        .arg(QString::fromStdString(toString(settings.init)),
+                             QString::fromStdString(join(layerNames(settings.contentLayers), ", ")))
+                  : QString();
+    if (note != inversionNote_) {
+        inversionNote_ = note;
+        Q_EMIT featureInversionChosen(note);
+    }
+    return settings;
 }
 
 StyleSettings SessionWorker::effectiveSettings() const {
@@ -389,12 +432,12 @@ StyleSettings SessionWorker::effectiveSettings() const {
     return settings;
 }
 
-bool SessionWorker::applyToSession(const StyleSettings& settings) {
+bool SessionWorker::applyToSession() {
     if (!session_) {
         return false;
     }
     try {
-        session_->applySettings(settings);
+        session_->applySettings(settingsFor(*session_));
         reportPrecision();
         return true;
     } catch (const std::exception& error) {
@@ -438,6 +481,7 @@ void SessionWorker::emitFrame(FrameThrottle::Timing timing) {
     frame.settingsRevision = settingsRevision_;
     frame.lossHistory.swap(unsentLosses_);
     frame.counters = session_->counters();
+    frame.computeThreads = session_->threads();
     frameThrottle_.sent(FrameThrottle::Clock::now());
     Q_EMIT frameReady(frame);
 }
@@ -455,8 +499,17 @@ void SessionWorker::takeSnapshot() {
 }
 
 void SessionWorker::recordSnapshot() {
+    const auto& kept = snapshots_.all();
+    if (!kept.empty() && kept.rbegin()->second.run == std::max(runNumber_, 1) &&
+        kept.rbegin()->second.iteration == session_->iteration()) {
+        return;  // kept already
+    }
     try {
-        keepSnapshot({session_->currentImage(), session_->iteration(), session_->settings()});
+        const int id = keepSnapshot({session_->currentImage(), session_->iteration(),
+                                     session_->settings(), std::max(runNumber_, 1)});
+        if (const auto failure = recovery_.keepSnapshot(id, *snapshots_.find(id))) {
+            Q_EMIT autosaveFailed(*failure);
+        }
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
     }
@@ -465,8 +518,10 @@ void SessionWorker::recordSnapshot() {
 int SessionWorker::keepSnapshot(Snapshot snapshot) {
     const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
     const int iteration = snapshot.iteration;
+    const int run = snapshot.run;
+    const StyleSettings settings = snapshot.settings;
     const int id = snapshots_.add(std::move(snapshot));
-    Q_EMIT snapshotTaken(id, thumbnail, iteration);
+    Q_EMIT snapshotTaken(id, thumbnail, iteration, run, settings);
     return id;
 }
 
@@ -495,7 +550,14 @@ void SessionWorker::restoreRecovery() {
     if (!run) {
         return;
     }
-    // Inputs that moved or vanished since are reported by the loads; the image is kept anyway.
+    // The run's inputs replace those loaded now (a restore is the run as it was). Inputs that
+    // moved or vanished since are reported by the loads; the image is kept anyway.
+    while (!styles_.empty()) {
+        removeStyle(static_cast<int>(styles_.size()) - 1);
+    }
+    if (run->contentFile.empty() && content_) {
+        clearContent();
+    }
     if (!run->contentFile.empty()) {
         loadContent(QString::fromStdString(run->contentFile.string()));
     }
@@ -504,9 +566,39 @@ void SessionWorker::restoreRecovery() {
             addStyle(QString::fromStdString(style.string()));
         }
     }
+    // The session takes the run's settings at once (blend included), so that what goes on
+    // from the image is what made it; the panel shows them and sends them back.
+    settings_ = run->settings;
+    applyToSession();
     Q_EMIT settingsRestored(run->settings);
     try {
-        showSnapshot(keepSnapshot({std::move(run->image), run->iteration, run->settings}));
+        // The history first, under this window's ids, then the run's last image.
+        int lastRun = 0;
+        for (Snapshot& kept : recovery_.restoreHistory()) {
+            lastRun = std::max(lastRun, kept.run);
+            const int id = keepSnapshot(std::move(kept));
+            if (const auto failure = recovery_.keepSnapshot(id, *snapshots_.find(id))) {
+                Q_EMIT autosaveFailed(*failure);
+            }
+        }
+        runNumber_ = std::max(runNumber_, lastRun);
+        const Image image = run->image;
+        const int iteration = run->iteration;
+        // A run that ended on a snapshot has its last image in the history already.
+        const auto& kept = snapshots_.all();
+        const bool inHistory = !kept.empty() && kept.rbegin()->second.run == lastRun &&
+                               kept.rbegin()->second.iteration == iteration;
+        const int id = inHistory ? kept.rbegin()->first
+                                 : keepSnapshot({std::move(run->image), iteration, run->settings,
+                                                 lastRun > 0 ? lastRun : ++runNumber_});
+        showSnapshot(id);
+        if (session_) {
+            session_->setCurrentImage(image, iteration);
+            restoredSnapshot_ = id;
+            started_ = false;
+            setState(RunState::Stopped);
+            Q_EMIT runRestored(iteration);
+        }
     } catch (const std::exception& error) {
         Q_EMIT loadFailed(messageOf(error));
     }
@@ -528,13 +620,14 @@ void SessionWorker::showSnapshot(int id) {
     }
 }
 
-void SessionWorker::continueFromSnapshot(int id, int iterationTarget) {
+void SessionWorker::continueFromSnapshot(int id, int iterations) {
     const Snapshot* snapshot = snapshots_.find(id);
     if (snapshot == nullptr || !requireSession("continue")) {
         return;
     }
+    const int iterationTarget = snapshot->iteration + iterations;
     try {
-        session_->setCurrentImage(snapshot->image);
+        session_->setCurrentImage(snapshot->image, snapshot->iteration);
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
         return;
@@ -544,6 +637,10 @@ void SessionWorker::continueFromSnapshot(int id, int iterationTarget) {
 }
 
 void SessionWorker::exportImage(const QString& file, int bitDepth) {
+    if (!started_ && restoredSnapshot_) {
+        exportSnapshot(*restoredSnapshot_, file, bitDepth);
+        return;
+    }
     if (!started_) {
         Q_EMIT exportFailed(tr("Nothing to export yet: start a run first"));
         return;
@@ -573,6 +670,9 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
+    }
+    if (id == restoredSnapshot_) {
+        recovery_.resultExported();  // the restored run is safe in the file
     }
     Q_EMIT exported(file);
 }

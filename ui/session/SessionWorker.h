@@ -73,11 +73,13 @@ public:
     void setSnapshotInterval(int interval);
     void takeSnapshot();
     void showSnapshot(int id);
-    void continueFromSnapshot(int id, int iterationTarget);
+    // Goes on from the snapshot's image and iteration count for `iterations` more.
+    void continueFromSnapshot(int id, int iterations);
 
     // The run autosaved by a previous instance that ended before its result was exported:
     // offerRecovery() announces it (recoveryAvailable), restoreRecovery() reloads its files and
-    // settings and keeps its image as a snapshot to view, export or continue from.
+    // settings and keeps its image as a snapshot to view, export or continue from; with a model
+    // loaded the run is also where the session goes on from (Export and Continue work at once).
     void offerRecovery();
     void restoreRecovery();
     void discardRecovery();
@@ -114,18 +116,25 @@ Q_SIGNALS:
     void stateChanged(impasto::ui::RunState state);
     // The engine refused the settings or failed a step; the run is paused or stopped, usable.
     void runFailed(const QString& message);
-    void snapshotTaken(int id, const QImage& thumbnail, int iteration);
+    // `run` numbers the runs of this window (1, 2, ...); `settings` made the picture.
+    void snapshotTaken(int id, const QImage& thumbnail, int iteration, int run,
+                       const impasto::StyleSettings& settings);
     void snapshotShown(int id, const QImage& image, int iteration);
     void exported(const QString& file);
     void exportFailed(const QString& message);
     void recoveryAvailable(const QString& description, const QImage& thumbnail);
     // The settings of a restored run, for the parameter panel to show (and send back).
     void settingsRestored(const impasto::StyleSettings& settings);
+    // The restored run is the session's image now, stopped at `iteration`.
+    void runRestored(int iteration);
     // The running image could not be autosaved (said once until a save works again).
     void autosaveFailed(const QString& message);
     // The precision the convolutions run in and why ("bfloat16", "auto: measured 3.1x as fast
     // as float32 on this CPU"): after a model loads and whenever the settings change it.
     void precisionChosen(const QString& precision, const QString& reason);
+    // With a photo and no painting: how the run rebuilds the photo ("Feature inversion (no
+    // paintings): from noise, content layer fire3"); empty when paintings are back.
+    void featureInversionChosen(const QString& description);
 
 private:
     // The inputs, each handed to the session on its own so that only what depends on it is
@@ -141,7 +150,11 @@ private:
     // The settings the session can use now: no blend list that disagrees with the styles, no
     // content initialisation without content, no init image that was never loaded.
     StyleSettings effectiveSettings() const;
-    bool applyToSession(const StyleSettings& settings);
+    // effectiveSettings() for `session`'s model: with a photo and no painting, feature inversion
+    // (see asFeatureInversion); sends featureInversionChosen when that changes.
+    StyleSettings settingsFor(const StyleSession& session);
+    // Hands settingsFor() to the session; false (runFailed sent) when it refuses them.
+    bool applyToSession();
     void reportSettings();
     // Sends precisionChosen when the session's precision differs from the one last sent.
     void reportPrecision();
@@ -177,11 +190,15 @@ private:
     int settingsRevision_ = 0;  // and their revision
     // The precision as last sent (an empty reason: nothing sent yet).
     PrecisionChoice reportedPrecision_;
+    QString inversionNote_;  // as last sent by featureInversionChosen
 
     RunState state_ = RunState::Idle;
     int iterationTarget_ = 0;
     bool stepScheduled_ = false;
     bool started_ = false;  // the session has an image to show and export
+    int runNumber_ = 0;     // of the newest run, for the snapshots' captions
+    // The snapshot a restored run came back as, exported until the session steps from it.
+    std::optional<int> restoredSnapshot_;
 
     FrameThrottle frameThrottle_;
     QList<LossPoint> unsentLosses_;

@@ -12,6 +12,7 @@ struct Snapshot {
     Image image;
     int iteration = 0;
     StyleSettings settings;  // what made it, embedded when it is exported
+    int run = 0;             // which run of this window it belongs to (1, 2, ...)
 };
 
 // The run's snapshots by id, and when the next automatic one is due. The strip in the window
@@ -26,6 +27,8 @@ public:
     int add(Snapshot snapshot);
     // nullptr when no snapshot has `id`.
     const Snapshot* find(int id) const;
+    // All of them, by id (the order they were taken in).
+    const std::map<int, Snapshot>& all() const { return snapshots_; }
 
 private:
     int interval_ = 0;

@@ -1,5 +1,6 @@
 #include "ui/settings/AppSettings.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -29,11 +30,59 @@ QString AppSettings::lastFolder(const QString& purpose) const {
     if (!folder.isEmpty() && QFileInfo(folder).isDir()) {
         return folder;
     }
-    return QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    // Only a folder that exists: given one that does not, a file dialog opens in its parent
+    // with the missing name typed into the file-name box.
+    const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    return QFileInfo(pictures).isDir() ? pictures : QDir::homePath();
 }
 
 void AppSettings::rememberFolderOf(const QString& purpose, const QString& file) {
     settings_.setValue("folders/" + purpose, QFileInfo(file).absolutePath());
+}
+
+QList<AppSettings::RememberedModel> AppSettings::modelFiles() const {
+    const QVariantMap titles = settings_.value("models/titles").toMap();
+    QList<RememberedModel> files;
+    for (const QString& file : settings_.value("models/files").toStringList()) {
+        if (QFileInfo(file).isFile()) {
+            files.append({file, titles.value(file).toString()});
+        }
+    }
+    return files;
+}
+
+void AppSettings::rememberModelFile(const QString& file, const QString& title) {
+    constexpr int kRemembered = 8;
+    const QString absolute = QFileInfo(file).absoluteFilePath();
+    QStringList files{absolute};
+    QVariantMap titles{{absolute, title}};
+    for (const RememberedModel& known : modelFiles()) {
+        if (known.file != absolute && files.size() < kRemembered) {
+            files.append(known.file);
+            titles.insert(known.file, known.title);
+        }
+    }
+    settings_.setValue("models/files", files);
+    settings_.setValue("models/titles", titles);
+}
+
+QStringList AppSettings::recentFiles(const QString& purpose) const {
+    QStringList files;
+    for (const QString& file : settings_.value("recent/" + purpose).toStringList()) {
+        if (QFileInfo(file).isFile()) {
+            files.append(file);
+        }
+    }
+    return files;
+}
+
+void AppSettings::rememberRecentFile(const QString& purpose, const QString& file) {
+    constexpr int kRemembered = 10;
+    const QString absolute = QFileInfo(file).absoluteFilePath();
+    QStringList files = recentFiles(purpose);
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    settings_.setValue("recent/" + purpose, files.mid(0, kRemembered));
 }
 
 std::optional<StyleSettings> AppSettings::lastSettings() const {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -29,6 +31,18 @@ public:
     void setLastSettings(const StyleSettings& settings);
     QString lastModel() const;
     void setLastModel(const QString& nameOrFile);
+    // Weight files opened before, newest first, with the title of the network each held;
+    // files that are gone are left out.
+    struct RememberedModel {
+        QString file;
+        QString title;
+    };
+    QList<RememberedModel> modelFiles() const;
+    void rememberModelFile(const QString& file, const QString& title);
+    // Files used lately for `purpose` ("paintings", "presets"), newest first; files that are
+    // gone are left out.
+    QStringList recentFiles(const QString& purpose) const;
+    void rememberRecentFile(const QString& purpose, const QString& file);
     int iterationTarget(int fallback) const;
     void setIterationTarget(int iterations);
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/widgets/LayerRole.h"
 #include "ui/widgets/ParameterControl.h"
 
 namespace impasto::ui {
@@ -24,6 +25,8 @@ const ParameterRange kLayerWeight{.minimum = 0.0,
                                   .decimals = 2,
                                   .logarithmic = false,
                                   .suffix = {}};
+constexpr int kMinimumListHeight = 120;
+constexpr int kMaximumListHeight = 600;
 
 }  // namespace
 
@@ -31,24 +34,24 @@ LayerWeightsEditor::LayerWeightsEditor(QWidget* parent)
     : QWidget(parent),
       rowsWidget_(new QWidget),
       rowsLayout_(new QVBoxLayout(rowsWidget_)),
+      scroll_(new QScrollArea(this)),
       resetButton_(new QPushButton(tr("Reset to Recommended"), this)) {
     rowsLayout_->setContentsMargins(0, 0, 0, 0);
     rowsLayout_->addStretch(1);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(rowsWidget_);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::StyledPanel);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumHeight(120);
-    scroll->setFocusPolicy(Qt::NoFocus);  // the rows inside take focus themselves
+    scroll_->setWidget(rowsWidget_);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::StyledPanel);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll_->setMinimumHeight(kMinimumListHeight);
+    scroll_->setFocusPolicy(Qt::NoFocus);  // the rows inside take focus themselves
 
     resetButton_->setToolTip(tr("Choose the layers and weights recommended for this network"));
     resetButton_->setEnabled(false);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(scroll_, 1);
     auto* buttons = new QHBoxLayout;
     buttons->addStretch(1);
     buttons->addWidget(resetButton_);
@@ -65,10 +68,26 @@ void LayerWeightsEditor::setLayers(const QStringList& available,
     }
     rows_.clear();
     for (const QString& layer : available) {
-        addRow(layer);
+        addRow(layer,
+               layerRole(static_cast<int>(rows_.size()), static_cast<int>(available.size())));
+    }
+    // Checkboxes line up with the widest role so the sliders form one column.
+    int widest = 0;
+    for (const Row& row : rows_) {
+        widest = std::max(widest, row.checkBox->sizeHint().width());
+    }
+    for (const Row& row : rows_) {
+        row.checkBox->setMinimumWidth(widest);
     }
     apply(chosen);
     updateResetButton();
+    // Tall enough for every row (up to a screenful): the panel scrolls, not a little box.
+    const int rowHeight =
+        rows_.isEmpty()
+            ? 0
+            : rows_.first().checkBox->parentWidget()->sizeHint().height() + rowsLayout_->spacing();
+    const int rowsHeight = static_cast<int>(rows_.size()) * rowHeight + 2 * scroll_->frameWidth();
+    scroll_->setMinimumHeight(std::clamp(rowsHeight, kMinimumListHeight, kMaximumListHeight));
 }
 
 QList<QPair<QString, double>> LayerWeightsEditor::chosenLayers() const {
@@ -108,11 +127,12 @@ ParameterControl* LayerWeightsEditor::weightControl(int row) const {
     return row >= 0 && row < rows_.size() ? rows_[row].weight : nullptr;
 }
 
-void LayerWeightsEditor::addRow(const QString& layer) {
+void LayerWeightsEditor::addRow(const QString& layer, const QString& role) {
     auto* rowWidget = new QWidget(rowsWidget_);
-    auto* checkBox = new QCheckBox(layer, rowWidget);
+    auto* checkBox = new QCheckBox(role, rowWidget);
     auto* weight = new ParameterControl(QString(), kLayerWeight, rowWidget);
-    checkBox->setToolTip(tr("Use layer %1").arg(layer));
+    checkBox->setToolTip(
+        tr("Match the painting at this depth of the network (layer %1)").arg(layer));
     weight->setToolTip(tr("Weight of layer %1").arg(layer));
     weight->slider()->setAccessibleName(tr("Weight of %1").arg(layer));
     weight->spinBox()->setAccessibleName(tr("Weight of %1").arg(layer));
@@ -123,9 +143,6 @@ void LayerWeightsEditor::addRow(const QString& layer) {
     layout->setContentsMargins(4, 0, 4, 0);
     layout->addWidget(checkBox);
     layout->addWidget(weight, 1);
-    // Checkboxes line up with the widest layer name so the sliders form one column.
-    checkBox->setMinimumWidth(checkBox->fontMetrics().horizontalAdvance(QStringLiteral("fire99 ")) +
-                              checkBox->sizeHint().height() + 8);
     rowsLayout_->insertWidget(rowsLayout_->count() - 1, rowWidget);
 
     connect(checkBox, &QCheckBox::toggled, this, [this, weight](bool checked) {

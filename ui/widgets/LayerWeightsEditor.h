@@ -7,15 +7,17 @@
 
 class QCheckBox;
 class QPushButton;
+class QScrollArea;
 class QVBoxLayout;
 
 namespace impasto::ui {
 
 class ParameterControl;
 
-// A checkable list of network layers in network order, each with a weight (0..2). Unchecked
-// layers keep their weight so that re-checking one restores it. layersChanged is emitted once
-// per user edit and by resetToRecommended() when it changes something; setLayers() is the
+// A checkable list of network layers in network order, each with a weight (0..2), labelled by
+// what it contributes (LayerRole) with the layer's name in the tooltip; as tall as its rows.
+// Unchecked layers keep their weight so that re-checking one restores it. layersChanged is emitted
+// once per user edit and by resetToRecommended() when it changes something; setLayers() is the
 // caller's own state and emits nothing.
 class LayerWeightsEditor : public QWidget {
     Q_OBJECT
@@ -47,7 +49,7 @@ private:
         ParameterControl* weight;
     };
 
-    void addRow(const QString& layer);
+    void addRow(const QString& layer, const QString& role);
     // Checks exactly `chosen` (weights included) without emitting per row; true if it changed.
     bool apply(const QList<QPair<QString, double>>& chosen);
     void updateResetButton();
@@ -57,6 +59,7 @@ private:
     bool applying_ = false;
     QWidget* rowsWidget_;
     QVBoxLayout* rowsLayout_;
+    QScrollArea* scroll_;
     QPushButton* resetButton_;
 };
 

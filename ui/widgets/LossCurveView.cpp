@@ -62,14 +62,82 @@ void LossCurveView::addPoint(int iteration, double total, double content, double
 }
 
 void LossCurveView::addMarker(int iteration, const QString& label) {
-    markers_.append({iteration, label});
+    if (!markers_.isEmpty() && markers_.last().iteration == iteration) {
+        markers_.last().label = label;
+    } else {
+        markers_.append({iteration, label});
+    }
+    update();
+}
+
+void LossCurveView::setWeights(int iteration, double content, double style, double tv) {
+    while (!weights_.isEmpty() && weights_.last().iteration >= iteration) {
+        weights_.removeLast();
+    }
+    weights_.append(Weights{iteration, {1.0, content, style, tv}});
+    update();
+}
+
+void LossCurveView::truncateAfter(int iteration) {
+    const auto after = [iteration](const auto& item) { return item.iteration > iteration; };
+    points_.removeIf(after);
+    markers_.removeIf(after);
+    weights_.removeIf(after);
     update();
 }
 
 void LossCurveView::clear() {
     points_.clear();
     markers_.clear();
+    weights_.clear();
     update();
+}
+
+void LossCurveView::setRelative(bool relative) {
+    relative_ = relative;
+    update();
+}
+
+const LossCurveView::Weights* LossCurveView::weightsAt(int iteration) const {
+    // A weight set at iteration i applies from the step after i.
+    const Weights* found = weights_.isEmpty() ? nullptr : &weights_.first();
+    for (const Weights& weights : weights_) {
+        if (weights.iteration < iteration) {
+            found = &weights;
+        }
+    }
+    return found;
+}
+
+double LossCurveView::shownValue(Series series, int index) const {
+    const Point& point = points_.at(index);
+    const int term = int(series);
+    if (!relative_) {
+        return point.values[term] > 0.0 ? point.values[term] : NAN;
+    }
+    // Every term at the weights of the start (unweighted, then weighted as then), divided by
+    // its first value; the total is the sum of the terms so re-weighted.
+    const Point& first = points_.first();
+    const Weights* start = weightsAt(first.iteration);
+    const Weights* now = weightsAt(point.iteration);
+    const auto reweighted = [&](const Point& at, int t) {
+        if (start == nullptr || now == nullptr || now->values[t] <= 0.0) {
+            return at.values[t];
+        }
+        return at.values[t] / now->values[t] * start->values[t];
+    };
+    double value = 0.0;
+    double startValue = 0.0;
+    if (series == Series::Total) {
+        for (int t = 1; t < kSeriesCount; ++t) {
+            value += reweighted(point, t);
+            startValue += first.values[t];
+        }
+    } else {
+        value = reweighted(point, term);
+        startValue = first.values[term];
+    }
+    return value > 0.0 && startValue > 0.0 ? value / startValue : NAN;
 }
 
 std::optional<QPointF> LossCurveView::plotPosition(int iteration, double value) const {
@@ -95,15 +163,19 @@ QString LossCurveView::toolTipAt(QPointF widgetPoint) const {
     const Axes& a = *found;
     const double iteration = a.firstIteration + (widgetPoint.x() - a.plot.left()) / a.plot.width() *
                                                     (a.lastIteration - a.firstIteration);
-    const Point& nearest = *std::min_element(
+    const auto nearestAt = std::min_element(
         points_.begin(), points_.end(), [iteration](const Point& left, const Point& right) {
             return std::abs(left.iteration - iteration) < std::abs(right.iteration - iteration);
         });
+    const Point& nearest = *nearestAt;
+    const int nearestIndex = int(nearestAt - points_.begin());
     QStringList lines{tr("Iteration %1").arg(nearest.iteration)};
     for (int series = 0; series < kSeriesCount; ++series) {
-        lines.append(QStringLiteral("%1: %2")
-                         .arg(seriesName(Series(series)))
-                         .arg(nearest.values[series], 0, 'g', 4));
+        const QString value =
+            relative_
+                ? tr("%1 of the start").arg(shownValue(Series(series), nearestIndex), 0, 'g', 3)
+                : QString::number(nearest.values[series], 'g', 4);
+        lines.append(QStringLiteral("%1: %2").arg(seriesName(Series(series)), value));
     }
     const double pixelsPerIteration = a.plot.width() / (a.lastIteration - a.firstIteration);
     for (const Marker& marker : markers_) {
@@ -150,8 +222,9 @@ void LossCurveView::paintEvent(QPaintEvent*) {
 std::optional<LossCurveView::Axes> LossCurveView::axes() const {
     double smallest = INFINITY;
     double largest = 0.0;
-    for (const Point& point : points_) {
-        for (const double value : point.values) {
+    for (int index = 0; index < points_.size(); ++index) {
+        for (int series = 0; series < kSeriesCount; ++series) {
+            const double value = shownValue(Series(series), index);
             if (value > 0.0 && std::isfinite(value)) {
                 smallest = std::min(smallest, value);
                 largest = std::max(largest, value);
@@ -256,8 +329,9 @@ void LossCurveView::paintSeries(QPainter& painter, const Axes& a) const {
     for (int series = kSeriesCount - 1; series >= 0; --series) {
         QPainterPath path;
         bool drawing = false;
-        for (const Point& point : points_) {
-            const std::optional<QPointF> at = plotPosition(point.iteration, point.values[series]);
+        for (int index = 0; index < points_.size(); ++index) {
+            const std::optional<QPointF> at =
+                plotPosition(points_[index].iteration, shownValue(Series(series), index));
             if (!at) {
                 drawing = false;  // a gap where the term was switched off
             } else if (drawing) {
@@ -281,19 +355,67 @@ void LossCurveView::paintSeries(QPainter& painter, const Axes& a) const {
     painter.restore();
 }
 
+QList<LossCurveView::PlacedLabel> LossCurveView::placeLabels(const Axes& a) const {
+    constexpr int kRows = 3;
+    constexpr double kGap = 6.0;
+    const QFontMetrics metrics = fontMetrics();
+    QList<PlacedLabel> placed;
+    double rowEnds[kRows];
+    std::fill(std::begin(rowEnds), std::end(rowEnds), -INFINITY);
+    for (int index = 0; index < markers_.size(); ++index) {
+        const Marker& marker = markers_[index];
+        if (marker.iteration < a.firstIteration || marker.iteration > a.lastIteration) {
+            continue;
+        }
+        const double x = a.plot.left() + (marker.iteration - a.firstIteration) /
+                                             (a.lastIteration - a.firstIteration) * a.plot.width();
+        const QString text = metrics.elidedText(marker.label, Qt::ElideRight, 160);
+        const double width = metrics.horizontalAdvance(text) + 2.0;
+        // Right of the line, or left of it where the plot ends.
+        const double left = x + 3 + width <= a.plot.right() ? x + 3 : x - 3 - width;
+        if (left < a.plot.left()) {
+            continue;
+        }
+        for (int row = 0; row < kRows; ++row) {
+            if (left >= rowEnds[row] + kGap) {
+                rowEnds[row] = left + width;
+                placed.append({index, QRectF(left, a.plot.top() + 2 + row * metrics.height(), width,
+                                             metrics.height())});
+                break;
+            }
+        }
+    }
+    return placed;
+}
+
+QList<QRectF> LossCurveView::markerLabelRects() const {
+    QList<QRectF> rects;
+    if (const std::optional<Axes> found = axes()) {
+        for (const PlacedLabel& label : placeLabels(*found)) {
+            rects.append(label.rect);
+        }
+    }
+    return rects;
+}
+
 void LossCurveView::paintMarkers(QPainter& painter, const Axes& a) const {
     QPen pen(palette().color(QPalette::PlaceholderText), 1, Qt::DotLine);
-    const QFontMetrics metrics = painter.fontMetrics();
+    painter.setPen(pen);
     for (const Marker& marker : markers_) {
         if (marker.iteration < a.firstIteration || marker.iteration > a.lastIteration) {
             continue;
         }
         const double x = a.plot.left() + (marker.iteration - a.firstIteration) /
                                              (a.lastIteration - a.firstIteration) * a.plot.width();
-        painter.setPen(pen);
         painter.drawLine(QPointF(x, a.plot.top()), QPointF(x, a.plot.bottom()));
-        const QString label = metrics.elidedText(marker.label, Qt::ElideRight, 120);
-        painter.drawText(QPointF(x + 3, a.plot.top() + metrics.ascent() + 2), label);
+    }
+    const QFontMetrics metrics = painter.fontMetrics();
+    QColor background = palette().color(QPalette::Base);
+    background.setAlphaF(0.8);
+    for (const PlacedLabel& label : placeLabels(a)) {
+        painter.fillRect(label.rect, background);
+        painter.drawText(label.rect, Qt::AlignLeft | Qt::AlignVCenter,
+                         metrics.elidedText(markers_[label.marker].label, Qt::ElideRight, 160));
     }
 }
 

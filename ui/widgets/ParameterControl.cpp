@@ -6,11 +6,12 @@
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
-#include <QStyle>
 #include <QToolButton>
 
 #include <algorithm>
 #include <cmath>
+
+#include "ui/widgets/ResetIcon.h"
 
 namespace impasto::ui {
 
@@ -54,8 +55,7 @@ ParameterControl::ParameterControl(const QString& label, const ParameterRange& r
     spinBox_->setAccessibleName(name);
     spinBox_->setMinimumWidth(spinBox_->sizeHint().width());
 
-    resetButton_->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo"),
-                                           style()->standardIcon(QStyle::SP_BrowserReload)));
+    resetButton_->setIcon(resetIcon(this));
     resetButton_->setText(tr("Reset"));
     resetButton_->setAutoRaise(true);
     resetButton_->setFocusPolicy(Qt::TabFocus);

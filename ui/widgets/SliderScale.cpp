@@ -21,8 +21,18 @@ SliderScale::SliderScale(const ParameterRange& range)
       logarithmic_(range.logarithmic && range.maximum > 0.0),
       logLow_(0.0),
       logHigh_(0.0) {
+    const bool narrowed = range.sliderMaximum > range.sliderMinimum;
+    if (narrowed) {
+        maximum_ = std::clamp(range.sliderMaximum, minimum_, maximum_);
+        // A log range from zero keeps zero (the term switched off) at the first position.
+        if (!startsAtZero()) {
+            minimum_ = std::clamp(range.sliderMinimum, minimum_, maximum_);
+        }
+    }
     if (logarithmic_) {
-        logLow_ = std::log10(minimum_ > 0.0 ? minimum_ : logFloor(range));
+        const double floor =
+            narrowed && range.sliderMinimum > 0.0 ? range.sliderMinimum : logFloor(range);
+        logLow_ = std::log10(minimum_ > 0.0 ? minimum_ : floor);
         logHigh_ = std::log10(maximum_);
     }
 }

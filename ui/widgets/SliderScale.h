@@ -10,11 +10,14 @@ namespace impasto::ui {
 // means exactly the minimum and positions 1..kPositions are log-spaced from a floor to the
 // maximum. The floor is the smallest step the spin box can show (10^-decimals), or a thousandth
 // of the maximum when that step is not below the maximum, so the slider never offers a
-// value the spin box would print as zero.
+// value the spin box would print as zero. A range with a slider span maps the positions onto
+// that span instead (a log span from zero keeps zero at position 0 and starts its log-spaced
+// positions at the span's minimum).
 class SliderScale {
 public:
     static constexpr int kPositions = 1000;
 
+    // Spans the range's slider span when it has one (values beyond it sit at the ends).
     explicit SliderScale(const ParameterRange& range);
 
     // Out-of-range values clamp to the ends.

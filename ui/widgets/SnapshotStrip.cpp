@@ -43,9 +43,11 @@ SnapshotStrip::SnapshotStrip(QWidget* parent)
       viewAction_(new QAction(tr("View"), this)),
       exportAction_(new QAction(tr("Export…"), this)),
       continueAction_(new QAction(tr("Continue from Here"), this)),
+      restoreSettingsAction_(new QAction(tr("Restore These Settings"), this)),
       contextMenu_(new QMenu(this)),
       exportButton_(new QToolButton(this)),
-      continueButton_(new QToolButton(this)) {
+      continueButton_(new QToolButton(this)),
+      restoreSettingsButton_(new QToolButton(this)) {
     list_->setViewMode(QListView::IconMode);
     list_->setFlow(QListView::LeftToRight);
     list_->setWrapping(false);
@@ -66,14 +68,19 @@ SnapshotStrip::SnapshotStrip(QWidget* parent)
 
     viewAction_->setToolTip(tr("Show this snapshot in the preview"));
     exportAction_->setToolTip(tr("Save this snapshot as a full-resolution PNG"));
-    continueAction_->setToolTip(tr("Restart the run from this snapshot"));
+    continueAction_->setToolTip(
+        tr("Go on painting from this snapshot, counting on from its iteration"));
+    restoreSettingsAction_->setToolTip(
+        tr("Put the settings this snapshot was made with back in the Settings panel"));
     contextMenu_->addAction(viewAction_);
     contextMenu_->addSeparator();
     contextMenu_->addAction(exportAction_);
     contextMenu_->addAction(continueAction_);
+    contextMenu_->addAction(restoreSettingsAction_);
     exportButton_->setDefaultAction(exportAction_);
     continueButton_->setDefaultAction(continueAction_);
-    for (QToolButton* button : {exportButton_, continueButton_}) {
+    restoreSettingsButton_->setDefaultAction(restoreSettingsAction_);
+    for (QToolButton* button : {exportButton_, continueButton_, restoreSettingsButton_}) {
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     }
@@ -81,6 +88,7 @@ SnapshotStrip::SnapshotStrip(QWidget* parent)
     auto* buttons = new QVBoxLayout;
     buttons->addWidget(exportButton_);
     buttons->addWidget(continueButton_);
+    buttons->addWidget(restoreSettingsButton_);
     buttons->addStretch(1);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -108,6 +116,14 @@ SnapshotStrip::SnapshotStrip(QWidget* parent)
             Q_EMIT continueRequested(selectedId());
         }
     });
+    connect(restoreSettingsAction_, &QAction::triggered, this, [this] {
+        const auto found = details_.find(selectedId());
+        if (found != details_.end()) {
+            Q_EMIT settingsRestoreRequested(
+                found->second.settings,
+                tr("run %1, iteration %2").arg(found->second.run).arg(found->second.iteration));
+        }
+    });
     updateActions();
 }
 
@@ -124,8 +140,28 @@ void SnapshotStrip::addSnapshot(int id, const QImage& thumbnail, const QString& 
     list_->scrollToItem(item);
 }
 
+void SnapshotStrip::setSnapshotDetails(int id, int run, int iteration,
+                                       const StyleSettings& settings) {
+    details_[id] = {run, iteration, settings};
+    if (QListWidgetItem* item = itemFor(id)) {
+        item->setToolTip(tr("Run %1, iteration %2\nStyle weight %3, content weight %4, %5 px")
+                             .arg(run)
+                             .arg(iteration)
+                             .arg(settings.styleWeight, 0, 'g', 4)
+                             .arg(settings.contentWeight, 0, 'g', 4)
+                             .arg(settings.outputSize));
+    }
+    updateActions();
+}
+
+int SnapshotStrip::iterationOf(int id) const {
+    const auto found = details_.find(id);
+    return found == details_.end() ? 0 : found->second.iteration;
+}
+
 void SnapshotStrip::clear() {
     list_->clear();
+    details_.clear();
     updateActions();
 }
 
@@ -171,6 +207,7 @@ void SnapshotStrip::updateActions() {
     for (QAction* action : {viewAction_, exportAction_, continueAction_}) {
         action->setEnabled(selected);
     }
+    restoreSettingsAction_->setEnabled(details_.contains(selectedId()));
 }
 
 }  // namespace impasto::ui

@@ -3,6 +3,10 @@
 #include <QImage>
 #include <QWidget>
 
+#include <map>
+
+#include "core/settings/StyleSettings.h"
+
 class QAction;
 class QListWidget;
 class QListWidgetItem;
@@ -11,10 +15,11 @@ class QToolButton;
 
 namespace impasto::ui {
 
-// A horizontal strip of snapshot thumbnails with captions. Double-click or Enter views a
-// snapshot; its context menu and the small buttons beside the strip export it or continue the
-// run from it. Snapshots are known by the caller's ids; the full-size images live with the
-// caller.
+// The history of the window's runs: a horizontal strip of snapshot thumbnails with captions
+// that name their run and iteration. Double-click or Enter views a snapshot; its context menu and
+// the small buttons beside the strip export it, continue the run from it or bring back the
+// settings it was made with. Snapshots are known by the caller's ids; the full-size images live
+// with the caller.
 class SnapshotStrip : public QWidget {
     Q_OBJECT
 
@@ -23,6 +28,11 @@ public:
 
     // A snapshot with an id already present replaces that one's thumbnail and caption.
     void addSnapshot(int id, const QImage& thumbnail, const QString& caption);
+    // What made snapshot `id`: its run, iteration and settings (shown in its tooltip and given
+    // back by "Restore These Settings").
+    void setSnapshotDetails(int id, int run, int iteration, const StyleSettings& settings);
+    // The iteration set by setSnapshotDetails(); 0 when unknown.
+    int iterationOf(int id) const;
     void clear();
     int count() const;
     int selectedId() const;  // -1 if none
@@ -32,6 +42,7 @@ public:
     QAction* viewAction() const { return viewAction_; }
     QAction* exportAction() const { return exportAction_; }
     QAction* continueAction() const { return continueAction_; }
+    QAction* restoreSettingsAction() const { return restoreSettingsAction_; }
 
     static constexpr int kThumbnailSize = 96;  // logical pixels, longest side
 
@@ -39,6 +50,8 @@ Q_SIGNALS:
     void snapshotActivated(int id);
     void exportRequested(int id);
     void continueRequested(int id);
+    // `caption` names the snapshot for a message ("run 2, iteration 150").
+    void settingsRestoreRequested(const impasto::StyleSettings& settings, const QString& caption);
 
 private:
     QListWidgetItem* itemFor(int id) const;
@@ -49,9 +62,17 @@ private:
     QAction* viewAction_;
     QAction* exportAction_;
     QAction* continueAction_;
+    QAction* restoreSettingsAction_;
     QMenu* contextMenu_;
     QToolButton* exportButton_;
     QToolButton* continueButton_;
+    QToolButton* restoreSettingsButton_;
+    struct Details {
+        int run = 0;
+        int iteration = 0;
+        StyleSettings settings;
+    };
+    std::map<int, Details> details_;
 };
 
 }  // namespace impasto::ui

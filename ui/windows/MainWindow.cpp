@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -17,6 +18,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -31,15 +33,20 @@
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
 #include "core/settings/PresetFile.h"
+#include "ui/dialogs/BatchDialog.h"
+#include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSelector.h"
 #include "ui/panels/ModelSetupPanel.h"
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
 #include "ui/session/SessionController.h"
+#include "ui/session/SettingsChange.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LossCurveView.h"
 #include "ui/widgets/PreviewView.h"
+#include "ui/widgets/RecentFilesMenu.h"
+#include "ui/widgets/ScrollFriendlyWheel.h"
 #include "ui/widgets/SnapshotStrip.h"
 #include "ui/widgets/StyleListView.h"
 
@@ -144,10 +151,16 @@ void MainWindow::buildActions() {
                                tr("Save these settings to a file"), &MainWindow::savePreset);
     loadPresetAction_ = action(tr("&Load Preset..."), QKeySequence(tr("Ctrl+Shift+L")),
                                tr("Use settings saved in a file"), &MainWindow::loadPreset);
-    quitAction_ = action(tr("&Quit"), QKeySequence::Quit, tr("Close Impasto"), nullptr);
-    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+    quitAction_ = action(tr("&Quit"), QKeySequence::Quit, tr("Close Impasto"), &MainWindow::quit);
     startAction_ = action(tr("&Start"), QKeySequence(tr("Ctrl+Return")),
                           tr("Start painting from the beginning"), &MainWindow::startRun);
+    draftAction_ = action(tr("&Draft"), QKeySequence(tr("Ctrl+D")),
+                          tr("Start a quick draft at %1 px to try settings out").arg(kDraftSize),
+                          &MainWindow::startDraft);
+    fullSizeAction_ = action(tr("Render at &Full Size"), QKeySequence(tr("Ctrl+Shift+D")),
+                             tr("Go on from the draft at the output size: its look carries over, "
+                                "refined at full size"),
+                             &MainWindow::renderFullSize);
     pauseAction_ = action(tr("P&ause"), QKeySequence(tr("Ctrl+P")), tr("Pause the run"),
                           &MainWindow::pauseRun);
     resumeAction_ = action(tr("&Resume"), QKeySequence(tr("Ctrl+R")),
@@ -178,28 +191,52 @@ void MainWindow::buildActions() {
     connect(compareAction_, &QAction::toggled, preview_, &PreviewView::setComparisonEnabled);
     aboutAction_ = action(tr("&About Impasto"), QKeySequence(), tr("Version and credits"),
                           &MainWindow::showAbout);
+    shortcutsAction_ = action(tr("&Keyboard Shortcuts"), QKeySequence(tr("Ctrl+/")),
+                              tr("Every shortcut of the window"), &MainWindow::showShortcuts);
+    gettingStartedAction_ =
+        action(tr("&Getting Started"), QKeySequence::HelpContents,
+               tr("A first picture in four steps"), &MainWindow::showGettingStarted);
 }
 
 void MainWindow::buildMenus() {
+    recentPaintings_ = new RecentFilesMenu(tr("Recent Pain&tings"), "paintings", this);
+    connect(recentPaintings_, &RecentFilesMenu::fileChosen, this, [this](const QString& file) {
+        banner_->clearLoadErrors();
+        controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
+    });
+    recentPresets_ = new RecentFilesMenu(tr("Recent Pre&sets"), "presets", this);
+    connect(recentPresets_, &RecentFilesMenu::fileChosen, this, &MainWindow::loadPresetFile);
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addActions({openContentAction_, addStyleAction_, pasteAction_});
+    file->addMenu(recentPaintings_);
     file->addSeparator();
     file->addAction(openWeightsAction_);
     file->addSeparator();
     file->addAction(exportAction_);
     file->addSeparator();
     file->addActions({savePresetAction_, loadPresetAction_});
+    file->addMenu(recentPresets_);
     file->addSeparator();
     file->addAction(quitAction_);
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({startAction_, pauseAction_, resumeAction_, continueAction_, stopAction_});
+    run->addActions({startAction_, draftAction_, fullSizeAction_});
     run->addSeparator();
+    run->addActions({pauseAction_, resumeAction_, continueAction_, stopAction_});
+    run->addSeparator();
+    // The current paintings and settings on several photos, through this window's worker.
+    run->addAction(tr("&Batch..."), this, [this] {
+        BatchDialog dialog(*controller_, parameters_->iterationsBox()->value(), this);
+        dialog.exec();
+    });
     run->addAction(snapshotAction_);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addActions({zoomInAction_, zoomOutAction_, fitAction_, actualSizeAction_});
     view->addSeparator();
     view->addAction(compareAction_);
-    menuBar()->addMenu(tr("&Help"))->addAction(aboutAction_);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addActions({gettingStartedAction_, shortcutsAction_});
+    help->addSeparator();
+    help->addAction(aboutAction_);
 }
 
 void MainWindow::buildToolBar() {
@@ -208,7 +245,8 @@ void MainWindow::buildToolBar() {
     toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolBar->addActions({openContentAction_, addStyleAction_});
     toolBar->addSeparator();
-    toolBar->addActions({startAction_, pauseAction_, resumeAction_, continueAction_, stopAction_});
+    toolBar->addActions({startAction_, draftAction_, fullSizeAction_, pauseAction_, resumeAction_,
+                         continueAction_, stopAction_});
     toolBar->addSeparator();
     toolBar->addActions({snapshotAction_, exportAction_});
     toolBar->addSeparator();
@@ -247,10 +285,22 @@ void MainWindow::buildLayout() {
     // Wide enough for a layer row (name, slider, weight) beside the vertical scroll bar.
     settingsScroll->setMinimumWidth(std::max(parameters_->sizeHint().width() + 24, 400));
     settingsScroll->setWidget(parameters_);
+    ScrollFriendlyWheel::install(parameters_);
+    ScrollFriendlyWheel::install(pictures);
     addDockWidget(Qt::RightDockWidgetArea, dock(tr("Settings"), "SettingsDock", settingsScroll));
 
+    auto* curve = new QWidget;
+    auto* curveLayout = new QVBoxLayout(curve);
+    curveLayout->setContentsMargins(0, 0, 0, 0);
+    curveLayout->addWidget(lossCurve_, 1);
+    auto* relative = new QCheckBox(tr("Relative to start"));
+    relative->setToolTip(
+        tr("Each loss as a multiple of its value when the run started, at the weights it "
+           "started with: a raised weight then does not look like a jump"));
+    connect(relative, &QCheckBox::toggled, lossCurve_, &LossCurveView::setRelative);
+    curveLayout->addWidget(relative);
     auto* progress = new QSplitter(Qt::Horizontal);
-    progress->addWidget(lossCurve_);
+    progress->addWidget(curve);
     progress->addWidget(snapshots_);
     progress->setStretchFactor(0, 1);
     progress->setStretchFactor(1, 2);
@@ -277,51 +327,69 @@ void MainWindow::connectSession() {
                 if (framesShown_ == 0) {
                     preview_->setImage(comparison);  // the photo until the first frame
                 }
-                statusBar()->showMessage(tr("Photo: %1").arg(name), 5000);
+                inputsChanged();
+                runStatus_->showMessage(tr("Photo: %1").arg(name), 5000);
             });
     connect(session, &SessionWorker::contentCleared, this, [this] {
         contentSlot_->clear();
         preview_->setComparisonImage({});
+        inputsChanged();
     });
     connect(session, &SessionWorker::styleAdded, this,
             [this](const QString& name, const QImage& thumbnail, QSize fullSize) {
                 styleList_->addStyle(name, thumbnail, 1.0, fullSize);
+                if (QFileInfo(name).isFile()) {
+                    appSettings_.rememberRecentFile("paintings", name);
+                }
                 sendSettings();  // one blend weight more
+                inputsChanged();
             });
     connect(session, &SessionWorker::styleRemoved, this, [this](int index) {
         styleList_->removeStyle(index);
         sendSettings();
+        inputsChanged();
     });
     connect(session, &SessionWorker::initImageLoaded, this, [this](const QString& name) {
         parameters_->setInitImageName(QFileInfo(name).fileName());
     });
-    connect(session, &SessionWorker::loadFailed, this, &MainWindow::showError);
+    connect(session, &SessionWorker::loadFailed, this, [this](const QString& message) {
+        banner_->addLoadError(message);
+        runStatus_->showMessage(message, 10000);
+    });
     connect(session, &SessionWorker::runFailed, this, &MainWindow::showError);
     connect(session, &SessionWorker::exportFailed, this, &MainWindow::showError);
     connect(session, &SessionWorker::exported, this, [this](const QString& file) {
-        statusBar()->showMessage(tr("Saved %1").arg(file), 10000);
+        unexported_ = false;
+        // An exported picture holds its recipe: a preset with its result as the thumbnail.
+        appSettings_.rememberRecentFile("presets", file);
+        runStatus_->showMessage(tr("Saved %1").arg(file), 10000);
     });
     connect(session, &SessionWorker::preparing, runStatus_, &RunStatusBar::showPreparation);
     connect(session, &SessionWorker::precisionChosen, runStatus_, &RunStatusBar::showPrecision);
+    connect(session, &SessionWorker::featureInversionChosen, runStatus_,
+            &RunStatusBar::showRunMode);
     connect(session, &SessionWorker::frameReady, this, &MainWindow::showFrame);
     connect(session, &SessionWorker::stateChanged, this, &MainWindow::showState);
-    connect(session, &SessionWorker::settingsApplied, this,
-            [this](const StyleSettings&, const SessionCounters&, int iteration, int revision) {
-                // A change during a run: mark where on the loss curve it took effect.
-                if (shownIteration_ > 0 && revision > markedRevision_ && state_ != RunState::Idle) {
-                    markedRevision_ = revision;
-                    lossCurve_->addMarker(iteration, tr("settings changed"));
-                }
-            });
+    connect(
+        session, &SessionWorker::settingsApplied, this,
+        [this](const StyleSettings& settings, const SessionCounters&, int iteration, int revision) {
+            if (shownIteration_ > 0 && revision > markedRevision_ && state_ != RunState::Idle) {
+                markChange(settings, iteration);
+                markedRevision_ = revision;
+            }
+        });
     connect(session, &SessionWorker::snapshotTaken, this,
-            [this](int id, const QImage& thumbnail, int iteration) {
-                snapshots_->addSnapshot(id, thumbnail, tr("Iteration %1").arg(iteration));
+            [this](int id, const QImage& thumbnail, int iteration, int run,
+                   const StyleSettings& settings) {
+                snapshots_->addSnapshot(id, thumbnail,
+                                        tr("Run %1 \u00B7 %2").arg(run).arg(iteration));
+                snapshots_->setSnapshotDetails(id, run, iteration, settings);
             });
     connect(session, &SessionWorker::snapshotShown, this,
             [this](int, const QImage& image, int iteration) {
                 preview_->setImage(image);
-                statusBar()->showMessage(tr("Showing the snapshot of iteration %1").arg(iteration),
-                                         5000);
+                runStatus_->showMessage(tr("Showing the snapshot of iteration %1").arg(iteration),
+                                        5000);
             });
 
     connect(session, &SessionWorker::recoveryAvailable, this,
@@ -333,9 +401,12 @@ void MainWindow::connectSession() {
             Qt::QueuedConnection);
     connect(banner_, &MessageBanner::offerDeclined, session, &SessionWorker::discardRecovery,
             Qt::QueuedConnection);
-    connect(session, &SessionWorker::settingsRestored, this, [this](const StyleSettings& settings) {
-        parameters_->setSettings(settings);
-        sendSettings();
+    connect(session, &SessionWorker::settingsRestored, this, &MainWindow::showSettings);
+    connect(session, &SessionWorker::runRestored, this, [this](int iteration) {
+        lossCurve_->clear();
+        shownIteration_ = iteration;
+        runStatus_->showMessage(
+            tr("Restored at iteration %1: export it, or Continue").arg(iteration));
     });
     connect(session, &SessionWorker::autosaveFailed, this, [this](const QString& message) {
         showError(tr("Autosave failed, so a crash could lose this run: %1").arg(message));
@@ -346,10 +417,24 @@ void MainWindow::connectSession() {
             Qt::QueuedConnection);
     connect(styleList_, &StyleListView::removeRequested, session, &SessionWorker::removeStyle,
             Qt::QueuedConnection);
-    connect(styleList_, &StyleListView::weightChanged, this, &MainWindow::sendSettings);
+    connect(styleList_, &StyleListView::weightChanged, this, [this] {
+        const QList<double> weights = styleList_->weights();
+        if (std::all_of(weights.begin(), weights.end(),
+                        [](double weight) { return weight == 0; })) {
+            // The engine refuses an all-zero blend; say why in the window's words.
+            showError(
+                tr("Every painting's weight is 0, so no style would be applied: give at "
+                   "least one painting a weight above 0"));
+            return;
+        }
+        banner_->clearMessage();
+        sendSettings();
+    });
     connect(parameters_, &ParameterPanel::settingsChanged, this, &MainWindow::sendSettings);
     connect(parameters_, &ParameterPanel::iterationTargetChanged, session,
             &SessionWorker::setIterationTarget, Qt::QueuedConnection);
+    connect(parameters_, &ParameterPanel::iterationTargetChanged, this,
+            [this](int iterations) { runTarget_ = iterations; });
     connect(parameters_, &ParameterPanel::snapshotIntervalChanged, session,
             &SessionWorker::setSnapshotInterval, Qt::QueuedConnection);
     connect(parameters_, &ParameterPanel::initImageRequested, this, &MainWindow::chooseInitImage);
@@ -357,10 +442,20 @@ void MainWindow::connectSession() {
             Qt::QueuedConnection);
     connect(snapshots_, &SnapshotStrip::exportRequested, this, &MainWindow::exportSnapshot);
     connect(snapshots_, &SnapshotStrip::continueRequested, this, [this](int id) {
-        lossCurve_->addMarker(shownIteration_, tr("continued from a snapshot"));
-        controller_->post([id, target = shownIteration_ + parameters_->iterationTarget()](
-                              SessionWorker& worker) { worker.continueFromSnapshot(id, target); });
+        const int from = snapshots_->iterationOf(id);
+        lossCurve_->truncateAfter(from);  // the curve goes on from the snapshot's iteration
+        lossCurve_->addMarker(from, tr("continued from a snapshot"));
+        shownIteration_ = from;
+        runTarget_ = from + parameters_->iterationTarget();
+        controller_->post([id, iterations = parameters_->iterationTarget()](SessionWorker& worker) {
+            worker.continueFromSnapshot(id, iterations);
+        });
     });
+    connect(snapshots_, &SnapshotStrip::settingsRestoreRequested, this,
+            [this](const StyleSettings& settings, const QString& caption) {
+                showSettings(settings);
+                runStatus_->showMessage(tr("Settings of %1 restored").arg(caption), 5000);
+            });
     connect(modelSelector_, &ModelSelector::modelChosen, this, &MainWindow::loadModel);
     connect(modelSelector_, &ModelSelector::openFileRequested, this, &MainWindow::openWeightFile);
     connect(setupPanel_, &ModelSetupPanel::openFileRequested, this, &MainWindow::openWeightFile);
@@ -397,7 +492,11 @@ void MainWindow::restoreSession(const QString& model) {
 }
 
 void MainWindow::loadModel(const QString& nameOrFile) {
-    statusBar()->showMessage(tr("Loading the model %1...").arg(nameOrFile));
+    // A file by its name; a registry id is no name for people, the ready message has the title.
+    runStatus_->showMessage(
+        QFileInfo::exists(nameOrFile)
+            ? tr("Loading the model %1...").arg(QFileInfo(nameOrFile).fileName())
+            : tr("Loading the model..."));
     controller_->loadModel(nameOrFile);
 }
 
@@ -407,12 +506,17 @@ void MainWindow::showModel(const ModelSummary& model) {
     // "auto" stands for whichever registry model was installed: remember that one.
     const QString chosen = isRegistryName(model.displayName) ? model.displayName : model.file;
     appSettings_.setLastModel(chosen);
+    if (chosen == model.file) {
+        // Listed in the model picker from now on.
+        appSettings_.rememberModelFile(model.file, model.title);
+        modelSelector_->refresh();
+    }
     modelSelector_->setCurrentModel(chosen);
     parameters_->setModel(model);
     runStatus_->showModel(model);
-    statusBar()->showMessage(tr("Model %1 ready").arg(model.title), 5000);
     sendSettings();
     showState(RunState::Idle);
+    runStatus_->showMessage(tr("Model %1 ready").arg(model.title), 5000);
 }
 
 void MainWindow::showModelSetup(const QString& message) {
@@ -429,14 +533,28 @@ void MainWindow::showModelSetup(const QString& message) {
 
 void MainWindow::showError(const QString& message) {
     banner_->showError(message);
-    statusBar()->showMessage(message, 10000);
+    runStatus_->showMessage(message, 10000);
 }
 
 StyleSettings MainWindow::currentSettings() const {
     StyleSettings settings = parameters_->settings();
+    if (draft_) {
+        settings.outputSize = std::min(settings.outputSize, kDraftSize);
+    }
     const QList<double> weights = styleList_->weights();
     settings.styleBlend.assign(weights.begin(), weights.end());
     return settings;
+}
+
+void MainWindow::showSettings(const StyleSettings& settings) {
+    parameters_->setSettings(settings);
+    // The blend applies when there is one weight per painting loaded now.
+    if (static_cast<int>(settings.styleBlend.size()) == styleList_->count()) {
+        for (int i = 0; i < styleList_->count(); ++i) {
+            styleList_->setWeight(i, settings.styleBlend[i]);
+        }
+    }
+    sendSettings();
 }
 
 int MainWindow::sendSettings() {
@@ -450,7 +568,8 @@ void MainWindow::showFrame(const SessionFrame& frame) {
         lossCurve_->addPoint(point.iteration, point.losses.total, point.losses.content,
                              point.losses.style, point.losses.totalVariation);
     }
-    runStatus_->showFrame(frame, std::max(parameters_->iterationTarget(), frame.iteration));
+    runStatus_->showFrame(frame, std::max(runTarget_, frame.iteration));
+    unexported_ = true;
     shownIteration_ = frame.iteration;
     ++framesShown_;
     // There is a picture now: it can be kept and exported while the run goes on.
@@ -463,7 +582,14 @@ void MainWindow::showState(RunState state) {
     const bool running = state == RunState::Running;
     const bool hasResult = state == RunState::Paused || state == RunState::Stopped ||
                            state == RunState::Finished || (running && framesShown_ > 0);
-    startAction_->setEnabled(modelReady_ && !running);
+    // A run needs a photo, a painting or both (a painting alone paints a texture).
+    const bool hasInputs = contentSlot_->hasImage() || styleList_->count() > 0;
+    startAction_->setEnabled(modelReady_ && !running && hasInputs);
+    draftAction_->setEnabled(startAction_->isEnabled());
+    startAction_->setToolTip(
+        hasInputs ? tr("%1 (%2)").arg(startAction_->statusTip(),
+                                      startAction_->shortcut().toString(QKeySequence::NativeText))
+                  : tr("Add a photo or a painting first"));
     pauseAction_->setEnabled(running);
     resumeAction_->setEnabled(state == RunState::Paused);
     continueAction_->setEnabled(state == RunState::Stopped || state == RunState::Finished);
@@ -471,14 +597,98 @@ void MainWindow::showState(RunState state) {
     snapshotAction_->setEnabled(hasResult);
     exportAction_->setEnabled(hasResult);
     runStatus_->showState(state);
+    showDraftState();
+}
+
+void MainWindow::markChange(const StyleSettings& settings, int iteration) {
+    // A slider drag applies many settings in a row: one marker for them all, at the first,
+    // saying what changed from before the drag to now.
+    constexpr int kOneChangeMs = 1500;
+    if (!sinceChange_.isValid() || sinceChange_.elapsed() > kOneChangeMs) {
+        settingsBeforeChange_ = appliedSettings_;
+        changeIteration_ = iteration;
+    }
+    sinceChange_.start();
+    const QString change = describeChange(settingsBeforeChange_, settings);
+    lossCurve_->addMarker(changeIteration_, change.isEmpty() ? tr("settings as before") : change);
+    lossCurve_->setWeights(iteration, settings.contentWeight, settings.styleWeight,
+                           settings.tvWeight);
+    appliedSettings_ = settings;
+}
+
+void MainWindow::inputsChanged() {
+    banner_->clearMessage();  // a complaint about the inputs is out of date now
+    showState(state_);
 }
 
 void MainWindow::startRun() {
+    beginRun(false);
+}
+
+void MainWindow::startDraft() {
+    beginRun(true);
+}
+
+void MainWindow::renderFullSize() {
+    draft_ = false;
+    showDraftState();
+    sendSettings();  // a running session resamples its image up and refines it
+    if (state_ == RunState::Paused) {
+        resumeRun();
+    } else if (state_ == RunState::Stopped || state_ == RunState::Finished) {
+        continueRun();
+    }
+}
+
+void MainWindow::showDraftState() {
+    // Qt adds the application's name after it.
+    setWindowTitle(draft_ ? tr("Draft at %1 px").arg(kDraftSize) : tr("Impasto"));
+    fullSizeAction_->setEnabled(draft_ && state_ != RunState::Idle);
+}
+
+void MainWindow::beginRun(bool draft) {
+    if (state_ == RunState::Paused || state_ == RunState::Stopped || state_ == RunState::Finished) {
+        switch (askStartOver()) {
+            case StartChoice::GoOn:
+                state_ == RunState::Paused ? resumeRun() : continueRun();
+                return;
+            case StartChoice::StartOver:
+                // Nothing is lost: the picture so far stays in the history.
+                controller_->post([](SessionWorker& worker) { worker.takeSnapshot(); });
+                break;
+            case StartChoice::Cancel:
+                return;
+        }
+    }
     banner_->hide();
     lossCurve_->clear();
     shownIteration_ = 0;
+    draft_ = draft;
+    showDraftState();
     markedRevision_ = sendSettings();  // the settings a run starts with are no change to mark
-    controller_->start(parameters_->iterationTarget());
+    appliedSettings_ = currentSettings();
+    sinceChange_.invalidate();
+    lossCurve_->setWeights(0, appliedSettings_.contentWeight, appliedSettings_.styleWeight,
+                           appliedSettings_.tvWeight);
+    runTarget_ = parameters_->iterationTarget();
+    controller_->start(runTarget_);
+}
+
+MainWindow::StartChoice MainWindow::askStartOver() {
+    QMessageBox box(QMessageBox::Question, tr("Start Over?"),
+                    tr("There is a picture at iteration %1. Go on from it, or start again from "
+                       "the beginning? Starting over keeps the picture so far as a snapshot.")
+                        .arg(shownIteration_),
+                    QMessageBox::Cancel, this);
+    QPushButton* goOn = box.addButton(state_ == RunState::Paused ? tr("&Resume") : tr("&Continue"),
+                                      QMessageBox::AcceptRole);
+    QPushButton* startOver = box.addButton(tr("&Start Over"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(goOn);
+    box.exec();
+    if (box.clickedButton() == goOn) {
+        return StartChoice::GoOn;
+    }
+    return box.clickedButton() == startOver ? StartChoice::StartOver : StartChoice::Cancel;
 }
 
 void MainWindow::pauseRun() {
@@ -498,6 +708,7 @@ void MainWindow::stopRun() {
 }
 
 void MainWindow::resume(int iterationTarget) {
+    runTarget_ = iterationTarget;
     controller_->post([iterationTarget](SessionWorker& worker) { worker.resume(iterationTarget); });
 }
 
@@ -514,6 +725,7 @@ QString MainWindow::askFileToOpen(const QString& title, const QString& purpose,
 void MainWindow::openContent() {
     const QString file = askFileToOpen(tr("Open Photo"), "images", kImageFilter);
     if (!file.isEmpty()) {
+        banner_->clearLoadErrors();
         controller_->post([file](SessionWorker& worker) { worker.loadContent(file); });
     }
 }
@@ -521,6 +733,9 @@ void MainWindow::openContent() {
 void MainWindow::addStyles() {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add Paintings"), appSettings_.lastFolder("images"), kImageFilter);
+    if (!files.isEmpty()) {
+        banner_->clearLoadErrors();
+    }
     for (const QString& file : files) {
         appSettings_.rememberFolderOf("images", file);
         controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
@@ -530,6 +745,7 @@ void MainWindow::addStyles() {
 void MainWindow::chooseInitImage() {
     const QString file = askFileToOpen(tr("Start From Image"), "images", kImageFilter);
     if (!file.isEmpty()) {
+        banner_->clearLoadErrors();
         controller_->post([file](SessionWorker& worker) { worker.loadInitImage(file); });
     }
 }
@@ -555,10 +771,12 @@ MainWindow::DropTarget MainWindow::dropTargetAt(QPoint position) const {
 }
 
 void MainWindow::openUrls(const QList<QUrl>& urls, DropTarget target) {
+    banner_->clearLoadErrors();
     bool contentTaken = contentSlot_->hasImage();
     for (const QUrl& url : urls) {
         if (!url.isLocalFile()) {
-            showError(tr("Only files on this computer can be used: %1").arg(url.toDisplayString()));
+            banner_->addLoadError(
+                tr("Only files on this computer can be used: %1").arg(url.toDisplayString()));
             continue;
         }
         const QString file = url.toLocalFile();
@@ -604,6 +822,7 @@ void MainWindow::paste() {
     if (hasLocalFiles(mime)) {
         openUrls(mime->urls(), DropTarget::Automatic);
     } else if (mime->hasImage()) {
+        banner_->clearLoadErrors();
         const QImage image = qvariant_cast<QImage>(mime->imageData());
         if (contentSlot_->hasImage()) {
             controller_->post([image, name = tr("Pasted painting")](SessionWorker& worker) {
@@ -643,7 +862,7 @@ void MainWindow::exportResult() {
 }
 
 void MainWindow::exportTo(const QString& file, int bitDepth) {
-    statusBar()->showMessage(tr("Exporting %1...").arg(file));
+    runStatus_->showMessage(tr("Exporting %1...").arg(file));
     controller_->post(
         [file, bitDepth](SessionWorker& worker) { worker.exportImage(file, bitDepth); });
 }
@@ -668,7 +887,8 @@ void MainWindow::savePreset() {
     appSettings_.rememberFolderOf("presets", file);
     try {
         impasto::savePreset(file.toStdString(), currentSettings());
-        statusBar()->showMessage(tr("Saved the preset %1").arg(file), 5000);
+        appSettings_.rememberRecentFile("presets", file);
+        runStatus_->showMessage(tr("Saved the preset %1").arg(file), 5000);
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
     }
@@ -678,23 +898,39 @@ void MainWindow::loadPreset() {
     // An exported PNG holds its settings too.
     const QString file = askFileToOpen(tr("Load Preset"), "presets",
                                        tr("Impasto presets and exported images (*.json *.png)"));
-    if (file.isEmpty()) {
-        return;
+    if (!file.isEmpty()) {
+        loadPresetFile(file);
     }
+}
+
+void MainWindow::loadPresetFile(const QString& file) {
     try {
-        const StyleSettings settings = impasto::loadRecipe(file.toStdString()).settings;
-        parameters_->setSettings(settings);
-        // The blend applies when the preset has one weight per painting loaded now.
-        if (static_cast<int>(settings.styleBlend.size()) == styleList_->count()) {
-            for (int i = 0; i < styleList_->count(); ++i) {
-                styleList_->setWeight(i, settings.styleBlend[i]);
-            }
-        }
-        sendSettings();
-        statusBar()->showMessage(tr("Loaded the preset %1").arg(file), 5000);
+        showSettings(impasto::loadRecipe(file.toStdString()).settings);
+        appSettings_.rememberRecentFile("presets", file);
+        runStatus_->showMessage(tr("Loaded the preset %1").arg(file), 5000);
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
     }
+}
+
+void MainWindow::showShortcuts() {
+    auto* dialog = new ShortcutsDialog(findChildren<QAction*>(Qt::FindDirectChildrenOnly), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showGettingStarted() {
+    QMessageBox::information(
+        this, tr("Getting Started"),
+        tr("<ol><li><b>Photo</b>: drop a photo on the window, paste one (Ctrl+V) or open one "
+           "(Ctrl+O).</li>"
+           "<li><b>Paintings</b>: drop one or more paintings on the Paintings list; their "
+           "sliders blend them.</li>"
+           "<li><b>Start</b> (Ctrl+Return): the picture forms in the middle. Change the "
+           "settings on the right while it runs: the run takes them at once.</li>"
+           "<li><b>Export</b> (Ctrl+E) when you like it. Snapshots below keep earlier versions, "
+           "with their settings, to go back to.</li></ol>"
+           "<p>A run that was never exported is kept and offered back after a crash.</p>"));
 }
 
 void MainWindow::showAbout() {
@@ -703,6 +939,28 @@ void MainWindow::showAbout() {
         tr("<h3>Impasto %1</h3><p>Repaints a photo in the manner of a painting: neural style "
            "transfer after Gatys, Ecker and Bethge.</p><p>Built with Qt %2 and LibTorch.</p>")
             .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::quit() {
+    if (unexported_) {
+        QMessageBox box(QMessageBox::Question, tr("Quit Impasto?"),
+                        tr("The picture at iteration %1 is not exported. It is kept, and offered "
+                           "back the next time Impasto starts.")
+                            .arg(shownIteration_),
+                        QMessageBox::Cancel, this);
+        QPushButton* exportFirst = box.addButton(tr("&Export First..."), QMessageBox::AcceptRole);
+        QPushButton* quitNow = box.addButton(tr("&Quit"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(quitNow);
+        box.exec();
+        if (box.clickedButton() == exportFirst) {
+            exportResult();
+            return;
+        }
+        if (box.clickedButton() != quitNow) {
+            return;
+        }
+    }
+    close();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

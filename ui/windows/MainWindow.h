@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QMainWindow>
 #include <QUrl>
@@ -22,6 +23,7 @@ class ModelSelector;
 class ModelSetupPanel;
 class ParameterPanel;
 class PreviewView;
+class RecentFilesMenu;
 class RunStatusBar;
 class SessionController;
 class SnapshotStrip;
@@ -73,6 +75,17 @@ public:
     QAction* continueAction() const { return continueAction_; }
     QAction* stopAction() const { return stopAction_; }
     QAction* exportAction() const { return exportAction_; }
+    QAction* shortcutsAction() const { return shortcutsAction_; }
+    QAction* quitAction() const { return quitAction_; }
+    RecentFilesMenu* recentPaintingsMenu() const { return recentPaintings_; }
+    RecentFilesMenu* recentPresetsMenu() const { return recentPresets_; }
+    QAction* draftAction() const { return draftAction_; }
+    QAction* fullSizeAction() const { return fullSizeAction_; }
+
+    // The longest side of a draft.
+    static constexpr int kDraftSize = 256;
+    // A model is loaded (Start then waits only for a photo or a painting).
+    bool isModelReady() const { return modelReady_; }
     // The iteration of the newest frame shown (0 before any).
     int shownIteration() const { return shownIteration_; }
     int framesShown() const { return framesShown_; }
@@ -95,15 +108,31 @@ private:
 
     // The parameter panel's settings with the paintings' blend weights.
     StyleSettings currentSettings() const;
+    // Shows `settings` in the panel (and the blend on the paintings when it fits) and sends them.
+    void showSettings(const StyleSettings& settings);
     // Returns their revision.
     int sendSettings();
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
+    // A photo or painting came or went: Start follows, an out-of-date complaint goes.
+    void inputsChanged();
     void showModel(const ModelSummary& model);
     void showModelSetup(const QString& message);
     void showError(const QString& message);
 
+    // Start on a run that has a picture asks first: going on, starting over or neither.
+    enum class StartChoice { GoOn, StartOver, Cancel };
+    StartChoice askStartOver();
+    // Marks on the loss curve what `settings`, applied at `iteration` of a run, changed.
+    void markChange(const StyleSettings& settings, int iteration);
     void startRun();
+    // A run at kDraftSize at most, to try settings out quickly; renderFullSize() goes on from it
+    // at the output size.
+    void startDraft();
+    void renderFullSize();
+    void beginRun(bool draft);
+    // The window's title says when the run is a draft; Render at Full Size is there for one.
+    void showDraftState();
     void pauseRun();
     void resumeRun();
     void continueRun();
@@ -120,7 +149,12 @@ private:
     void exportSnapshot(int id);
     void savePreset();
     void loadPreset();
+    void loadPresetFile(const QString& file);
     void showAbout();
+    void showShortcuts();
+    // Quit (Ctrl+Q): with a picture not exported, says that it is kept and asks first.
+    void quit();
+    void showGettingStarted();
 
     // An Open dialog starting in the folder last used for `purpose`, which then remembers the
     // chosen file's folder; empty when cancelled.
@@ -151,7 +185,11 @@ private:
     QAction* savePresetAction_;
     QAction* loadPresetAction_;
     QAction* quitAction_;
+    RecentFilesMenu* recentPaintings_;
+    RecentFilesMenu* recentPresets_;
     QAction* startAction_;
+    QAction* draftAction_;
+    QAction* fullSizeAction_;
     QAction* pauseAction_;
     QAction* resumeAction_;
     QAction* continueAction_;
@@ -163,6 +201,8 @@ private:
     QAction* actualSizeAction_;
     QAction* compareAction_;
     QAction* aboutAction_;
+    QAction* shortcutsAction_;
+    QAction* gettingStartedAction_;
 
     bool modelReady_ = false;
     RunState state_ = RunState::Idle;
@@ -170,6 +210,13 @@ private:
     int framesShown_ = 0;
     int markedRevision_ = 0;
     int sentRevision_ = 0;
+    int runTarget_ = 0;                   // the iteration the run (or its Continue) goes to
+    bool unexported_ = false;             // a picture was shown and not exported since
+    bool draft_ = false;                  // the run is a draft, at kDraftSize at most
+    StyleSettings appliedSettings_;       // as the run has them now
+    StyleSettings settingsBeforeChange_;  // before the change the newest marker describes
+    int changeIteration_ = 0;             // where that marker is
+    QElapsedTimer sinceChange_;
     QString contentName_;
 };
 

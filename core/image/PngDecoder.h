@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include <opencv2/core/mat.hpp>
+
+namespace impasto {
+
+// Decodes a PNG with libpng itself rather than through cv::imdecode, whose decoder leaves
+// libpng's default handlers in place: they print "libpng warning: ..." to stderr for harmless
+// faults (a short iCCP profile, a bad ancillary CRC), lines the user can do nothing about. Here
+// warnings are dropped and errors end the decode. The samples come as OpenCV's decoder gives
+// them: 8 or 16 bits as stored (native byte order), gray (1 channel), gray+alpha (2), BGR (3) or
+// BGRA (4); palettes become BGR, and BGRA when a tRNS chunk makes some entries transparent
+// (as it does for RGB). Throws impasto::Error naming `name` for a truncated or corrupt file;
+// memory running out surfaces as cv::Exception (cv::Error::StsNoMem) or std::bad_alloc.
+cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name);
+
+}  // namespace impasto

@@ -1,0 +1,92 @@
+#include "core/style/WassersteinLoss.h"
+
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+
+namespace impasto {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// tr sqrt(M) = sum sqrt(l) over M's eigenvalues l; its gradient is the spectral function
+// V diag(1 / (2 sqrt(l))) V^T, which needs the eigenvectors but no eigenvalue differences.
+class TraceOfSquareRootFunction : public torch::autograd::Function<TraceOfSquareRootFunction> {
+public:
+    static at::Tensor forward(AutogradContext* context, const at::Tensor& matrices, double floor) {
+        const auto [values, vectors] = at::linalg_eigh(matrices);
+        const at::Tensor floored = values.clamp_min(floor);
+        context->save_for_backward({vectors, floored});
+        return floored.sqrt().sum(-1);
+    }
+
+    static variable_list backward(AutogradContext* context, variable_list gradients) {
+        const variable_list saved = context->get_saved_variables();
+        const at::Tensor& vectors = saved[0];
+        const at::Tensor& values = saved[1];
+        const at::Tensor scaled = vectors * (0.5 / values.sqrt()).unsqueeze(-2);
+        const at::Tensor gradient = at::matmul(scaled, vectors.transpose(-2, -1));
+        return {gradient * gradients[0].unsqueeze(-1).unsqueeze(-1), at::Tensor()};
+    }
+};
+
+at::Tensor identityLike(const at::Tensor& matrices) {
+    return at::eye(matrices.size(-1), matrices.options()).expand_as(matrices);
+}
+
+at::Tensor outerProduct(const at::Tensor& vectors) {
+    return vectors.unsqueeze(-1) * vectors.unsqueeze(-2);
+}
+
+}  // namespace
+
+at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor) {
+    const at::Tensor symmetric = (matrices + matrices.transpose(-2, -1)) * 0.5;
+    return TraceOfSquareRootFunction::apply(symmetric, floor);
+}
+
+GaussianTarget gaussianTarget(const at::Tensor& mean, const at::Tensor& secondMoment) {
+    const at::NoGradGuard noGrad;
+    GaussianTarget target;
+    const int64_t channels = secondMoment.size(-1);
+    // A dead layer (all zeros) must not divide by zero, as in meanPower().
+    target.power = std::max(
+        secondMoment.diagonal(0, -2, -1).sum().item<double>() / static_cast<double>(channels),
+        1e-8);
+    target.ridge = kCovarianceRidge * target.power;
+    // In the second moment's type: float32 in the engine, double in the gradient tests.
+    const at::ScalarType type = secondMoment.scalar_type();
+    target.mean = mean.to(type);
+    const at::Tensor covariance = secondMoment.to(at::kDouble) - outerProduct(mean.to(at::kDouble));
+    const at::Tensor ridged = covariance + identityLike(covariance) * target.ridge;
+    const auto [values, vectors] = at::linalg_eigh(ridged);
+    const at::Tensor root =
+        at::matmul(vectors * values.clamp_min(0.0).sqrt().unsqueeze(-2), vectors.transpose(-2, -1));
+    target.covariance = ridged.to(type);
+    target.covarianceRoot = root.to(type);
+    return target;
+}
+
+at::Tensor featureMean(const at::Tensor& features) {
+    return at::mean(features, {2, 3}, false, at::kFloat);
+}
+
+at::Tensor wassersteinError(const at::Tensor& mean, const at::Tensor& secondMoment,
+                            const GaussianTarget& target) {
+    const at::Tensor root = target.covarianceRoot.to(secondMoment.scalar_type());
+    const at::Tensor covariance =
+        secondMoment - outerProduct(mean) + identityLike(secondMoment) * target.ridge;
+    const at::Tensor product = at::matmul(at::matmul(root, covariance), root);
+    // M >= ridge^2 I in exact arithmetic; the floor keeps rounding from going below it.
+    const double floor = 0.5 * target.ridge * target.ridge;
+    const at::Tensor traces = covariance.diagonal(0, -2, -1).sum(-1) +
+                              target.covariance.diagonal(0, -2, -1).sum(-1).to(covariance.dtype());
+    const at::Tensor distance = (mean - target.mean.to(mean.dtype())).pow(2).sum(-1) + traces -
+                                2.0 * traceOfSquareRoot(product, floor);
+    const double channels = static_cast<double>(secondMoment.size(-1));
+    return distance.sum() / (channels * target.power);
+}
+
+}  // namespace impasto
