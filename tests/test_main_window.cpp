@@ -34,6 +34,7 @@
 #include "core/settings/PresetFile.h"
 #include "core/settings/SettingsJson.h"
 #include "support/LocalHttpServer.h"
+#include "support/MainWindowDriver.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
@@ -53,6 +54,8 @@
 
 using namespace impasto;
 using namespace impasto::ui;
+using impasto::test::dropFile;
+using impasto::test::dropFiles;
 
 namespace {
 
@@ -63,29 +66,6 @@ QString squeezeNetFile() {
     return test::sharedWeights("squeezenet1_1-features.safetensors");
 }
 
-// Drops `files` on `target` (a widget of `window`) as a file manager would: enter, then drop.
-bool dropFiles(MainWindow& window, QWidget* target, const QStringList& files) {
-    QMimeData mime;
-    QList<QUrl> urls;
-    for (const QString& file : files) {
-        urls.append(QUrl::fromLocalFile(file));
-    }
-    mime.setUrls(urls);
-    const QPoint position = target->mapTo(&window, target->rect().center());
-    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&window, &enter);
-    if (!enter.isAccepted()) {
-        return false;
-    }
-    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&window, &drop);
-    return drop.isAccepted();
-}
-
-bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
-    return dropFiles(window, target, {file});
-}
-
 }  // namespace
 
 class TestMainWindow : public QObject {
@@ -94,27 +74,8 @@ class TestMainWindow : public QObject {
 private:
     QTemporaryDir home_;
 
-    // A shown window with SqueezeNet loaded, small output, tubingen and starry_night dropped.
     std::unique_ptr<MainWindow> readyWindow(int iterations) {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1280, 800);
-        window->show();
-        window->loadModel(squeezeNetFile());
-        if (!QTest::qWaitFor([&] { return window->isModelReady(); }, kTimeoutMs)) {
-            return nullptr;
-        }
-        window->parameterPanel()->outputSizeBox()->setValue(kSize);
-        window->parameterPanel()->iterationsBox()->setValue(iterations);
-        if (!dropFile(*window, window->preview(), test::sharedImage("tubingen.jpg")) ||
-            !dropFile(*window, window->styleList(), test::sharedImage("starry_night.jpg")) ||
-            !QTest::qWaitFor(
-                [&] {
-                    return window->contentSlot()->hasImage() && window->styleList()->count() == 1;
-                },
-                kTimeoutMs)) {
-            return nullptr;
-        }
-        return window;
+        return test::readyWindow(kSize, iterations, kTimeoutMs);
     }
 
 private Q_SLOTS:

@@ -33,6 +33,7 @@
 #include "core/image/ImageMat.h"
 #include "core/recovery/RecoveryStore.h"
 #include "core/registry/RegisteredModel.h"
+#include "support/MainWindowDriver.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
@@ -58,6 +59,7 @@
 
 using namespace impasto;
 using namespace impasto::ui;
+using impasto::test::dropFile;
 
 namespace {
 
@@ -66,17 +68,6 @@ constexpr int kSize = 80;
 
 QString squeezeNetFile() {
     return test::sharedWeights("squeezenet1_1-features.safetensors");
-}
-
-bool dropFile(MainWindow& window, QWidget* target, const QString& file) {
-    QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(file)});
-    const QPoint position = target->mapTo(&window, target->rect().center());
-    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&window, &enter);
-    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(&window, &drop);
-    return drop.isAccepted();
 }
 
 // Clicks the button labelled `text` (without its '&') of the next question the window asks.
@@ -116,25 +107,7 @@ private:
     QTemporaryDir home_;
 
     std::unique_ptr<MainWindow> readyWindow(int iterations) {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1280, 800);
-        window->show();
-        window->loadModel(squeezeNetFile());
-        if (!QTest::qWaitFor([&] { return window->isModelReady(); }, kTimeoutMs)) {
-            return nullptr;
-        }
-        window->parameterPanel()->outputSizeBox()->setValue(kSize);
-        window->parameterPanel()->iterationsBox()->setValue(iterations);
-        if (!dropFile(*window, window->preview(), test::sharedImage("tubingen.jpg")) ||
-            !dropFile(*window, window->styleList(), test::sharedImage("starry_night.jpg")) ||
-            !QTest::qWaitFor(
-                [&] {
-                    return window->contentSlot()->hasImage() && window->styleList()->count() == 1;
-                },
-                kTimeoutMs)) {
-            return nullptr;
-        }
-        return window;
+        return test::readyWindow(kSize, iterations, kTimeoutMs);
     }
 
 private Q_SLOTS:

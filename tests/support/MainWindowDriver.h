@@ -1,0 +1,66 @@
+#pragma once
+
+// Drives the real main window in the window suites: drops as a file manager sends them, and a
+// window made ready to run. Header-only: the support library does not link the ui.
+#include <QApplication>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QTest>
+
+#include <memory>
+
+#include "support/TestPaths.h"
+#include "ui/panels/ParameterPanel.h"
+#include "ui/widgets/ImageSlot.h"
+#include "ui/widgets/PreviewView.h"
+#include "ui/widgets/StyleListView.h"
+#include "ui/windows/MainWindow.h"
+
+namespace impasto::test {
+
+// Drops `files` on `target` (a widget of `window`) as a file manager would: enter, then drop.
+inline bool dropFiles(ui::MainWindow& window, QWidget* target, const QStringList& files) {
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& file : files) {
+        urls.append(QUrl::fromLocalFile(file));
+    }
+    mime.setUrls(urls);
+    const QPoint position = target->mapTo(&window, target->rect().center());
+    QDragEnterEvent enter(position, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    if (!enter.isAccepted()) {
+        return false;
+    }
+    QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    return drop.isAccepted();
+}
+
+inline bool dropFile(ui::MainWindow& window, QWidget* target, const QString& file) {
+    return dropFiles(window, target, {file});
+}
+
+// A shown 1280 x 800 window with SqueezeNet loaded, output `size` px, `iterations`, and
+// tubingen and starry_night dropped; nullptr if any of it did not happen within `timeoutMs`.
+inline std::unique_ptr<ui::MainWindow> readyWindow(int size, int iterations, int timeoutMs) {
+    auto window = std::make_unique<ui::MainWindow>();
+    window->resize(1280, 800);
+    window->show();
+    window->loadModel(sharedWeights("squeezenet1_1-features.safetensors"));
+    if (!QTest::qWaitFor([&] { return window->isModelReady(); }, timeoutMs)) {
+        return nullptr;
+    }
+    window->parameterPanel()->outputSizeBox()->setValue(size);
+    window->parameterPanel()->iterationsBox()->setValue(iterations);
+    if (!dropFile(*window, window->preview(), sharedImage("tubingen.jpg")) ||
+        !dropFile(*window, window->styleList(), sharedImage("starry_night.jpg")) ||
+        !QTest::qWaitFor(
+            [&] { return window->contentSlot()->hasImage() && window->styleList()->count() == 1; },
+            timeoutMs)) {
+        return nullptr;
+    }
+    return window;
+}
+
+}  // namespace impasto::test
