@@ -43,6 +43,18 @@
 
 namespace {
 
+// Samples of a 3-channel 16-bit image that an 8-bit value stretched to 16 bits (a multiple of
+// 257) cannot give: more than none means real 16-bit precision.
+int samplesFinerThan8Bits(const cv::Mat& image) {
+    int finer = 0;
+    for (auto pixel = image.begin<cv::Vec3w>(); pixel != image.end<cv::Vec3w>(); ++pixel) {
+        for (int channel = 0; channel < 3; ++channel) {
+            finer += (*pixel)[channel] % 257 != 0;
+        }
+    }
+    return finer;
+}
+
 constexpr int kTimeoutMs = 60000;
 constexpr const char* kErrorPrefix = "impasto-cli: error:";
 // SqueezeNet 1.1's recommended layers (core/model/NetworkDescription.cpp).
@@ -440,14 +452,8 @@ private Q_SLOTS:
         QCOMPARE(written.channels(), 3);
         QCOMPARE(written.cols, 64);
         QCOMPARE(written.rows, 48);
-        // Real 16-bit precision, not 8-bit samples stretched (which are all multiples of 257).
-        int finerSamples = 0;
-        for (auto pixel = written.begin<cv::Vec3w>(); pixel != written.end<cv::Vec3w>(); ++pixel) {
-            for (int channel = 0; channel < 3; ++channel) {
-                finerSamples += (*pixel)[channel] % 257 != 0;
-            }
-        }
-        QVERIFY2(finerSamples > 0, "every sample is an 8-bit value scaled to 16 bits");
+        QVERIFY2(samplesFinerThan8Bits(written) > 0,
+                 "every sample is an 8-bit value scaled to 16 bits");
     }
 
     // The one complete command line of jcjohnson/neural-style's README (its OpenCL example),
@@ -627,15 +633,9 @@ private Q_SLOTS:
             QCOMPARE(rerun.value("iterations").toInt(), 4);
             QCOMPARE(rerun.value("styles").toArray().size(), 1);
         }
-        // 16 bits are real: not 8-bit samples stretched (all multiples of 257).
         const cv::Mat tiff = cv::imread(path("out.tif").toStdString(), cv::IMREAD_UNCHANGED);
-        int finerSamples = 0;
-        for (auto pixel = tiff.begin<cv::Vec3w>(); pixel != tiff.end<cv::Vec3w>(); ++pixel) {
-            for (int channel = 0; channel < 3; ++channel) {
-                finerSamples += (*pixel)[channel] % 257 != 0;
-            }
-        }
-        QVERIFY2(finerSamples > 0, "every TIFF sample is an 8-bit value scaled to 16 bits");
+        QVERIFY2(samplesFinerThan8Bits(tiff) > 0,
+                 "every TIFF sample is an 8-bit value scaled to 16 bits");
     }
 
     // --download-model from another registry (--registry), served by this test: progress in
