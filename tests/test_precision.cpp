@@ -19,9 +19,11 @@
 #include "core/style/ImageTensor.h"
 #include "core/style/StyleSession.h"
 #include "core/style/StyleTargets.h"
+#include "support/SharedPictures.h"
 #include "support/TestPaths.h"
 
 using namespace impasto;
+using impasto::test::sharedPicture;
 
 namespace {
 
@@ -30,12 +32,6 @@ namespace {
 constexpr double kLossTolerance = 0.02;
 // The same image's total loss in bfloat16 is within this of float32's.
 constexpr double kEvaluationTolerance = 0.01;
-
-Image sharedPicture(const char* name, int maxSide) {
-    ImageLoadOptions options;
-    options.maxSide = maxSide;
-    return loadImage(test::sharedImage(name).toStdString(), options).image;
-}
 
 LoadedModel sharedModel(const char* file) {
     return loadModel(test::sharedWeights(file).toStdString());

@@ -14,21 +14,13 @@
 #include "core/model/KernelCache.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/StyleSession.h"
+#include "support/SharedPictures.h"
 #include "support/TestPaths.h"
 
 using namespace impasto;
+using impasto::test::sharedPicture;
 
 namespace {
-
-Image sharedPicture(const char* name, int maxSide) {
-    ImageLoadOptions options;
-    options.maxSide = maxSide;
-    return loadImage(test::sharedImage(name).toStdString(), options).image;
-}
-
-LoadedModel squeezeNet() {
-    return loadModel(test::sharedWeights("squeezenet1_1-features.safetensors").toStdString());
-}
 
 StyleSettings smallSettings(int size) {
     StyleSettings settings;
@@ -37,7 +29,8 @@ StyleSettings smallSettings(int size) {
 }
 
 // A session with tubingen as content and starry_night as style.
-std::unique_ptr<StyleSession> tubingenSession(int size, LoadedModel model = squeezeNet()) {
+std::unique_ptr<StyleSession> tubingenSession(int size,
+                                              LoadedModel model = test::sharedSqueezeNet()) {
     auto session = std::make_unique<StyleSession>(std::move(model), DevicePreference::Cpu);
     session->setContent(sharedPicture("tubingen.jpg", 256));
     session->setStyles({sharedPicture("starry_night.jpg", 256)});
@@ -200,7 +193,8 @@ private Q_SLOTS:
     }
 
     void blendWeightsReuseCachedGrams() {
-        auto session = std::make_unique<StyleSession>(squeezeNet(), DevicePreference::Cpu);
+        auto session =
+            std::make_unique<StyleSession>(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session->setContent(sharedPicture("golden_gate.jpg", 128));
         session->setStyles(
             {sharedPicture("starry_night.jpg", 128), sharedPicture("the_scream.jpg", 128)});
@@ -222,7 +216,7 @@ private Q_SLOTS:
     }
 
     void textureSynthesisWithoutContent() {
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session.setStyles({sharedPicture("starry_night.jpg", 128)});
         StyleSettings settings = smallSettings(64);
         settings.init = InitKind::Noise;
@@ -238,7 +232,7 @@ private Q_SLOTS:
     }
 
     void featureInversionWithoutStyle() {
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session.setContent(sharedPicture("tubingen.jpg", 128));
         StyleSettings settings = smallSettings(64);
         settings.init = InitKind::Noise;
@@ -252,7 +246,7 @@ private Q_SLOTS:
 
     void noiseIsSeeded() {
         auto firstImage = [](uint64_t seed) {
-            StyleSession session(squeezeNet(), DevicePreference::Cpu);
+            StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
             session.setStyles({sharedPicture("starry_night.jpg", 64)});
             StyleSettings settings = smallSettings(32);
             settings.init = InitKind::Noise;
@@ -413,7 +407,7 @@ private Q_SLOTS:
         Image content = sharedPicture("tubingen.jpg", 128);
         content.alpha.assign(content.pixelCount(), 1.0f);
         alphaView(content)(cv::Rect(0, 0, content.width() / 2, content.height())) = 0.25f;
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session.setContent(content);
         session.setStyles({sharedPicture("starry_night.jpg", 128)});
         session.applySettings(smallSettings(64));
@@ -441,7 +435,8 @@ private Q_SLOTS:
     }
 
     void adamKeepsItsMomentsWhenTheBlendMoves() {
-        auto session = std::make_unique<StyleSession>(squeezeNet(), DevicePreference::Cpu);
+        auto session =
+            std::make_unique<StyleSession>(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session->setContent(sharedPicture("tubingen.jpg", 128));
         session->setStyles(
             {sharedPicture("starry_night.jpg", 64), sharedPicture("the_scream.jpg", 64)});
@@ -471,7 +466,7 @@ private Q_SLOTS:
     // the photo's (about 0.7 of it: fine texture is what only the full size can add).
     void coarseToFineStartsAtHalfSizeAndFinishesAtFullSize() {
         const Image content = sharedPicture("tubingen.jpg", 640);
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session.setContent(content);
         session.setStyles({sharedPicture("starry_night.jpg", 640)});
         session.applySettings(smallSettings(640));
@@ -496,7 +491,7 @@ private Q_SLOTS:
 
         StyleSettings singleScale = smallSettings(640);
         singleScale.coarseToFine = false;
-        StyleSession photo(squeezeNet(), DevicePreference::Cpu);
+        StyleSession photo(test::sharedSqueezeNet(), DevicePreference::Cpu);
         photo.setContent(content);
         photo.setStyles({sharedPicture("starry_night.jpg", 640)});
         photo.applySettings(singleScale);
@@ -608,7 +603,7 @@ private Q_SLOTS:
     }
 
     void tooSmallForTheLayersIsRefusedClearly() {
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session.setContent(sharedPicture("tubingen.jpg", 128));
         session.applySettings(smallSettings(16));  // 16 x 12: fire6 needs 17 px
         try {
@@ -645,7 +640,7 @@ private Q_SLOTS:
     }
 
     void imagesOfTheWrongKindAreRefused() {
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         QVERIFY_THROWS_EXCEPTION(Error, session.setContent(Image{}));
         Image truncated(8, 8);
         truncated.rgb.resize(8 * 8);
@@ -653,7 +648,7 @@ private Q_SLOTS:
     }
 
     void nothingToDoIsAnError() {
-        StyleSession session(squeezeNet(), DevicePreference::Cpu);
+        StyleSession session(test::sharedSqueezeNet(), DevicePreference::Cpu);
         QVERIFY_THROWS_EXCEPTION(Error, session.step());
     }
 

@@ -14,21 +14,13 @@
 #include "core/image/Resize.h"
 #include "core/model/ModelLoader.h"
 #include "core/style/StyleSession.h"
+#include "support/SharedPictures.h"
 #include "support/TestPaths.h"
 
 using namespace impasto;
+using impasto::test::sharedPicture;
 
 namespace {
-
-Image sharedPicture(const char* name, int maxSide) {
-    ImageLoadOptions options;
-    options.maxSide = maxSide;
-    return loadImage(test::sharedImage(name).toStdString(), options).image;
-}
-
-LoadedModel squeezeNet() {
-    return loadModel(test::sharedWeights("squeezenet1_1-features.safetensors").toStdString());
-}
 
 LoadedModel partialVgg() {
     return loadModel(test::sharedWeights("vgg19-conv1_1-conv3_4.safetensors").toStdString());
@@ -123,9 +115,11 @@ private Q_SLOTS:
     void previewAndExportShowTheAverageOfIterates() {
         constexpr double decay = 0.8;
         StyleSettings settings = sized(64);
-        auto plain = sessionFor(squeezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
+        auto plain =
+            sessionFor(test::sharedSqueezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
         settings.averageDecay = decay;
-        auto averaged = sessionFor(squeezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
+        auto averaged =
+            sessionFor(test::sharedSqueezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
         cv::Mat sum;
         double weight = 0.0;
         for (int i = 0; i < 15; ++i) {
@@ -158,7 +152,8 @@ private Q_SLOTS:
         settings.styleLoss = StyleLoss::Wasserstein;
         settings.precision = Precision::Bfloat16;
         settings.styleBlend = {3, 1};
-        auto session = std::make_unique<StyleSession>(squeezeNet(), DevicePreference::Cpu);
+        auto session =
+            std::make_unique<StyleSession>(test::sharedSqueezeNet(), DevicePreference::Cpu);
         session->setContent(sharedPicture("golden_gate.jpg", 256));
         session->setStyles(
             {sharedPicture("starry_night.jpg", 256), sharedPicture("the_scream.jpg", 256)});
@@ -197,7 +192,7 @@ private Q_SLOTS:
         QFETCH(bool, vgg);
         QFETCH(QString, photo);
         QFETCH(QString, painting);
-        auto session = sessionFor(vgg ? partialVgg() : squeezeNet(), qPrintable(photo),
+        auto session = sessionFor(vgg ? partialVgg() : test::sharedSqueezeNet(), qPrintable(photo),
                                   qPrintable(painting), sized(96));
         for (int i = 0; i < 30; ++i) {
             session->step();
@@ -214,7 +209,8 @@ private Q_SLOTS:
         settings.minScale = 48;
         settings.initialIterations = 5;
         settings.scaleIterations = 3;
-        auto session = sessionFor(squeezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
+        auto session =
+            sessionFor(test::sharedSqueezeNet(), "tubingen.jpg", "starry_night.jpg", settings);
         session->prepare();
         QCOMPARE(session->scaleStageCount(), 3);
         QCOMPARE(session->stageWidth(), 48);
