@@ -1,5 +1,6 @@
 // The Gram matrix: values worked out by hand, and the engine's symmetric product (blocks over
 // threads, its own backward pass) against LibTorch's autograd through at::bmm.
+#include <c10/core/GradMode.h>
 #include <QTest>
 
 #include <ATen/ATen.h>
@@ -184,7 +185,7 @@ private Q_SLOTS:
     // Style targets are computed without autograd.
     void worksWithoutAutograd() {
         const at::Tensor features = at::randn({1, 32, 8, 8}).requires_grad_(true);
-        const at::NoGradGuard noGrad;
+        const c10::NoGradGuard noGrad;
         const at::Tensor gram = gramMatrix(features);
         QVERIFY(!gram.requires_grad());
         QVERIFY(at::allclose(gram, gramMatrix(features, GramMethod::Plain), 1e-4, 1e-5));

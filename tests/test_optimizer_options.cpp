@@ -1,6 +1,7 @@
 // jcjohnson/neural-style's optimiser options, shown to change what the engine computes:
 // -normalize_gradients (each loss layer's gradient at unit L1 norm times its weight) and
 // -lbfgs_num_correction (the steps L-BFGS remembers).
+#include <c10/core/GradMode.h>
 #include <QTest>
 
 #include <ATen/ATen.h>
@@ -71,7 +72,7 @@ private Q_SLOTS:
         StyleTargets targets;
         const at::Tensor image = at::zeros({1, 3, 4, 4});
         {
-            const at::NoGradGuard noGrad;
+            const c10::NoGradGuard noGrad;
             targets.setContent(activations(1));
             targets.setStyles({activations(2)});
             targets.blend({});

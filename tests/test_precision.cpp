@@ -1,6 +1,7 @@
 // The precision setting: the automatic choice and its cache per machine, and bfloat16
 // convolutions against float32 on the real SqueezeNet and partial VGG-19 weights at small sizes:
 // the same loss at equal iterations, and no gradient flushed to zero.
+#include <c10/core/GradMode.h>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,7 +91,7 @@ Gradients lossGradients(const LoadedModel& model, int size) {
     const at::Tensor style = imageToTensor(sharedPicture("starry_night.jpg", size));
     StyleTargets targets;
     {
-        const at::NoGradGuard noGradients;
+        const c10::NoGradGuard noGradients;
         targets.setContent(
             network.extract(content, layerNames(settings.contentLayers), settings.pooling));
         targets.setStyles(

@@ -2,6 +2,7 @@
 // double precision (also where eigenvalues coincide, which breaks a general eigendecomposition's
 // gradient), zero exactly at the target's statistics, blends of several paintings, and
 // bfloat16 features.
+#include <c10/core/GradMode.h>
 #include <QTest>
 
 #include <ATen/ATen.h>
@@ -49,7 +50,7 @@ double gradientMismatch(const std::function<at::Tensor(const at::Tensor&)>& loss
     const at::Tensor analytic = variable.grad();
     const double step = 1e-6;
     at::Tensor numeric = at::zeros_like(x);
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     for (int64_t i = 0; i < x.numel(); ++i) {
         at::Tensor plus = x.clone();
         at::Tensor minus = x.clone();

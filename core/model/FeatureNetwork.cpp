@@ -1,5 +1,6 @@
 #include "core/model/FeatureNetwork.h"
 
+#include <c10/core/GradMode.h>
 #include <algorithm>
 #include <memory>
 
@@ -134,7 +135,7 @@ namespace {
 // processor lacks bfloat16 instructions).
 bool bfloat16ConvolutionWorks(const at::Device& device) {
     try {
-        const at::AutoGradMode gradients(true);
+        const c10::AutoGradMode gradients(true);
         const auto options = at::TensorOptions().device(device).dtype(at::kBFloat16);
         const at::Tensor input = at::ones({1, 3, 8, 8}, options).requires_grad_(true);
         at::conv2d(input, at::ones({4, 3, 3, 3}, options)).sum().backward();

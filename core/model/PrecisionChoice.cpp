@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
 #include <torch/version.h>
 
 #include <dlfcn.h>
@@ -154,7 +155,7 @@ ConvolutionTiming measureConvolutions() {
     // On one thread: the ratio is a property of each core, and threads that wait for each other
     // on a busy machine would measure the load instead.
     const OneThread oneThread;
-    const at::AutoGradMode gradients(true);
+    const c10::AutoGradMode gradients(true);
     ConvolutionProbe float32(at::kFloat);
     ConvolutionProbe bfloat16(at::kBFloat16);
     for (int run = 0; run < kWarmupRuns; ++run) {  // oneDNN generates its kernels here

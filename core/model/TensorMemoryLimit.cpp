@@ -1,6 +1,7 @@
 #include "core/model/TensorMemoryLimit.h"
 
 #include <c10/core/CPUAllocator.h>
+#include <torch/version.h>
 #include <c10/core/impl/alloc_cpu.h>
 #include <c10/util/Exception.h>
 #include <fcntl.h>
@@ -87,9 +88,16 @@ void release(void* data) {
     c10::free_cpu(block);
 }
 
+// LibTorch 2.3 made allocate() non-const and copy_data() required; Debian's 1.13 has neither.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+#define IMPASTO_ALLOCATE_CONST
+#else
+#define IMPASTO_ALLOCATE_CONST const
+#endif
+
 class GuardedCpuAllocator final : public c10::Allocator {
 public:
-    c10::DataPtr allocate(size_t bytes) const override {
+    c10::DataPtr allocate(size_t bytes) IMPASTO_ALLOCATE_CONST override {
         const c10::Device cpu(c10::DeviceType::CPU);
         if (bytes == 0) {
             return {nullptr, nullptr, &release, cpu};
@@ -108,6 +116,11 @@ public:
         return {data, data, &release, cpu};
     }
     c10::DeleterFnPtr raw_deleter() const override { return &release; }
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+    void copy_data(void* destination, const void* source, size_t bytes) const override {
+        default_copy_data(destination, source, bytes);
+    }
+#endif
 };
 
 }  // namespace

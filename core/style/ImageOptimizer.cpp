@@ -1,5 +1,6 @@
 #include "core/style/ImageOptimizer.h"
 
+#include <c10/core/GradMode.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/lbfgs.h>
 
@@ -94,7 +95,7 @@ LossBreakdown ImageOptimizer::goBack(const LossBreakdown& losses, const at::Tens
     if (kind_ == OptimizerKind::Adam || rejectionsSinceKept_ > 1) {
         learningRate_ /= 2.0;
     }
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     if (!back.image.defined()) {
         image_.copy_(start);
         rebuild(kWarmupSteps);
@@ -137,7 +138,7 @@ LossBreakdown ImageOptimizer::step(const Objective& objective,
         return goBack(rejected.losses, start);
     } catch (...) {
         // Whatever interrupted the step (cancel, out of memory) leaves the image where it was.
-        const at::NoGradGuard noGrad;
+        const c10::NoGradGuard noGrad;
         image_.copy_(start);
         rebuildForStart();
         throw;
@@ -148,7 +149,7 @@ LossBreakdown ImageOptimizer::settle(const Objective& objective) {
     if (!optimizer_) {
         return {};
     }
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     const LossBreakdown losses = objective(image_).second;
     if (rejects(losses)) {
         return goBack(losses, image_.detach().clone());
@@ -196,7 +197,7 @@ LossBreakdown ImageOptimizer::adamStep(const Objective& objective,
     }
     total.backward();
     optimizer_->step();
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     image_.clamp_(0.0, 1.0);
     return terms;
 }

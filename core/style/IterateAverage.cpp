@@ -1,5 +1,7 @@
 #include "core/style/IterateAverage.h"
 
+#include <c10/core/GradMode.h>
+
 namespace impasto {
 
 void IterateAverage::restart(double decay) {
@@ -9,7 +11,7 @@ void IterateAverage::restart(double decay) {
 }
 
 void IterateAverage::add(const at::Tensor& image) {
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     // What the user would have seen of each iterate: L-BFGS leaves pixels outside [0, 1].
     const at::Tensor detached = image.detach().clamp(0.0, 1.0);
     if (empty()) {

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/GradMode.h>
 
 #include <algorithm>
 #include <chrono>
@@ -369,7 +370,7 @@ struct StyleSession::State {
             return;
         }
         contentAtSize = resampled(*content, width, height);
-        const at::NoGradGuard noGrad;
+        const c10::NoGradGuard noGrad;
         targets.setContent(network().extract(toDevice(contentAtSize),
                                              layerNames(activeLayers(settings.contentLayers)),
                                              settings.pooling));
@@ -388,7 +389,7 @@ struct StyleSession::State {
                         ": raise the style scale or the output size");
         }
         std::vector<StyleTargets::Features> features;
-        const at::NoGradGuard noGrad;
+        const c10::NoGradGuard noGrad;
         for (size_t i = 0; i < styles.size(); ++i) {
             beforeImage(static_cast<int>(i));
             const Image scaled = resampledToLongestSide(styles[i], side);

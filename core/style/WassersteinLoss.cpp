@@ -1,5 +1,6 @@
 #include "core/style/WassersteinLoss.h"
 
+#include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
@@ -48,7 +49,7 @@ at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor) {
 }
 
 GaussianTarget gaussianTarget(const at::Tensor& mean, const at::Tensor& secondMoment) {
-    const at::NoGradGuard noGrad;
+    const c10::NoGradGuard noGrad;
     GaussianTarget target;
     const int64_t channels = secondMoment.size(-1);
     // A dead layer (all zeros) must not divide by zero, as in meanPower().
