@@ -620,6 +620,10 @@ private Q_SLOTS:
         QCOMPARE(loaded.info.exifOrientation, orientation);
         QCOMPARE(loaded.image.width(), orientation >= 5 ? 32 : 64);
         verifyQuadrants(loaded.image, layout, 0.0f);
+        // Shrunk while decoded (row by row, not by OpenCV), it is turned all the same.
+        const LoadedImage shrunk = loadImage(path("oriented.tiff"), {.maxSide = 32});
+        QCOMPARE(shrunk.image.width(), orientation >= 5 ? 16 : 32);
+        verifyQuadrants(shrunk.image, layout, 0.0f);
     }
 
     void appliesWebpExifOrientation_data() {
@@ -991,6 +995,80 @@ private Q_SLOTS:
             QVERIFY2(near(rgbAt(loaded.image, 450, 300), halfway, 0.03f),
                      describe(rgbAt(loaded.image, 450, 300)));
         }
+    }
+
+    void largeImagesAreShrunkWhileDecoded_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::newRow("PNG") << ".png";
+        QTest::newRow("TIFF") << ".tiff";
+    }
+    void largeImagesAreShrunkWhileDecoded() {
+        // 6000 x 4000 16-bit RGB: 144 MB of samples. With 60 MB of address space to spare, only
+        // a decoder that shrinks row by row, never holding the whole image, fits.
+        QFETCH(QString, extension);
+        cv::Mat big(4000, 6000, CV_16UC3, cv::Scalar(40, 120, 200) * 257.0);
+        big(cv::Rect(0, 0, 3000, 4000)).setTo(cv::Scalar::all(65535));
+        const fs::path file = path("big16" + extension.toStdString());
+        writeBytes(file, encode(big, extension.toStdString()));
+        big.release();
+        rlimit previous{};
+        QCOMPARE(::getrlimit(RLIMIT_AS, &previous), 0);
+        rlimit capped = previous;
+        capped.rlim_cur = addressSpaceInUse() + 60'000'000;
+        if (capped.rlim_cur > previous.rlim_max || ::setrlimit(RLIMIT_AS, &capped) != 0) {
+            QSKIP("Cannot cap the address space");
+        }
+        LoadedImage loaded;
+        const QString message = errorFrom([&] { loaded = loadImage(file, {.maxSide = 600}); });
+        QCOMPARE(::setrlimit(RLIMIT_AS, &previous), 0);
+        QVERIFY2(message.isEmpty(), qPrintable(message));
+        QCOMPARE(loaded.image.width(), 600);
+        QCOMPARE(loaded.info.originalWidth, 6000);
+        QCOMPARE(loaded.info.bitDepth, 16);
+        QVERIFY2(near(rgbAt(loaded.image, 450, 150), {200 / 255.f, 120 / 255.f, 40 / 255.f}, 1e-4f),
+                 describe(rgbAt(loaded.image, 450, 150)));
+    }
+
+    void shrinkingWhileDecodingMatchesAreaAveraging_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::newRow("PNG") << ".png";
+        QTest::newRow("TIFF") << ".tiff";
+    }
+    void shrinkingWhileDecodingMatchesAreaAveraging() {
+        // A real photo with a soft alpha, shrunk by a ratio that is not a whole number: the same
+        // pixels as compositing the whole image and then cv::resize's area averaging.
+        QFETCH(QString, extension);
+        const cv::Mat photo = cv::imread(impasto::test::sharedImage("tubingen.jpg").toStdString());
+        QVERIFY(!photo.empty());
+        cv::Mat rgba;
+        cv::cvtColor(photo, rgba, cv::COLOR_BGR2BGRA);
+        rgba.convertTo(rgba, CV_16U, 257.0);
+        for (int y = 0; y < rgba.rows; ++y) {
+            for (int x = 0; x < rgba.cols; ++x) {
+                rgba.at<cv::Vec4w>(y, x)[3] = static_cast<uint16_t>(65535 * x / (rgba.cols - 1));
+            }
+        }
+        const fs::path file = path("soft" + extension.toStdString());
+        writeBytes(file, encode(rgba, extension.toStdString()));
+        const LoadedImage loaded = loadImage(file, {.maxSide = 301});
+
+        cv::Mat unit;
+        rgba.convertTo(unit, CV_32F, 1.0 / 65535);
+        std::vector<cv::Mat> planes;
+        cv::split(unit, planes);
+        for (int c = 0; c < 3; ++c) {
+            planes[c] = planes[c].mul(planes[3]) + (1.0 - planes[3]);
+        }
+        cv::Mat composited;
+        cv::merge(std::vector{planes[2], planes[1], planes[0]}, composited);
+        cv::Mat expected;
+        cv::resize(composited, expected, {loaded.image.width(), loaded.image.height()}, 0, 0,
+                   cv::INTER_AREA);
+        QCOMPARE(loaded.image.width(), 301);
+        double largest = 0.0;
+        cv::minMaxLoc(cv::abs(impasto::rgbView(loaded.image) - expected), nullptr, &largest);
+        QVERIFY2(largest < 2e-3, qPrintable(QString::number(largest)));
+        QVERIFY2(loaded.image.hasAlpha(), "the alpha was dropped");
     }
 
     void decodesBytesInMemory() {

@@ -19,6 +19,7 @@
 #include "core/image/ImageMat.h"
 #include "core/image/PngDecoder.h"
 #include "core/image/Resize.h"
+#include "core/image/TiffStripDecoder.h"
 
 namespace impasto {
 
@@ -270,6 +271,20 @@ int decodeFlags(int reduction) {
     }
 }
 
+// An image that was shrunk while it was decoded, already composited, as the engine's image.
+LoadedImage fromShrunkSamples(ShrunkSamples shrunk, const ImageHeader& header, int orientation) {
+    LoadedImage loaded;
+    loaded.info.exifOrientation = header.exifOrientation;
+    loaded.info.bitDepth = shrunk.bitDepth;
+    loaded.info.channels = header.channels > 0 ? header.channels : shrunk.samples.channels();
+    const bool turned = orientation >= 5 && orientation <= 8;
+    loaded.info.originalWidth = turned ? shrunk.storedHeight : shrunk.storedWidth;
+    loaded.info.originalHeight = turned ? shrunk.storedWidth : shrunk.storedHeight;
+    loaded.image = toEngineImage(applyExifOrientation(std::move(shrunk.samples), orientation), 1.0,
+                                 /*composited=*/true);
+    return loaded;
+}
+
 // Decodes a file whose header has passed the checks, into the engine's image.
 LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& header,
                           const std::string& name, const ImageLoadOptions& options) {
@@ -278,6 +293,17 @@ LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& hea
     // OpenCV's TIFF decoder applies the Orientation tag itself, even for IMREAD_UNCHANGED; the
     // others leave it to the caller when not asked to apply it, which IMREAD_UNCHANGED forbids.
     const int orientationToApply = header.format == ImageFormat::Tiff ? 1 : header.exifOrientation;
+    // PNG and the common TIFF layouts stream into their shrunk size; the rest decode whole.
+    std::optional<ShrunkSamples> shrunk;
+    if (header.format == ImageFormat::Png) {
+        shrunk = decodePngShrunk(bytes, name, options.maxSide);
+    } else if (header.format == ImageFormat::Tiff) {
+        shrunk = decodeTiffShrunk(bytes, name, options.maxSide);
+    }
+    if (shrunk) {
+        // OpenCV would have applied a TIFF's orientation itself; here it is still to do.
+        return fromShrunkSamples(std::move(*shrunk), header, header.exifOrientation);
+    }
     const int reduction = jpegReduction(header, options.maxSide);
     cv::Mat decoded = header.format == ImageFormat::Png
                           ? decodePng(bytes, name)

@@ -1,5 +1,6 @@
 #include "core/image/PngDecoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <csetjmp>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <png.h>
 
 #include "core/common/Error.h"
+#include "core/image/Resize.h"
 
 namespace impasto {
 
@@ -99,6 +101,39 @@ bool readRows(png_structp png, png_bytepp rows) {
     return true;
 }
 
+bool readRow(png_structp png, png_bytep row) {
+    if (setjmp(png_jmpbuf(png))) {
+        return false;
+    }
+    png_read_row(png, row, nullptr);
+    return true;
+}
+
+bool readEnd(png_structp png) {
+    if (setjmp(png_jmpbuf(png))) {
+        return false;
+    }
+    png_read_end(png, nullptr);
+    return true;
+}
+
+// One decoded row as unit floats, composited over white.
+void toCompositedUnitRow(const png_byte* row, int width, int channels, bool sixteenBits,
+                         std::vector<float>& out) {
+    const size_t count = static_cast<size_t>(width) * channels;
+    if (sixteenBits) {
+        const auto* samples = reinterpret_cast<const uint16_t*>(row);
+        for (size_t i = 0; i < count; ++i) {
+            out[i] = samples[i] / 65535.0f;
+        }
+    } else {
+        for (size_t i = 0; i < count; ++i) {
+            out[i] = row[i] / 255.0f;
+        }
+    }
+    compositeRowOverWhite(out.data(), width, channels);
+}
+
 }  // namespace
 
 cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name) {
@@ -125,6 +160,44 @@ cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name) {
         throw Error(corrupt);
     }
     return decoded;
+}
+
+std::optional<ShrunkSamples> decodePngShrunk(std::span<const uint8_t> bytes,
+                                             const std::string& name, int maxSide) {
+    const std::string corrupt = name + " is truncated or corrupt";
+    PngReader reader(bytes);
+    if (!readHeaderAndChooseTransforms(reader.png(), reader.info())) {
+        throw Error(corrupt);
+    }
+    const auto width = static_cast<int>(png_get_image_width(reader.png(), reader.info()));
+    const auto height = static_cast<int>(png_get_image_height(reader.png(), reader.info()));
+    if (maxSide <= 0 || std::max(width, height) <= maxSide ||
+        png_get_interlace_type(reader.png(), reader.info()) != PNG_INTERLACE_NONE) {
+        return std::nullopt;
+    }
+    const int channels = png_get_channels(reader.png(), reader.info());
+    const bool sixteenBits = png_get_bit_depth(reader.png(), reader.info()) == 16;
+    const size_t rowBytes = png_get_rowbytes(reader.png(), reader.info());
+    if (rowBytes != static_cast<size_t>(width) * channels * (sixteenBits ? 2 : 1)) {
+        throw Error(corrupt);
+    }
+    const ScaledSize size = sizeForMaxSide(width, height, maxSide);
+    AreaShrinker shrinker(width, height, size.width, size.height, channels);
+    // 16-bit rows are read into uint16_t storage so that their samples are aligned.
+    std::vector<uint16_t> row((rowBytes + 1) / 2);
+    std::vector<float> unitRow(static_cast<size_t>(width) * channels);
+    for (int y = 0; y < height; ++y) {
+        auto* bytesOfRow = reinterpret_cast<png_bytep>(row.data());
+        if (!readRow(reader.png(), bytesOfRow)) {
+            throw Error(corrupt);
+        }
+        toCompositedUnitRow(bytesOfRow, width, channels, sixteenBits, unitRow);
+        shrinker.addRow(unitRow.data());
+    }
+    if (!readEnd(reader.png())) {
+        throw Error(corrupt);
+    }
+    return ShrunkSamples{shrinker.result(), width, height, sixteenBits ? 16 : 8};
 }
 
 }  // namespace impasto

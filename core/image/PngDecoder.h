@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
 #include <opencv2/core/mat.hpp>
+
+#include "core/image/AreaShrinker.h"
 
 namespace impasto {
 
@@ -17,5 +20,12 @@ namespace impasto {
 // (as it does for RGB). Throws impasto::Error naming `name` for a truncated or corrupt file;
 // memory running out surfaces as cv::Exception (cv::Error::StsNoMem) or std::bad_alloc.
 cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name);
+
+// A PNG decoded row by row straight into its shrunk size, so that memory is bounded by the
+// output, not by the file's claims: a 10950 x 10950 16-bit PNG never exists at full size.
+// Nothing when the longest side is at most `maxSide` or the PNG is interlaced (Adam7 passes
+// need the whole image: decodePng then shrinkDecoded). Errors as decodePng's.
+std::optional<ShrunkSamples> decodePngShrunk(std::span<const uint8_t> bytes,
+                                             const std::string& name, int maxSide);
 
 }  // namespace impasto
