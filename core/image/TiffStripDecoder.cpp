@@ -91,6 +91,20 @@ bool alphaIsUnassociated(TIFF* tiff) {
     return kinds[count - 1] != EXTRASAMPLE_ASSOCALPHA;
 }
 
+// Whether every strip lies inside the file. libtiff's scanline reader (4.5) reads a strip in
+// parts, and a strip that claims bytes past the end makes it write outside its own buffer.
+bool stripsInsideFile(TIFF* tiff, uint64_t fileSize) {
+    const uint32_t strips = TIFFNumberOfStrips(tiff);
+    for (uint32_t strip = 0; strip < strips; ++strip) {
+        const uint64_t offset = TIFFGetStrileOffset(tiff, strip);
+        const uint64_t size = TIFFGetStrileByteCount(tiff, strip);
+        if (offset > fileSize || size > fileSize - offset) {
+            return false;
+        }
+    }
+    return strips > 0;
+}
+
 }  // namespace
 
 std::optional<ShrunkSamples> decodeTiffShrunk(std::span<const uint8_t> bytes,
@@ -126,7 +140,8 @@ std::optional<ShrunkSamples> decodeTiffShrunk(std::span<const uint8_t> bytes,
         return std::nullopt;
     }
     const auto rowBytes = static_cast<size_t>(width) * channels * (bits / 8);
-    if (static_cast<size_t>(TIFFScanlineSize64(t)) != rowBytes) {
+    if (static_cast<size_t>(TIFFScanlineSize64(t)) != rowBytes ||
+        !stripsInsideFile(t, bytes.size())) {
         throw Error(corrupt);
     }
     const ScaledSize size =
