@@ -30,11 +30,13 @@ constexpr const char* kUsage =
     "  (profile).\n"
     "And a 384 px, 40-iteration SqueezeNet run on a quiet machine and beside a busy process, on\n"
     "  all cores against the automatic thread count (load).\n"
+    "And ms per SqueezeNet iteration at 512 px with style and keep masks against without\n"
+    "  (masks).\n"
     "  --quick    fewer repeats, no VGG race, no 1024 px race, losses at 256 px only\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
     "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
-    "  --only LIST  some of iterations,preview,race,precision,quality,profile,load\n"
+    "  --only LIST  some of iterations,preview,race,precision,quality,profile,load,masks\n"
     "  --trace    print every iteration of the race\n";
 
 std::vector<std::string> splitList(const std::string& text) {

@@ -11,8 +11,8 @@
 namespace impasto::bench {
 
 // The measurements --only chooses from (see BenchOptions::sections).
-inline constexpr std::array<const char*, 7> kSections{"iterations", "preview", "race", "precision",
-                                                      "quality",    "profile", "load"};
+inline constexpr std::array<const char*, 8> kSections{"iterations", "preview", "race", "precision",
+                                                      "quality",    "profile", "load", "masks"};
 
 // What to measure and how often: --quick for a check in a few minutes, the default (full) for
 // the numbers that get reported.
@@ -32,7 +32,8 @@ struct BenchOptions {
     // Which measurements run: "iterations", "preview", "race" (baseline against the fast
     // paths); "precision" (float32 against bfloat16: iterations and race), "quality" (their
     // losses at equal iterations), "profile" (of the bfloat16 iteration); "load" (all cores
-    // against the automatic thread count, quiet and beside a busy process). All by default.
+    // against the automatic thread count, quiet and beside a busy process); "masks" (an
+    // iteration with style and keep masks against one without). All by default.
     std::vector<std::string> sections{kSections.begin(), kSections.end()};
     // Sizes of the precision section's loss comparison at equal iterations.
     std::vector<int> equalIterationSizes{256, 512};

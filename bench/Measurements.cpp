@@ -93,6 +93,59 @@ void Measurements::iterationTime(const BenchNetwork& network, int size) {
     }
 }
 
+namespace {
+
+// White on the left half of a mask (or on the right), or on a centred square of a third of the
+// side: masks as an artist paints them, at another size than the output.
+Mask benchMask(bool left, bool square) {
+    constexpr int kSide = 300;
+    Mask mask(kSide, kSide);
+    for (int y = 0; y < kSide; ++y) {
+        for (int x = 0; x < kSide; ++x) {
+            const bool inSquare =
+                std::abs(x - kSide / 2) < kSide / 6 && std::abs(y - kSide / 2) < kSide / 6;
+            mask.values[size_t(y) * kSide + x] = (square ? inSquare : (x < kSide / 2) == left);
+        }
+    }
+    return mask;
+}
+
+}  // namespace
+
+void Measurements::maskCost(const BenchNetwork& network, int size) {
+    Variant variant = variants_[1];
+    variant.coarseToFine = false;  // both at `size`
+    StyleSettings settings;
+    settings.optimizer = OptimizerKind::Adam;  // one evaluation per step, no line search
+    const auto measure = [&](const std::string& what, int paintings) {
+        std::array<std::unique_ptr<StyleSession>, 2> sessions;
+        for (size_t k = 0; k < 2; ++k) {
+            sessions[k] = makeSession(variant, loadModelFor(variant, network.weights), images_,
+                                      settings, size, options_.device);
+            sessions[k]->setStyles(std::vector<Image>(paintings, images_.style));
+        }
+        if (paintings == 1) {
+            sessions[1]->setStyleMasks({benchMask(true, false)});
+            sessions[1]->setKeepMask(benchMask(false, true));
+        } else {
+            sessions[1]->setStyleMasks({benchMask(true, false), benchMask(false, false)});
+        }
+        for (auto& session : sessions) {
+            session->step();  // targets and first-call allocations
+        }
+        std::array<std::vector<double>, 2> milliseconds;
+        for (int round = 0; round < options_.repeats; ++round) {
+            for (const size_t k : order(round)) {
+                milliseconds[k].push_back(1000.0 * timed([&] { sessions[k]->step(); }));
+            }
+        }
+        table_.add(network.title + " at " + std::to_string(size) + " px: iteration, " + what, "ms",
+                   milliseconds[0], milliseconds[1]);
+    };
+    measure("one painting, style mask + keep mask", 1);
+    measure("two paintings, complementary masks (unmasked: blended)", 2);
+}
+
 void Measurements::previewLatency(const BenchNetwork& network) {
     const std::array<Variant, 2>& variants = variants_;
     std::array<std::vector<double>, 2> firstFrame, afterChange;

@@ -45,6 +45,10 @@ public:
     // are saved for a look.
     void lossAtEqualIterations(const BenchNetwork& network, int size, int iterations,
                                OptimizerKind optimizer);
+    // What masks (issue 13) add to an iteration at `size` px on the second variant's paths:
+    // one painting with a half-image style mask and a keep square against the same painting
+    // unmasked, and two paintings on complementary halves against the two blended.
+    void maskCost(const BenchNetwork& network, int size);
     // Profiles Adam iterations of the second variant at `size` px and prints (and saves) where
     // their time goes.
     void profileIteration(const BenchNetwork& network, int size);

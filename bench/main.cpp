@@ -110,6 +110,12 @@ int main(int argc, char** argv) {
                 precision.profileIteration(network, kProfileSize);
             }
         }
+        ResultTable maskTable("unmasked", "masked");
+        if (options->runs("masks")) {
+            std::printf("\nMasks (issue 13): an iteration with masks against one without\n");
+            Measurements masks(*options, images, {fastVariant(), fastVariant()}, maskTable);
+            masks.maskCost(networks[0], kProfileSize);
+        }
         ResultTable loadTable("all cores", "automatic threads");
         if (options->runs("load")) {
             std::printf(
@@ -135,6 +141,10 @@ int main(int argc, char** argv) {
             if (options->runs("load")) {
                 std::fprintf(destination, "\n");
                 loadTable.print(destination);
+            }
+            if (options->runs("masks")) {
+                std::fprintf(destination, "\n");
+                maskTable.print(destination);
             }
         }
         if (out != nullptr) {

@@ -35,6 +35,7 @@
 
 #include "core/image/ImageLoader.h"
 #include "core/image/ImageMat.h"
+#include "core/image/MaskFile.h"
 #include "core/image/PngTextReader.h"
 #include "core/image/RecipeFile.h"
 #include "core/image/Resize.h"
@@ -307,7 +308,12 @@ private Q_SLOTS:
                                      "normalize-gradients",
                                      "lbfgs-history",
                                      "registry",
-                                     "output-dir"};
+                                     "output-dir",
+                                     "style-mask",
+                                     "style-source-mask",
+                                     "keep-mask",
+                                     "strength",
+                                     "tile"};
         for (const QString& option : options) {
             // "--style" must appear by itself, not only as the start of "--style-blend".
             const QRegularExpression listed("--" + QRegularExpression::escape(option) +
@@ -378,6 +384,20 @@ private Q_SLOTS:
             QVERIFY2(std::abs(total - sum) <= 1e-6 * std::max(1.0, std::abs(total)),
                      qPrintable(QString("total %1 != content+style+tv %2").arg(total).arg(sum)));
         }
+    }
+
+    // --tile evaluates the loss tile by tile (core/style/TiledEvaluation.h), says how, and
+    // records the setting with the picture.
+    void tileOptionTilesTheLossAndSaysSo() {
+        const QString output = path("tiled.png");
+        const QStringList arguments = withOption(stylizeArguments(output, 3), "--size", "200")
+                                      << "--tile"
+                                      << "64";
+        const CliResult result = run(arguments);
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains(QRegularExpression("Tiled: 4 x 3 tiles of 64 px")),
+                 result.describe());
+        QCOMPARE(pngSettings(output).value("tile").toInt(), 64);
     }
 
     // --size 1024 --iterations 20 used to run all 20 at 512 px and upsample the result: the
@@ -733,6 +753,67 @@ private Q_SLOTS:
         QCOMPARE(blend[0].toDouble(), 1.0);
         QCOMPARE(blend[1].toDouble(), 3.0);
         expectChangedFromContent(output);
+    }
+
+    // The scream on the left, starry night on the right (masks of another size than the
+    // output), the middle kept: the halves take their own painting's colours (the scream's
+    // warm, starry night's blue) and the settings record the strength; strength 0 writes the
+    // photo itself.
+    void masksAndStrengthFromTheCommandLine() {
+        impasto::Mask left(100, 75);
+        for (int y = 0; y < 75; ++y) {
+            for (int x = 0; x < 50; ++x) {
+                left.values[size_t(y) * 100 + x] = 1.0f;
+            }
+        }
+        impasto::Mask right = left;
+        for (float& value : right.values) {
+            value = 1.0f - value;
+        }
+        impasto::Mask keep(10, 10);
+        keep.values[4 * 10 + 4] = 1.0f;
+        impasto::saveMask(left, path("left.png").toStdString());
+        impasto::saveMask(right, path("right.png").toStdString());
+        impasto::saveMask(keep, path("keep.png").toStdString());
+        const QString output = path("masked.png");
+        const QStringList masked =
+            withOption(stylizeArguments(output, 20), "--style", image("the_scream.jpg"))
+            << "--style" << image("starry_night.jpg") << "--style-mask" << path("left.png")
+            << "--style-mask" << path("right.png") << "--keep-mask" << path("keep.png");
+        expectSuccess(masked, output, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const impasto::Image written = loadPng(output);
+        // Blue minus red, averaged over a column range.
+        const auto blueness = [&](int from, int to) {
+            double sum = 0.0;
+            for (int y = 0; y < written.height(); ++y) {
+                for (int x = from; x < to; ++x) {
+                    const float* pixel = &written.rgb[(size_t(y) * written.width() + x) * 3];
+                    sum += pixel[2] - pixel[0];
+                }
+            }
+            return sum / ((to - from) * written.height());
+        };
+        const double leftBlue = blueness(0, 24);
+        const double rightBlue = blueness(40, 64);
+        QVERIFY2(rightBlue > leftBlue + 0.1,
+                 qPrintable(QString("blue - red: %1 left, %2 right").arg(leftBlue).arg(rightBlue)));
+
+        const QString photo = path("photo.png");
+        const QJsonObject settings =
+            expectSuccess(withOption(masked, "--output", photo) << "--strength"
+                                                                << "0",
+                          photo, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(settings.value("strength").toDouble(), 0.0);
+        const double difference =
+            meanDifference(rgbView(loadPng(photo)), rgbView(resizedContent(64, 48)));
+        QVERIFY2(difference < 0.01,
+                 qPrintable(QString("strength 0: %1 from the photo").arg(difference)));
     }
 
     void preserveColorsKeepsPhotoColours() {
@@ -1103,6 +1184,19 @@ private Q_SLOTS:
             QTest::newRow(name) << arguments << keyword;
         };
         row("missing content", withOption(good, "--content", "{dir}/nope.jpg"), "nope.jpg");
+        row("unreadable style mask", good + QStringList{"--style-mask", "{dir}/text.jpg"},
+            "text.jpg");
+        row("black style mask", good + QStringList{"--style-mask", "{dir}/black-mask.png"},
+            "black everywhere");
+        row("two style masks for one style",
+            good + QStringList{"--style-mask", "{dir}/white-mask.png", "--style-mask", "none"},
+            "one per --style");
+        row("keep mask leaving no pixel", good + QStringList{"--keep-mask", "{dir}/white-mask.png"},
+            "no pixel for any painting");
+        row("keep mask without a photo",
+            withoutOption(good, "--content") + QStringList{"--keep-mask", "{dir}/white-mask.png"},
+            "--content");
+        row("strength above 1", good + QStringList{"--strength", "1.5"}, "--strength");
         row("several photos without --output-dir",
             good + QStringList{"--content", "{dir}/photo.png"}, "--output-dir");
         row("folder of photos without --output-dir",
@@ -1298,6 +1392,8 @@ private Q_SLOTS:
                                          noise.size() / sizeof(quint32));
         QVERIFY(writeFile(path("text.jpg"), "This is not a picture, only a few words.\n"));
         QVERIFY(writeFile(path("empty.jpg"), {}));
+        impasto::saveMask(impasto::Mask(8, 8), path("black-mask.png").toStdString());
+        impasto::saveMask(impasto::Mask(8, 8, 1.0f), path("white-mask.png").toStdString());
         QVERIFY(writeFile(path("truncated.jpg"), tubingen.left(tubingen.size() / 2)));
         QVERIFY(writeFile(path("random.safetensors"), noise));
         QVERIFY(writeFile(path("typo.json"), R"({"styleWieght": 5})"));
@@ -1565,12 +1661,15 @@ private Q_SLOTS:
     void outOfMemoryAtFullSizeKeepsTheCoarseWork() {
         // SqueezeNet's 512 x 384 stage needs about 150 MiB of tensors in float32, its
         // 1024 x 768 stage about 600 MiB: a 300 MiB limit lets the coarse stage run and stops
-        // the full size, the same way on every machine.
+        // the full size, the same way on every machine. Tiling off: it would fit the full size
+        // into the limit (core/style/TiledEvaluation.h).
         const QString output = path("partial.png");
         const QStringList arguments =
             withOption(withOption(withOption(stylizeArguments(output, 20), "--size", "1024"),
                                   "--precision", "float32"),
-                       "--memory-limit", "300M");
+                       "--memory-limit", "300M")
+            << "--tile"
+            << "0";
         const CliResult result = run(arguments);
         QVERIFY2(result.finished && result.exitStatus == QProcess::NormalExit, result.describe());
         QVERIFY2(result.exitCode == 3, result.describe());

@@ -16,6 +16,7 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -37,16 +38,19 @@
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
+#include "ui/dialogs/PrintSizeDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSelector.h"
 #include "ui/panels/ModelSetupPanel.h"
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
+#include "ui/panels/StyleGallery.h"
 #include "ui/session/SessionController.h"
 #include "ui/session/SettingsChange.h"
 #include "ui/settings/AppSettings.h"
 #include "ui/widgets/ElidedLabel.h"
+#include "ui/widgets/FileThumbnail.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LayerWeightsEditor.h"
 #include "ui/widgets/LossCurveView.h"
@@ -86,6 +90,26 @@ void answerNextQuestion(const QString& text) {
                 return;
             }
         }
+    });
+    poll->start();
+}
+
+// Fills in the next Render at Print Size dialog as a print `inches` wide at `dpi` and accepts it.
+void chooseNextPrintSize(double inches, int dpi) {
+    auto* poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, inches, dpi] {
+        auto* dialog = qobject_cast<PrintSizeDialog*>(QApplication::activeModalWidget());
+        if (dialog == nullptr) {
+            return;
+        }
+        dialog->wayBox()->setCurrentIndex(static_cast<int>(PrintSizeDialog::Way::Print));
+        dialog->unitBox()->setCurrentIndex(static_cast<int>(PrintSizeDialog::Unit::Inches));
+        dialog->edgeBox()->setCurrentIndex(static_cast<int>(PrintSizeDialog::Edge::Width));
+        dialog->dpiBox()->setValue(dpi);
+        dialog->printLengthBox()->setValue(inches);
+        dialog->accept();
+        poll->deleteLater();
     });
     poll->start();
 }
@@ -457,6 +481,51 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
     }
 
+    // Issue 16: Render at Print Size goes on from the picture at the size chosen; Stop cancels
+    // it, Continue resumes it there, and the result exports at that size.
+    void aPictureRendersAtPrintSize() {
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        QVERIFY(!window->printSizeAction()->isEnabled());  // no picture to enlarge yet
+        QList<int> sides;
+        connect(&window->controller().worker(), &SessionWorker::frameReady, this,
+                [&](const SessionFrame& frame) {
+                    sides.append(std::max(frame.image.width(), frame.image.height()));
+                });
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 2, kTimeoutMs);
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+        QCOMPARE(sides.last(), kSize);
+        QVERIFY(window->printSizeAction()->isEnabled());
+        const int before = window->shownIteration();
+
+        chooseNextPrintSize(0.4, 320);  // 128 px wide
+        window->printSizeAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(sides.last(), 128, kTimeoutMs);
+        QVERIFY(window->shownIteration() > before);  // went on, did not start again
+        QCOMPARE(window->parameterPanel()->outputSizeBox()->value(), 128);
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+
+        QTemporaryDir folder;
+        const QString file = folder.filePath("print.png");
+        bool exported = false;
+        connect(&window->controller().worker(), &SessionWorker::exported, this,
+                [&] { exported = true; });
+        window->exportTo(file, 8);
+        QTRY_VERIFY_WITH_TIMEOUT(exported, kTimeoutMs);
+        QCOMPARE(QImage(file).size(), QSize(128, 96));
+
+        const int stopped = window->shownIteration();
+        QVERIFY(window->continueAction()->isEnabled());
+        window->continueAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() > stopped, kTimeoutMs);
+        QCOMPARE(sides.last(), 128);
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+    }
+
     // Item 18: paintings used and pictures exported come back from the Recent menus, with
     // thumbnails, in one click.
     void recentPaintingsAndPresetsAreAtHand() {
@@ -494,6 +563,65 @@ private Q_SLOTS:
         window.parameterPanel()->styleWeightControl()->setValue(5.0);
         kept->trigger();
         QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), 432.0);
+    }
+
+    // Item 18: the gallery restores a preset with its paintings, blend weights and picture.
+    void theGalleryRestoresAPresetWithItsPaintings() {
+        QTemporaryDir output;
+        const QString preset = output.filePath("two paintings.json");
+        {
+            auto window = readyWindow(3);
+            QVERIFY(window);
+            QVERIFY(dropFile(*window, window->styleList(), test::sharedImage("the_scream.jpg")));
+            QTRY_COMPARE_WITH_TIMEOUT(window->styleList()->count(), 2, kTimeoutMs);
+            window->styleList()->setWeight(1, 0.25);
+            window->startAction()->trigger();
+            QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Finished, kTimeoutMs);
+            window->savePresetTo(preset);
+        }
+        QVERIFY(QFileInfo::exists(impasto::ui::presetThumbnailFile(preset)));
+        MainWindow window;
+        window.show();
+        window.loadModel(squeezeNetFile());
+        QTRY_VERIFY_WITH_TIMEOUT(window.isModelReady(), kTimeoutMs);
+        QVERIFY(dropFile(window, window.styleList(), test::sharedImage("tubingen.jpg")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.styleList()->count(), 1, kTimeoutMs);
+
+        StyleGallery* gallery = window.gallery();
+        QSignalSpy loaded(gallery, &StyleGallery::thumbnailsLoaded);
+        gallery->refresh();
+        QVERIFY(loaded.wait(kTimeoutMs));
+        QListWidget* presets = gallery->presets();
+        QCOMPARE(presets->item(0)->text(), QString("two paintings"));
+        QVERIFY2(!presets->item(0)->icon().isNull(), "the preset shows no picture of its result");
+        gallery->parentWidget()->show();  // its dock tab
+        presets->scrollToItem(presets->item(0));
+        QTest::mouseClick(presets->viewport(), Qt::LeftButton, {},
+                          presets->visualItemRect(presets->item(0)).center());
+        const QStringList expected{test::sharedImage("starry_night.jpg"),
+                                   test::sharedImage("the_scream.jpg")};
+        QTRY_COMPARE_WITH_TIMEOUT(window.styleList()->paths(), expected, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(window.styleList()->weights(), (QList<double>{1.0, 0.25}),
+                                  kTimeoutMs);
+    }
+
+    // Issue 18: the CLI's --memory-limit, as a setting of the app that it keeps.
+    void aMemoryLimitStopsARunThatNeedsMore() {
+        {
+            auto window = readyWindow(3);
+            QVERIFY(window);
+            window->parameterPanel()->outputSizeBox()->setValue(512);
+            window->parameterPanel()->memoryLimitBox()->setValue(16);
+            window->startAction()->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(window->banner()->text().contains("memory"), kTimeoutMs);
+            QVERIFY2(window->controller().state() != RunState::Running,
+                     qPrintable(window->banner()->text()));
+            window->close();
+        }
+        MainWindow window;
+        QCOMPARE(window.parameterPanel()->memoryLimitBox()->value(), 16);
+        window.parameterPanel()->memoryLimitBox()->setValue(0);  // the limit is process-wide
+        QTRY_COMPARE_WITH_TIMEOUT(AppSettings().memoryLimitMiB(), 0, kTimeoutMs);
     }
 
     // Item 9: layers read as what they do; the name is in the tooltip; the list is as tall as

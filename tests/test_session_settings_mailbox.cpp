@@ -46,6 +46,23 @@ private Q_SLOTS:
         QCOMPARE(mailbox.take()->revision, 4);
     }
 
+    // A stroke's masks travel alone: delivered with the newest settings (unchanged) and a
+    // revision of their own; settings alone deliver no masks.
+    void masksTravelWithTheNewestSettings() {
+        SettingsMailbox mailbox;
+        mailbox.submit(withStyleWeight(5.0));
+        QVERIFY(!mailbox.take()->masks);
+        impasto::ui::MaskSet masks;
+        masks.keep = impasto::Mask(4, 3, 1.0f);
+        QCOMPARE(mailbox.submitMasks(masks), 2);
+        const auto delivery = mailbox.take();
+        QVERIFY(delivery);
+        QCOMPARE(delivery->revision, 2);
+        QCOMPARE(delivery->settings.styleWeight, 5.0);
+        QVERIFY(delivery->masks && *delivery->masks == masks);
+        QVERIFY(!mailbox.take());
+    }
+
     void aTakeMakesAReportDueUntilMarked() {
         SettingsMailbox mailbox;
         mailbox.submit(withStyleWeight(1.0));

@@ -332,6 +332,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(notes.last().isEmpty(), kTimeoutMs);
     }
 
+    // Issue 16: a stage evaluated in tiles is announced, as the command line does.
+    void tiledStagesAreAnnounced() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QStringList notes;
+        QObject::connect(&controller.worker(), &SessionWorker::tilingChosen, &controller,
+                         [&](const QString& note) { notes.append(note); });
+        QVERIFY(prepareTubingen(controller, recorder, 128));
+        StyleSettings tiled = settingsAt(128);
+        tiled.coarseToFine = false;
+        tiled.tile = kMinimumTileSide;
+        controller.worker().submitSettings(tiled);
+        controller.start(2);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RunState::Finished, kTimeoutMs);
+        QVERIFY2(recorder.failures.isEmpty(), qPrintable(recorder.failures.join("; ")));
+        QCOMPARE(notes.size(), 1);  // once, not with every frame
+        QVERIFY2(notes.first().startsWith("Tiled: ") && notes.first().contains("tiles of 64 px"),
+                 qPrintable(notes.first()));
+    }
+
     void cancelDuringPreparationKeepsTheSessionUsable() {
         SessionController controller;
         Recorder recorder(controller);

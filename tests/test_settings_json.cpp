@@ -48,6 +48,7 @@ StyleSettings everyFieldChanged() {
     s.minScale = 128;
     s.initialIterations = 200;
     s.scaleIterations = 100;
+    s.tile = 512;
     return s;
 }
 
@@ -195,6 +196,8 @@ private Q_SLOTS:
                                              << "learning rate must be at most 1e+06, not 1e+308";
         QTest::newRow("style weight 1e12") << R"({"styleWeight": 1e12})"
                                            << "style weight must be at most 1e+09, not 1e+12";
+        QTest::newRow("tile too small") << R"({"tile": 8})"
+                                        << "tile size must be -1 (automatic), 0 (off) or between";
     }
 
     void refusesBadSettings() {

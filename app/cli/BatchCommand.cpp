@@ -34,7 +34,23 @@ bool isImageName(const fs::path& file) {
            !file.filename().string().starts_with('.');
 }
 
-// The photos --content names: files as given, folders as the images in them, by name.
+// Two photos named alike ("a.jpg", "a.png") would write the same result: refused before any
+// work.
+void refuseSharedResultNames(const std::vector<fs::path>& photos,
+                             const std::vector<fs::path>& results) {
+    for (size_t i = 0; i < results.size(); ++i) {
+        for (size_t j = 0; j < i; ++j) {
+            if (results[i] == results[j]) {
+                throw Error("The photos " + photos[j].string() + " and " + photos[i].string() +
+                            " would both be written to " + results[i].string() +
+                            ": rename one or give them in separate runs");
+            }
+        }
+    }
+}
+
+}  // namespace
+
 std::vector<fs::path> batchPhotos(const std::vector<std::string>& contentFiles) {
     std::vector<fs::path> photos;
     for (const std::string& given : contentFiles) {
@@ -63,43 +79,38 @@ std::vector<fs::path> batchPhotos(const std::vector<std::string>& contentFiles) 
     return photos;
 }
 
-// Two photos named alike ("a.jpg", "a.png") would write the same result: refused before any
-// work.
-void refuseSharedResultNames(const std::vector<fs::path>& photos,
-                             const std::vector<fs::path>& results) {
-    for (size_t i = 0; i < results.size(); ++i) {
-        for (size_t j = 0; j < i; ++j) {
-            if (results[i] == results[j]) {
-                throw Error("The photos " + photos[j].string() + " and " + photos[i].string() +
-                            " would both be written to " + results[i].string() +
-                            ": rename one or give them in separate runs");
-            }
-        }
-    }
+fs::path batchResultFile(const fs::path& folder, const fs::path& photo) {
+    return folder / (photo.stem().string() + kResultSuffix + ".png");
 }
 
-}  // namespace
-
-int runBatch(const CliOptions& options) {
-    const std::vector<fs::path> photos = batchPhotos(options.contentFiles);
+BatchPlan planBatch(const CliOptions& options) {
+    BatchPlan plan;
+    plan.photos = batchPhotos(options.contentFiles);
     const fs::path folder = *options.outputDir;
     std::error_code error;
     fs::create_directories(folder, error);
     if (error) {
         throw Error("Cannot create the output folder " + folder.string() + ": " + error.message());
     }
-    std::vector<fs::path> results;
-    std::vector<CliOptions> runs;
-    for (const fs::path& photo : photos) {
-        results.push_back(folder / (photo.stem().string() + kResultSuffix + ".png"));
+    for (const fs::path& photo : plan.photos) {
+        plan.results.push_back(batchResultFile(folder, photo));
         CliOptions run = options;
         run.contentFile = photo.string();
-        run.outputFile = results.back().string();
+        run.outputFile = plan.results.back().string();
         // Fail now rather than after earlier photos when a result could not be written.
         checkOutputs(run);
-        runs.push_back(std::move(run));
+        plan.runs.push_back(std::move(run));
     }
-    refuseSharedResultNames(photos, results);
+    refuseSharedResultNames(plan.photos, plan.results);
+    return plan;
+}
+
+int runBatch(const CliOptions& options) {
+    const BatchPlan plan = planBatch(options);
+    const std::vector<fs::path>& photos = plan.photos;
+    const std::vector<fs::path>& results = plan.results;
+    const std::vector<CliOptions>& runs = plan.runs;
+    const fs::path folder = *options.outputDir;
     limitTensorMemory(options.memoryLimit);
 
     StylizeRun stylizeRun(options);

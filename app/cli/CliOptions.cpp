@@ -11,6 +11,8 @@
 #include <map>
 #include <random>
 
+#include "app/cli/FastStyleFlags.h"
+#include "app/cli/MaskFlags.h"
 #include "app/cli/NeuralStyleFlags.h"
 #include "core/common/Error.h"
 #include "core/image/ImageExport.h"
@@ -18,13 +20,6 @@
 #include "core/settings/SettingNames.h"
 
 namespace impasto::cli {
-
-namespace {
-
-QCommandLineOption option(const QStringList& names, const QString& help,
-                          const QString& valueName = {}, const QString& defaultValue = {}) {
-    return QCommandLineOption(names, help, valueName, defaultValue);
-}
 
 double toNumber(const QString& text, const QString& flag) {
     bool ok = false;
@@ -44,6 +39,13 @@ int toInteger(const QString& text, const QString& flag, int minimum) {
                     std::to_string(minimum) + ", not \"" + text.toStdString() + "\"");
     }
     return value;
+}
+
+namespace {
+
+QCommandLineOption option(const QStringList& names, const QString& help,
+                          const QString& valueName = {}, const QString& defaultValue = {}) {
+    return QCommandLineOption(names, help, valueName, defaultValue);
 }
 
 // "800M", "1.5G": binary megabytes or gigabytes.
@@ -305,6 +307,14 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "programs leave free and follows their load as it runs. Default: auto.",
                "N|auto");
     parser.addOption(threads);
+    const QCommandLineOption tile =
+        option({"tile"},
+               "Evaluate the loss in tiles of PX px a side, which bounds memory by the tile "
+               "whatever the output size, with the same result (slower: each tile runs twice "
+               "with an overlap); 0 never tiles. Default: auto, tiles only a stage that would "
+               "not fit in the memory available (--memory-limit counts).",
+               "PX|0|auto");
+    parser.addOption(tile);
     const QCommandLineOption memoryLimit =
         option({"memory-limit"},
                "The most memory the network's tensors may hold at once, in MiB (M) or GiB (G), "
@@ -313,6 +323,10 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "SIZE");
     parser.addOption(memoryLimit);
     parser.addOption(outputDir);
+    const FastStyleFlags fastStyle;
+    parser.addOptions(fastStyle.options());
+    const MaskFlags masks;
+    parser.addOptions(masks.options());
 
     ArgumentBytes argumentBytes;
     QStringList qtArguments;
@@ -343,7 +357,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     for (const QString& name : parser.optionNames()) {
         const QStringList values = parser.values(name);
         if (values.size() > 1 && !style.names().contains(name) && name != "style_image" &&
-            !content.names().contains(name)) {
+            !content.names().contains(name) && !masks.repeats(name)) {
             throw Error("--" + name.toStdString() + " is given " + std::to_string(values.size()) +
                         " times (" + values.join(", ").toStdString() + "): give it once");
         }
@@ -513,6 +527,9 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         s.threads =
             parser.value(threads) == "auto" ? 0 : toInteger(parser.value(threads), "threads", 0);
     }
+    if (parser.isSet(tile)) {
+        s.tile = parser.value(tile) == "auto" ? -1 : toInteger(parser.value(tile), "tile", 0);
+    }
     if (parser.isSet(memoryLimit)) {
         options.memoryLimit = toByteCount(parser.value(memoryLimit), "memory-limit");
     }
@@ -554,6 +571,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         }
     }
     neuralStyle.applySettings(parser, options);
+    fastStyle.apply(parser, options);
+    masks.apply(parser, options);
     validate(s);
     return options;
 }

@@ -13,5 +13,8 @@ inline constexpr int kPartialResultExitCode = 3;
 int runStylize(const CliOptions& options);
 int runDownloadModel(const CliOptions& options);
 int runListModels();
+// Trains a fast style (TrainStyleCommand.cpp) and applies one (FastStyleCommand.cpp).
+int runTrainStyle(const CliOptions& options);
+int runFastStyle(const CliOptions& options);
 
 }  // namespace impasto::cli

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "app/cli/StylizeRun.h"
 #include "core/common/Error.h"
 
 namespace impasto::cli {
@@ -57,6 +58,14 @@ std::vector<Input> existingInputs(const CliOptions& options) {
         add("the starting image", *options.initFile);
     }
     add("the model file", options.model);
+    if (options.command == CliOptions::Command::FastStyle) {
+        add("the fast style", options.fast.styleFile);
+    }
+    if (options.command == CliOptions::Command::TrainStyle) {
+        for (const std::filesystem::path& photo : batchPhotos({options.fast.photosFolder})) {
+            add("the training photo", photo.string());
+        }
+    }
     return inputs;
 }
 
@@ -148,6 +157,12 @@ void checkOutputs(const CliOptions& options) {
     if (options.saveEvery > 0) {
         refuseIntermediatesOver(inputs, options);
     }
+}
+
+void checkOutput(const CliOptions& options, const std::filesystem::path& output,
+                 const std::string& flag) {
+    requireWritable(output, flag);
+    refuseOver(existingInputs(options), output, flag);
 }
 
 }  // namespace impasto::cli

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <filesystem>
+#include <string>
+
 #include "app/cli/CliOptions.h"
 
 namespace impasto::cli {
@@ -12,5 +15,10 @@ namespace impasto::cli {
 //   compared by identity (device and inode), so that any other name for the same file (a hard
 //   or symbolic link, "./photo.png") is caught as well.
 void checkOutputs(const CliOptions& options);
+
+// The same checks for one output of another command (--train-style's style file and its
+// checkpoint): writable, and none of the run's inputs (which include --photos' images).
+void checkOutput(const CliOptions& options, const std::filesystem::path& output,
+                 const std::string& flag);
 
 }  // namespace impasto::cli

@@ -1,5 +1,6 @@
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,8 @@
 #include "core/common/Text.h"
 #include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/MaskFile.h"
+#include "core/image/StrengthBlend.h"
 #include "core/model/ModelLoader.h"
 #include "core/model/TensorMemoryLimit.h"
 #include "core/planning/ScalePlan.h"
@@ -77,12 +80,40 @@ private:
     void (*previous_[std::size(kStopSignals)])(int) = {};
 };
 
+std::shared_ptr<InterruptGuard> watchStopSignals() {
+    return std::make_shared<InterruptGuard>();
+}
+
+bool stopRequested() {
+    return interrupted;
+}
+
+int stopSignalExitCode() {
+    return interruptedExitCode();
+}
+
 namespace {
 
 Image loadInput(const std::string& file, int maxSide) {
     ImageLoadOptions options;
     options.maxSide = maxSide;
     return loadImage(file, options).image;
+}
+
+std::vector<std::optional<Mask>> loadMasks(const std::vector<std::optional<std::string>>& files) {
+    std::vector<std::optional<Mask>> masks;
+    for (const std::optional<std::string>& file : files) {
+        masks.push_back(file ? std::optional(loadMask(*file)) : std::nullopt);
+    }
+    return masks;
+}
+
+// The result as it is written: over the photo at the settings' strength (core/image/
+// StrengthBlend.h), as the desktop app's Strength slider shows it.
+Image atStrength(const Image& result, const StyleSession& session,
+                 const std::optional<Image>& photo) {
+    const double strength = session.settings().strength;
+    return photo && strength < 1.0 ? blendStrength(*photo, result, strength) : result;
 }
 
 std::filesystem::path intermediateFile(const std::filesystem::path& output, int iteration) {
@@ -110,7 +141,8 @@ ImageExportOptions resultExportOptions(const StyleSession& session, const std::s
 // settle() also moves a coarse-to-fine run to the full size, so an intermediate image taken
 // during a coarse stage is written unchecked at that stage's size instead. After Ctrl+C a
 // coarse stage stays where it is (settle() does not prepare the full size) and is upsampled.
-void writeResult(StyleSession& session, const std::string& modelName, const RunInputs& inputs,
+void writeResult(StyleSession& session, const std::optional<Image>& photo,
+                 const std::string& modelName, const RunInputs& inputs,
                  const std::filesystem::path& file, int bitDepth, bool intermediate = false) {
     if (!intermediate || session.atFinalScale()) {
         session.settle();
@@ -121,17 +153,20 @@ void writeResult(StyleSession& session, const std::string& modelName, const RunI
                      session.scaleStage() + 1, session.scaleStageCount(), session.stageWidth(),
                      session.stageHeight(), session.finalWidth(), session.finalHeight());
     }
-    exportImage(file, intermediate ? session.currentImage() : session.resultImage(),
-                resultExportOptions(session, modelName, inputs, bitDepth));
+    exportImage(
+        file,
+        atStrength(intermediate ? session.currentImage() : session.resultImage(), session, photo),
+        resultExportOptions(session, modelName, inputs, bitDepth));
 }
 
 // After a failure (out of memory at the full size, a run that diverged) keeps what there is: the
 // image as it stands, upsampled to the output size, unsettled, since settling needs the memory
 // that ran out. Whether it was written; a failure to write it is reported.
-bool writePartialResult(const StyleSession& session, const std::string& modelName,
-                        const RunInputs& inputs, const std::filesystem::path& file, int bitDepth) {
+bool writePartialResult(const StyleSession& session, const std::optional<Image>& photo,
+                        const std::string& modelName, const RunInputs& inputs,
+                        const std::filesystem::path& file, int bitDepth) {
     try {
-        exportImage(file, session.resultImage(),
+        exportImage(file, atStrength(session.resultImage(), session, photo),
                     resultExportOptions(session, modelName, inputs, bitDepth));
         std::fprintf(stderr,
                      "Wrote a partial result to %s: the image as it stood after %d iterations, "
@@ -173,6 +208,14 @@ void reportBudgetShortfall(const StyleSession& session, int iterations) {
     }
 }
 
+// An iteration this slow is reported even between --print-every's.
+constexpr double kSlowIterationSeconds = 5.0;
+
+// "  ETA 12 min 5 s"
+std::string timeLeftText(double seconds) {
+    return "  ETA " + timeText(seconds);
+}
+
 // "2 CPU threads (auto: other programs keep 0.0 of 2 cores busy)"
 std::string threadsText(const StyleSession& session) {
     const int threads = session.threads();
@@ -206,6 +249,11 @@ StylizeRun::StylizeRun(const CliOptions& options)
         styles.push_back(loadInput(file, styleImageSide(options.settings)));
     }
     session_.setStyles(std::move(styles));
+    session_.setStyleMasks(loadMasks(options.styleMaskFiles));
+    session_.setStyleSourceMasks(loadMasks(options.styleSourceMaskFiles));
+    if (options.keepMaskFile) {
+        session_.setKeepMask(loadMask(*options.keepMaskFile));
+    }
     if (options.initFile) {
         session_.setInitImage(loadInput(*options.initFile, options.settings.outputSize));
     }
@@ -227,9 +275,10 @@ int StylizeRun::stylize(const CliOptions& options) {
     StyleSession& session = session_;
     const ModelChoice& choice = choice_;
     const StyleSettings& settings = options.settings;
-    session.setContent(options.contentFile
-                           ? std::optional(loadInput(*options.contentFile, settings.outputSize))
-                           : std::nullopt);
+    const std::optional<Image> photo =
+        options.contentFile ? std::optional(loadInput(*options.contentFile, settings.outputSize))
+                            : std::nullopt;
+    session.setContent(photo);
     session.restart();
     wroteResult_ = false;
     // Texture synthesis starts from noise; so does feature inversion (no style), unless told
@@ -247,6 +296,7 @@ int StylizeRun::stylize(const CliOptions& options) {
     }
     session.applySettings(effective);
     session.setIterationBudget(options.iterations);
+    session.checkInputs();  // a mistake in the masks gets its one line before the run's
 
     // A partial file lacks some recommended layers: say which, where the defaults are used.
     ModelInfo defaultsUsed = session.model();
@@ -273,6 +323,22 @@ int StylizeRun::stylize(const CliOptions& options) {
     auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
+    // Tiling is decided as a stage's targets are about to be computed: said before they take
+    // their time (L-BFGS's history, chosen as the optimiser starts, shows after a step).
+    std::string tilingShown;
+    auto announceTiling = [&] {
+        if (const std::string tiling = session.tiling(); tiling != tilingShown) {
+            tilingShown = tiling;
+            if (!tiling.empty()) {
+                std::fprintf(stderr, "%s\n", tiling.c_str());
+            }
+        }
+    };
+    session.setPreparationObserver([&](const std::string& stage, int, int) {
+        if (stage == "content") {
+            announceTiling();
+        }
+    });
     try {
         session.prepare();
     } catch (const Cancelled&) {
@@ -305,7 +371,7 @@ int StylizeRun::stylize(const CliOptions& options) {
             // Out of memory or a diverging run after many good iterations: keep what there is,
             // and say that the run failed with an exit status of its own.
             if (session.iteration() == 0 ||
-                !writePartialResult(session, choice.displayName, inputs, options.outputFile,
+                !writePartialResult(session, photo, choice.displayName, inputs, options.outputFile,
                                     options.bitDepth)) {
                 throw;
             }
@@ -330,17 +396,22 @@ int StylizeRun::stylize(const CliOptions& options) {
             std::fprintf(stderr, "Stage %d/%d at %d x %d\n", stage + 1, session.scaleStageCount(),
                          step.width, step.height);
         }
+        announceTiling();
         const bool last = step.iteration == iterations;
-        if (options.printEvery > 0 && (step.iteration % options.printEvery == 0 || last)) {
-            std::fprintf(stderr,
-                         "%sIteration %d/%d  content %.4g  style %.4g  tv %.4g  total %.4g  "
-                         "%.2f s/it\n",
-                         progressLabel_.c_str(), step.iteration, iterations, step.losses.content,
-                         step.losses.style, step.losses.totalVariation, step.losses.total,
-                         step.seconds);
+        // Slow iterations (print sizes) are each reported, with the time left at their pace.
+        const bool slow = step.seconds >= kSlowIterationSeconds;
+        if (options.printEvery > 0 && (step.iteration % options.printEvery == 0 || last || slow)) {
+            std::fprintf(
+                stderr,
+                "%sIteration %d/%d  content %.4g  style %.4g  tv %.4g  total %.4g  "
+                "%.2f s/it%s\n",
+                progressLabel_.c_str(), step.iteration, iterations, step.losses.content,
+                step.losses.style, step.losses.totalVariation, step.losses.total, step.seconds,
+                slow && !last ? timeLeftText(step.seconds * (iterations - step.iteration)).c_str()
+                              : "");
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
-            writeResult(session, choice.displayName, inputs,
+            writeResult(session, photo, choice.displayName, inputs,
                         intermediateFile(options.outputFile, step.iteration), options.bitDepth,
                         true);
         }
@@ -348,7 +419,7 @@ int StylizeRun::stylize(const CliOptions& options) {
     if (!interrupted) {
         requireMovement(session, learningRate);
     }
-    writeResult(session, choice.displayName, inputs, options.outputFile, options.bitDepth);
+    writeResult(session, photo, choice.displayName, inputs, options.outputFile, options.bitDepth);
     wroteResult_ = true;
     if (options.reportFile) {
         report.save(*options.reportFile);
@@ -357,6 +428,15 @@ int StylizeRun::stylize(const CliOptions& options) {
                  interrupted ? "Interrupted: wrote" : "Wrote", options.outputFile.c_str(),
                  session.iteration(), elapsed());
     return interrupted ? interruptedExitCode() : 0;
+}
+
+std::string timeText(double seconds) {
+    const long long whole = std::llround(seconds);
+    if (whole >= 3600) {
+        return std::to_string(whole / 3600) + " h " + std::to_string(whole / 60 % 60) + " min";
+    }
+    return (whole >= 60 ? std::to_string(whole / 60) + " min " : std::string()) +
+           std::to_string(whole % 60) + " s";
 }
 
 int runStylize(const CliOptions& options) {

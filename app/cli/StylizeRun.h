@@ -1,8 +1,10 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "app/cli/CliOptions.h"
 #include "core/registry/ModelChoice.h"
@@ -45,5 +47,30 @@ private:
 
 // Paints each photo of --content (files, or the images of a folder) into --output-dir.
 int runBatch(const CliOptions& options);
+
+// The photos --content names: files as given, folders as the images in them, by name; and
+// where a batch writes a photo's result ("<photo stem>-impasto.png" in `folder`).
+std::vector<std::filesystem::path> batchPhotos(const std::vector<std::string>& contentFiles);
+std::filesystem::path batchResultFile(const std::filesystem::path& folder,
+                                      const std::filesystem::path& photo);
+
+// A batch's photos, the results they are written to and each photo's run, checked before any
+// work: the output folder is made, every result is writable, none is an input, and no two
+// photos share a result name ("a/x.jpg", "b/x.jpg"). Throws impasto::Error otherwise.
+struct BatchPlan {
+    std::vector<std::filesystem::path> photos;
+    std::vector<std::filesystem::path> results;
+    std::vector<CliOptions> runs;
+};
+BatchPlan planBatch(const CliOptions& options);
+
+// "5 s", "12 min 5 s", "2 h 5 min": the time left, as progress lines print it.
+std::string timeText(double seconds);
+
+// Ctrl+C, SIGTERM and SIGHUP set stopRequested() while the guard lives, for commands other than
+// stylize (fast-style training) that stop between steps.
+std::shared_ptr<InterruptGuard> watchStopSignals();
+bool stopRequested();
+int stopSignalExitCode();
 
 }  // namespace impasto::cli

@@ -25,6 +25,10 @@ int run(int argc, char* argv[]) {
                 return impasto::cli::runListModels();
             case CliOptions::Command::Stylize:
                 return impasto::cli::runStylize(*options);
+            case CliOptions::Command::TrainStyle:
+                return impasto::cli::runTrainStyle(*options);
+            case CliOptions::Command::FastStyle:
+                return impasto::cli::runFastStyle(*options);
         }
     } catch (const std::exception& error) {
         std::fprintf(stderr, "impasto-cli: error: %s\n", error.what());

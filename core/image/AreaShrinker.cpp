@@ -73,17 +73,4 @@ cv::Mat AreaShrinker::result() const {
     return shrunk.reshape(channels_);
 }
 
-void compositeRowOverWhite(float* samples, int width, int channels) {
-    if (channels != 2 && channels != 4) {
-        return;
-    }
-    const size_t count = static_cast<size_t>(width) * channels;
-    for (size_t pixel = 0; pixel < count; pixel += channels) {
-        const float alpha = samples[pixel + channels - 1];
-        for (int c = 0; c + 1 < channels; ++c) {
-            samples[pixel + c] = samples[pixel + c] * alpha + (1.0f - alpha);
-        }
-    }
-}
-
 }  // namespace impasto

@@ -36,17 +36,4 @@ private:
     cv::Mat sums_;                // CV_64F: rows of tiny weights summed without float32's drift
 };
 
-// What a decoder that shrinks while it decodes gives back.
-struct ShrunkSamples {
-    cv::Mat samples;  // CV_32F in [0, 1], gray/BGR(A) as OpenCV orders them, alpha composited
-    int storedWidth = 0;
-    int storedHeight = 0;
-    int bitDepth = 8;  // of the samples as stored
-};
-
-// Colour samples of one row of `width` pixels composited over white by their alpha (the last
-// of 2 or 4 channels; nothing to do for 1 or 3), so that transparent pixels' colours do not
-// bleed into an average. The alpha itself stays.
-void compositeRowOverWhite(float* samples, int width, int channels);
-
 }  // namespace impasto

@@ -19,6 +19,7 @@
 #include "core/image/ImageMat.h"
 #include "core/image/PngDecoder.h"
 #include "core/image/Resize.h"
+#include "core/image/StreamedRows.h"
 #include "core/image/TiffStripDecoder.h"
 
 namespace impasto {
@@ -157,13 +158,6 @@ cv::Mat toUnitFloat(const cv::Mat& samples, double scale) {
     return unit;
 }
 
-// Gray or BGR planes composited over white by their alpha, in place.
-void compositeOverWhite(std::vector<cv::Mat>& colour, const cv::Mat& alpha) {
-    for (cv::Mat& plane : colour) {
-        plane = plane.mul(alpha) + (1.0 - alpha);
-    }
-}
-
 // A large image is shrunk in the depth it was decoded in: as float at full size it would take
 // four times its decoded memory (twice for 16-bit), several copies over. Its alpha is
 // composited over white first, so that the colours of transparent pixels do not bleed into the
@@ -179,14 +173,8 @@ cv::Mat shrinkDecoded(cv::Mat decoded, int maxSide, double scale, bool& composit
         constexpr int kBandRows = 64;
         for (int top = 0; top < decoded.rows; top += kBandRows) {
             cv::Mat band = decoded.rowRange(top, std::min(decoded.rows, top + kBandRows));
-            std::vector<cv::Mat> planes;
-            cv::split(toUnitFloat(band, scale), planes);
-            const cv::Mat alpha = planes.back();
-            planes.pop_back();
-            compositeOverWhite(planes, alpha);
-            planes.push_back(alpha);
-            cv::Mat unit;
-            cv::merge(planes, unit);
+            cv::Mat unit = toUnitFloat(band, scale);
+            compositeOverWhite(unit.ptr<float>(), unit.total(), unit.channels());
             unit.convertTo(band, band.type(), 1.0 / scale);
         }
         composited = true;
@@ -201,8 +189,12 @@ cv::Mat shrinkDecoded(cv::Mat decoded, int maxSide, double scale, bool& composit
 // float RGB in [0, 1], alpha composited over white (unless `composited` says it is already) and
 // kept.
 Image toEngineImage(const cv::Mat& decoded, double scale, bool composited) {
+    cv::Mat unit = toUnitFloat(decoded, scale);
+    if (!composited) {
+        compositeOverWhite(unit.ptr<float>(), unit.total(), unit.channels());
+    }
     std::vector<cv::Mat> planes;
-    cv::split(toUnitFloat(decoded, scale), planes);
+    cv::split(unit, planes);
     cv::Mat alpha;
     if (planes.size() == 2 || planes.size() == 4) {
         alpha = planes.back();
@@ -215,8 +207,6 @@ Image toEngineImage(const cv::Mat& decoded, double scale, bool composited) {
     if (minAlpha >= 1.0) {
         // An alpha channel that is opaque everywhere carries nothing to put back on export.
         alpha.release();
-    } else if (!composited) {
-        compositeOverWhite(planes, alpha);
     }
     cv::Mat rgb;
     if (planes.size() == 1) {

@@ -10,6 +10,7 @@
 #include <png.h>
 
 #include "core/common/Error.h"
+#include "core/image/AreaShrinker.h"
 #include "core/image/Resize.h"
 
 namespace impasto {
@@ -117,23 +118,6 @@ bool readEnd(png_structp png) {
     return true;
 }
 
-// One decoded row as unit floats, composited over white.
-void toCompositedUnitRow(const png_byte* row, int width, int channels, bool sixteenBits,
-                         std::vector<float>& out) {
-    const size_t count = static_cast<size_t>(width) * channels;
-    if (sixteenBits) {
-        const auto* samples = reinterpret_cast<const uint16_t*>(row);
-        for (size_t i = 0; i < count; ++i) {
-            out[i] = samples[i] / 65535.0f;
-        }
-    } else {
-        for (size_t i = 0; i < count; ++i) {
-            out[i] = row[i] / 255.0f;
-        }
-    }
-    compositeRowOverWhite(out.data(), width, channels);
-}
-
 }  // namespace
 
 cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name) {
@@ -191,7 +175,7 @@ std::optional<ShrunkSamples> decodePngShrunk(std::span<const uint8_t> bytes,
         if (!readRow(reader.png(), bytesOfRow)) {
             throw Error(corrupt);
         }
-        toCompositedUnitRow(bytesOfRow, width, channels, sixteenBits, unitRow);
+        toCompositedUnitRow(bytesOfRow, sixteenBits ? 16 : 8, width, channels, false, unitRow);
         shrinker.addRow(unitRow.data());
     }
     if (!readEnd(reader.png())) {

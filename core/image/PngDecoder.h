@@ -7,7 +7,7 @@
 
 #include <opencv2/core/mat.hpp>
 
-#include "core/image/AreaShrinker.h"
+#include "core/image/StreamedRows.h"
 
 namespace impasto {
 

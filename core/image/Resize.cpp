@@ -24,12 +24,6 @@ Image resizeToMaxSide(const Image& image, int maxSide, bool allowUpscale) {
     return resizeTo(image, size.width, size.height);
 }
 
-ScaledSize sizeForMaxSide(int width, int height, int maxSide) {
-    const double scale = double(maxSide) / std::max(width, height);
-    return {std::max(1, int(std::lround(width * scale))),
-            std::max(1, int(std::lround(height * scale)))};
-}
-
 Image resizeTo(const Image& image, int width, int height) {
     if (width <= 0 || height <= 0) {
         throw Error("Cannot scale an image to " + std::to_string(width) + " x " +

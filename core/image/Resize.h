@@ -1,16 +1,9 @@
 #pragma once
 
 #include "core/image/Image.h"
+#include "core/planning/ScaledSize.h"
 
 namespace impasto {
-
-struct ScaledSize {
-    int width = 0;
-    int height = 0;
-};
-// The size whose longest side is `maxSide`, with the aspect ratio of `width` x `height` (at
-// least 1 x 1): what resizeToMaxSide scales to.
-ScaledSize sizeForMaxSide(int width, int height, int maxSide);
 
 // Scales so that the longest side is `maxSide` (never upscales when `allowUpscale` is false),
 // keeping the aspect ratio; returns `image` itself when no scaling is needed. Throws

@@ -3,12 +3,14 @@
 #include <tiffio.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "core/common/Error.h"
+#include "core/image/AreaShrinker.h"
 #include "core/image/Resize.h"
 
 namespace impasto {
@@ -136,8 +138,8 @@ std::optional<ShrunkSamples> decodeTiffShrunk(std::span<const uint8_t> bytes,
         ((photometric == PHOTOMETRIC_MINISBLACK && (channels == 1 || channels == 2)) ||
          (photometric == PHOTOMETRIC_RGB && (channels == 3 || channels == 4))) &&
         ((channels != 2 && channels != 4) || alphaIsUnassociated(t));
-    if (!streamable) {
-        return std::nullopt;
+    if (!streamable || std::max(width, height) > static_cast<uint32_t>(INT_MAX)) {
+        return std::nullopt;  // OpenCV's decoder (and the loader's size checks) judge the rest
     }
     const auto rowBytes = static_cast<size_t>(width) * channels * (bits / 8);
     if (static_cast<size_t>(TIFFScanlineSize64(t)) != rowBytes ||
@@ -151,22 +153,11 @@ std::optional<ShrunkSamples> decodeTiffShrunk(std::span<const uint8_t> bytes,
     // 16-bit rows are read into uint16_t storage so that their samples are aligned.
     std::vector<uint16_t> row((rowBytes + 1) / 2);
     std::vector<float> unitRow(static_cast<size_t>(width) * channels);
-    const bool colour = channels >= 3;
     for (uint32_t y = 0; y < height; ++y) {
         if (TIFFReadScanline(t, row.data(), y, 0) != 1 || errors > 0) {
             throw Error(corrupt);
         }
-        const auto* eightBits = reinterpret_cast<const uint8_t*>(row.data());
-        for (size_t i = 0; i < unitRow.size(); ++i) {
-            unitRow[i] = bits == 16 ? row[i] / 65535.0f : eightBits[i] / 255.0f;
-        }
-        if (colour) {
-            // OpenCV's order, which the rest of the loader expects: BGR(A).
-            for (size_t pixel = 0; pixel < unitRow.size(); pixel += channels) {
-                std::swap(unitRow[pixel], unitRow[pixel + 2]);
-            }
-        }
-        compositeRowOverWhite(unitRow.data(), static_cast<int>(width), channels);
+        toCompositedUnitRow(row.data(), bits, static_cast<int>(width), channels, true, unitRow);
         shrinker.addRow(unitRow.data());
     }
     return ShrunkSamples{shrinker.result(), static_cast<int>(width), static_cast<int>(height),

@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "core/image/AreaShrinker.h"
+#include "core/image/StreamedRows.h"
 
 namespace impasto {
 

@@ -137,34 +137,65 @@ int NetworkDescription::indexOf(const std::string& name) const {
     return found == layers.end() ? -1 : static_cast<int>(found - layers.begin());
 }
 
-int NetworkDescription::minimumInputSide(int layerIndex) const {
-    auto outputSide = [&](int side) {
-        for (int i = 0; i <= layerIndex && side > 0; ++i) {
-            const LayerSpec& layer = layers[static_cast<size_t>(i)];
-            if (layer.kind == LayerKind::Convolution) {
-                const ConvolutionSpec& c = layer.convolution;
-                // FeatureNetwork repeats the edge until the last window reaches it.
-                const int padded = side + 2 * c.padding;
-                side = padded < c.kernel ? 0 : (padded - c.kernel + c.stride - 1) / c.stride + 1;
-            } else if (layer.kind == LayerKind::Pool) {
-                // LibTorch's rule: in ceil mode a last window may hang over the edge, as long as
-                // it starts inside the image.
-                const PoolSpec& p = layer.pool;
-                const int numerator = side - p.kernel + (p.ceilMode ? p.stride - 1 : 0);
-                int out = numerator < 0 ? 0 : numerator / p.stride + 1;
-                if (p.ceilMode && out > 0 && (out - 1) * p.stride >= side) {
-                    --out;
-                }
-                side = out;
+int NetworkDescription::outputSide(int inputSide, int layerIndex) const {
+    int side = inputSide;
+    for (int i = 0; i <= layerIndex && side > 0; ++i) {
+        const LayerSpec& layer = layers[static_cast<size_t>(i)];
+        if (layer.kind == LayerKind::Convolution) {
+            const ConvolutionSpec& c = layer.convolution;
+            // FeatureNetwork repeats the edge until the last window reaches it.
+            const int padded = side + 2 * c.padding;
+            side = padded < c.kernel ? 0 : (padded - c.kernel + c.stride - 1) / c.stride + 1;
+        } else if (layer.kind == LayerKind::Pool) {
+            // LibTorch's rule: in ceil mode a last window may hang over the edge, as long as it
+            // starts inside the image.
+            const PoolSpec& p = layer.pool;
+            const int numerator = side - p.kernel + (p.ceilMode ? p.stride - 1 : 0);
+            int out = numerator < 0 ? 0 : numerator / p.stride + 1;
+            if (p.ceilMode && out > 0 && (out - 1) * p.stride >= side) {
+                --out;
             }
+            side = out;
         }
-        return side;
-    };
+    }
+    return side;
+}
+
+int NetworkDescription::minimumInputSide(int layerIndex) const {
     int side = 1;
-    while (outputSide(side) < 1) {
+    while (outputSide(side, layerIndex) < 1) {
         ++side;
     }
     return side;
+}
+
+int NetworkDescription::stride(int layerIndex) const {
+    int product = 1;
+    for (int i = 0; i <= layerIndex; ++i) {
+        const LayerSpec& layer = layers[static_cast<size_t>(i)];
+        product *= layer.kind == LayerKind::Convolution ? layer.convolution.stride
+                   : layer.kind == LayerKind::Pool      ? layer.pool.stride
+                                                        : 1;
+    }
+    return product;
+}
+
+int NetworkDescription::receptiveField(int layerIndex) const {
+    int field = 1;
+    int jump = 1;
+    for (int i = 0; i <= layerIndex; ++i) {
+        const LayerSpec& layer = layers[static_cast<size_t>(i)];
+        if (layer.kind == LayerKind::Convolution) {
+            field += (layer.convolution.kernel - 1) * jump;
+            jump *= layer.convolution.stride;
+        } else if (layer.kind == LayerKind::Pool) {
+            field += (layer.pool.kernel - 1) * jump;
+            jump *= layer.pool.stride;
+        } else if (layer.kind == LayerKind::Fire) {
+            field += 2 * jump;  // the 3x3 expansion
+        }
+    }
+    return field;
 }
 
 const NetworkDescription& NetworkDescription::vgg19() {

@@ -74,6 +74,13 @@ struct NetworkDescription {
     // The smallest image side for which every layer up to `layerIndex` still has at least one
     // pixel (unpadded convolutions and pools shrink the image).
     int minimumInputSide(int layerIndex) const;
+    // The side of layer `layerIndex`'s output for an input side of `inputSide` (0: none).
+    int outputSide(int inputSide, int layerIndex) const;
+    // Input pixels per position of layer `layerIndex`'s output (the product of the strides up
+    // to it), and the side of the input window one such position sees: what tiles need to
+    // align to and overlap by (core/style/TiledEvaluation.h).
+    int stride(int layerIndex) const;
+    int receptiveField(int layerIndex) const;
 
     static const NetworkDescription& vgg19();
     static const NetworkDescription& vgg16();

@@ -1,11 +1,11 @@
 #include "core/model/TensorMemoryLimit.h"
 
 #include <c10/core/CPUAllocator.h>
-#include <torch/version.h>
 #include <c10/core/impl/alloc_cpu.h>
 #include <c10/util/Exception.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <torch/version.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -136,6 +136,10 @@ void guardTensorMemory() {
 
 void limitTensorMemory(uint64_t bytes) {
     limitBytes = bytes;
+}
+
+uint64_t tensorMemoryLimit() {
+    return limitBytes.load();
 }
 
 uint64_t tensorMemoryInUse() {

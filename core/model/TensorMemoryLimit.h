@@ -18,6 +18,7 @@ void guardTensorMemory();
 
 // Bytes that CPU tensors may hold at once; 0 (the default) sets no limit of its own.
 void limitTensorMemory(uint64_t bytes);
+uint64_t tensorMemoryLimit();
 // Bytes CPU tensors hold now, and the most they held since the guard was installed or the
 // last reset (tensors allocated before the guard are not counted).
 uint64_t tensorMemoryInUse();

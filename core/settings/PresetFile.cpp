@@ -19,8 +19,10 @@ constexpr std::uintmax_t kMaximumPresetBytes = 1 << 20;
 
 }  // namespace
 
-void savePreset(const std::filesystem::path& file, const StyleSettings& settings) {
-    const std::string json = toJson(settings) + "\n";
+void savePreset(const std::filesystem::path& file, const StyleSettings& settings,
+                const RunInputs& inputs) {
+    const std::string json =
+        (inputs == RunInputs{} ? toJson(settings) : recipeToJson(settings, inputs)) + "\n";
     writeFileAtomically(file,
                         std::span(reinterpret_cast<const uint8_t*>(json.data()), json.size()));
 }

@@ -12,7 +12,10 @@ namespace impasto {
 // A preset is the settings' JSON (toJson), as stored in exported PNGs, in a file of its own:
 // the desktop app saves and loads them, `impasto-cli --preset` reads them. Both throw
 // impasto::Error with a message naming the file (and, on loading, the setting at fault).
-void savePreset(const std::filesystem::path& file, const StyleSettings& settings);
+// With `inputs`, the preset also names the paintings (and photo) it was made with, so that
+// loading it can bring them back.
+void savePreset(const std::filesystem::path& file, const StyleSettings& settings,
+                const RunInputs& inputs = {});
 StyleSettings loadPreset(const std::filesystem::path& file);
 
 // The settings and the inputs a preset or an exported image names (see RunInputs).

@@ -193,6 +193,10 @@ const std::map<std::string, FieldReader>& fieldReaders() {
                                   const std::string& k) { s.normalizeGradients = readBool(v, k); }},
         {"lbfgsHistory", [](StyleSettings& s, const json& v,
                             const std::string& k) { s.lbfgsHistory = readWhole<int>(v, k); }},
+        {"tile", [](StyleSettings& s, const json& v,
+                    const std::string& k) { s.tile = readWhole<int>(v, k); }},
+        {"strength", [](StyleSettings& s, const json& v,
+                        const std::string& k) { s.strength = readDouble(v, k); }},
     };
     return readers;
 }
@@ -347,6 +351,8 @@ ordered_json settingsToJsonObject(const StyleSettings& s) {
         {"scaleIterations", s.scaleIterations},
         {"normalizeGradients", s.normalizeGradients},
         {"lbfgsHistory", s.lbfgsHistory},
+        {"tile", s.tile},
+        {"strength", s.strength},
     };
 }
 

@@ -113,6 +113,10 @@ void validate(const StyleSettings& s) {
         throw Error("The averaging decay must be between 0 (off) and " +
                     numberText(kMaximumAverageDecay) + ", not " + numberText(s.averageDecay));
     }
+    if (!(s.strength >= 0.0 && s.strength <= 1.0)) {
+        throw Error("The strength must be between 0 (the photo) and 1 (the result), not " +
+                    numberText(s.strength));
+    }
     if (s.minScale != 0 && (s.minScale < kMinimumOutputSize || s.minScale > kMaximumOutputSize)) {
         throw Error("The smallest scale must be 0 (automatic) or between " +
                     std::to_string(kMinimumOutputSize) + " and " +
@@ -134,6 +138,11 @@ void validate(const StyleSettings& s) {
         throw Error("The L-BFGS history must be 0 (automatic) or up to " +
                     std::to_string(kMaximumLbfgsHistory) + " steps, not " +
                     std::to_string(s.lbfgsHistory));
+    }
+    if (s.tile != -1 && s.tile != 0 && (s.tile < kMinimumTileSide || s.tile > kMaximumOutputSize)) {
+        throw Error("The tile size must be -1 (automatic), 0 (off) or between " +
+                    std::to_string(kMinimumTileSide) + " and " +
+                    std::to_string(kMaximumOutputSize) + " px, not " + std::to_string(s.tile));
     }
     for (const double weight : s.styleBlend)
         requireWeight(weight, "style blend weight");

@@ -64,6 +64,14 @@ struct StyleSettings {
     bool normalizeGradients = false;
     // Steps L-BFGS remembers (0: automatic, 10 or fewer to fit memory).
     int lbfgsHistory = 0;
+    // Side in px of the tiles the loss is evaluated in, which bounds memory by the tile
+    // (core/style/TiledEvaluation.h): -1 automatic (only what would not fit in memory whole),
+    // 0 never, else that side (at least kMinimumTileSide).
+    int tile = -1;
+    // How much of the stylised result shows over the photo (0: the photo, 1: the result),
+    // blended in linear light for the preview and the export (core/image/StrengthBlend.h); the
+    // run itself does not depend on it.
+    double strength = 1.0;
 
     bool operator==(const StyleSettings&) const = default;
 };
@@ -71,6 +79,7 @@ struct StyleSettings {
 // The limits the engine accepts; validate() names the setting at fault.
 inline constexpr int kMinimumOutputSize = 16;
 inline constexpr int kMaximumOutputSize = 8192;
+inline constexpr int kMinimumTileSide = 64;
 inline constexpr double kMaximumStyleScale = 8.0;
 // Loss weights (content, style, smoothness) and the learning rate: far above any useful value,
 // well below what overflows the engine's float32 arithmetic.

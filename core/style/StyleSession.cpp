@@ -9,14 +9,19 @@
 #include <cmath>
 #include <set>
 
+#include "core/model/AvailableMemory.h"
 #include "core/model/FeatureNetwork.h"
 #include "core/model/ThreadPolicy.h"
 #include "core/planning/ScalePlan.h"
+#include "core/planning/ScaledSize.h"
 #include "core/style/EngineErrors.h"
 #include "core/style/ImageOptimizer.h"
 #include "core/style/ImageTensor.h"
 #include "core/style/IterateAverage.h"
+#include "core/style/StyleGuidance.h"
 #include "core/style/StyleTargets.h"
+#include "core/style/TiledEvaluation.h"
+#include "core/style/TilingChoice.h"
 
 namespace impasto {
 
@@ -66,6 +71,10 @@ struct StyleSession::State {
     std::optional<Image> content;
     std::vector<Image> styles;
     std::optional<Image> initImage;
+    // Masks (setStyleMasks, setStyleSourceMasks, setKeepMask); empty lists: none.
+    std::vector<std::optional<Mask>> styleMasks;
+    std::vector<std::optional<Mask>> sourceMasks;
+    std::optional<Mask> keepMask;
     // An image to continue from (setCurrentImage), used at the next (re)start instead.
     std::optional<Image> continueFrom;
 
@@ -84,13 +93,14 @@ struct StyleSession::State {
         bool content = true;        // content targets (content image, layers, stage size)
         bool styles = true;         // style targets (style images, layers, style scale, stage)
         bool blend = true;          // the blend of the style targets (weights, new targets)
+        bool guidance = true;       // the masks as the loss uses them (masks, blend, stage size)
         bool image = true;          // start (again) from the initial image or setCurrentImage's
         bool optimizer = true;      // another optimiser or learning rate
         bool history = false;       // the objective changed under L-BFGS's curvature history
         bool advanceStage = false;  // the stage has levelled off: the next step goes on at the next
         bool finishStages = false;  // settle() wants the final stage
 
-        bool targets() const { return content || styles || blend; }
+        bool targets() const { return content || styles || blend || guidance; }
     };
     OutOfDate outOfDate;
 
@@ -112,6 +122,11 @@ struct StyleSession::State {
     LossBreakdown lastLosses;
     SessionCounters counters;
     ThreadPolicy threads;
+    // The stage's loss tile by tile when it would not fit in memory whole (or settings.tile
+    // asks), and why; L-BFGS's history when memory chose it.
+    std::optional<TiledEvaluation> tiled;
+    TilingChoice tiling;
+    std::string historyNote;
 
     FeatureNetwork& network() { return *model.network; }
     const NetworkDescription& description() const { return model.network->description(); }
@@ -194,6 +209,17 @@ struct StyleSession::State {
             throw Error("There are " + std::to_string(styles.size()) + " style images but " +
                         std::to_string(settings.styleBlend.size()) + " blend weights");
         }
+        for (const auto* masks : {&styleMasks, &sourceMasks}) {
+            if (!masks->empty() && masks->size() != styles.size()) {
+                throw Error("There are " + std::to_string(styles.size()) + " style images but " +
+                            std::to_string(masks->size()) +
+                            (masks == &styleMasks ? " style masks" : " style source masks") +
+                            ": give one per style image (or none)");
+            }
+        }
+        if (keepMask && !content) {
+            throw Error("A keep mask keeps part of the photo, but there is no content image");
+        }
     }
 
     // The content image's aspect at settings.outputSize, else the init image's, else the first
@@ -207,10 +233,8 @@ struct StyleSession::State {
             if (shape == nullptr) {
                 return Extent{longest, longest};
             }
-            const double scale =
-                static_cast<double>(longest) / std::max(shape->width(), shape->height());
-            return Extent{std::max(1, static_cast<int>(std::lround(shape->width() * scale))),
-                          std::max(1, static_cast<int>(std::lround(shape->height() * scale)))};
+            const ScaledSize size = sizeForMaxSide(shape->width(), shape->height(), longest);
+            return Extent{size.width, size.height};
         };
         const Extent result = sizeAt(settings.outputSize);
         const int minimum = minimumSide(activeNames);
@@ -322,7 +346,16 @@ struct StyleSession::State {
     }
 
     void resetOptimizer(const at::Tensor& image) {
-        optimizer.setHistorySize(settings.lbfgsHistory);
+        const uint64_t available = availableMemory(device);
+        const int history = settings.lbfgsHistory > 0
+                                ? settings.lbfgsHistory
+                                : lbfgsHistoryForMemory(image.numel() / 3, available);
+        historyNote =
+            history > 0 && settings.lbfgsHistory == 0 && settings.optimizer == OptimizerKind::Lbfgs
+                ? "L-BFGS remembers " + std::to_string(history) + " steps (" +
+                      gigabytes(static_cast<double>(available)) + " available)"
+                : "";
+        optimizer.setHistorySize(history);
         optimizer.reset(image, settings.optimizer, learningRate());
         outOfDate.optimizer = false;
         stageLosses.clear();
@@ -363,6 +396,25 @@ struct StyleSession::State {
         outOfDate.image = false;
     }
 
+    // Tiles for an image of `imageWidth` x `imageHeight` when settings.tile and the memory
+    // available call for them (core/style/TilingChoice.h); `choice` receives why.
+    std::optional<TiledEvaluation> tilesFor(int imageWidth, int imageHeight, TilingChoice& choice) {
+        const TiledEvaluation geometry(network(), settings.pooling, activeNames, 1);
+        choice = chooseTiling(
+            settings.tile, imageWidth, imageHeight,
+            evaluationBytesPerPixel(description(), activeNames, network().reducedPrecision()),
+            geometry.halo(), availableMemory(device));
+        if (choice.tileSide > 0) {
+            if (const auto why = TiledEvaluation::unsupported(settings)) {
+                choice = {0, *why};
+            }
+        }
+        if (choice.tileSide == 0) {
+            return std::nullopt;
+        }
+        return TiledEvaluation(network(), settings.pooling, activeNames, choice.tileSide);
+    }
+
     void computeContentTargets() {
         targets.clearContent();
         contentAtSize = {};
@@ -371,6 +423,11 @@ struct StyleSession::State {
         }
         contentAtSize = resampled(*content, width, height);
         const c10::NoGradGuard noGrad;
+        if (tiled) {
+            targets.setContent(tiled->features(toDevice(contentAtSize),
+                                               layerNames(activeLayers(settings.contentLayers))));
+            return;
+        }
         targets.setContent(network().extract(toDevice(contentAtSize),
                                              layerNames(activeLayers(settings.contentLayers)),
                                              settings.pooling));
@@ -388,14 +445,44 @@ struct StyleSession::State {
                         "style scale; the layers chosen need " + std::to_string(minimum) +
                         ": raise the style scale or the output size");
         }
-        std::vector<StyleTargets::Features> features;
         const c10::NoGradGuard noGrad;
+        // Paintings scaled to a print's size are summed tile by tile too (not with source masks:
+        // tiles do not compute guided statistics).
+        std::optional<TiledEvaluation> tiles;
+        TilingChoice styleTiling;
+        if (std::none_of(sourceMasks.begin(), sourceMasks.end(),
+                         [](const std::optional<Mask>& mask) { return mask.has_value(); })) {
+            tiles = tilesFor(side, side, styleTiling);
+        }
+        if (tiles) {
+            std::vector<StyleTargets::Features> grams, means;
+            for (size_t i = 0; i < styles.size(); ++i) {
+                beforeImage(static_cast<int>(i));
+                auto [gram, mean] =
+                    tiles->statistics(toDevice(resampledToLongestSide(styles[i], side)), layers);
+                grams.push_back(std::move(gram));
+                means.push_back(std::move(mean));
+            }
+            targets.setStyleStatistics(std::move(grams), std::move(means));
+            styleSide = side;
+            return;
+        }
+        std::vector<StyleTargets::Features> features;
+        std::vector<GuidanceMask> sources(sourceMasks.size());
         for (size_t i = 0; i < styles.size(); ++i) {
             beforeImage(static_cast<int>(i));
             const Image scaled = resampledToLongestSide(styles[i], side);
             features.push_back(network().extract(toDevice(scaled), layers, settings.pooling));
+            if (i < sourceMasks.size() && sourceMasks[i]) {
+                sources[i] = GuidanceMask(
+                    maskTensor(*sourceMasks[i], scaled.width(), scaled.height(), device));
+                if (sources[i].coverage() <= 0.0) {
+                    throw Error("The source mask of style image " + std::to_string(i + 1) +
+                                " selects no pixel of the painting");
+                }
+            }
         }
-        targets.setStyles(features);
+        targets.setStyles(features, sources);
         styleSide = side;
     }
 
@@ -418,6 +505,10 @@ struct StyleSession::State {
 
     ImageOptimizer::Objective objective() {
         return [this](const at::Tensor& image) {
+            // Masks (guided statistics) are evaluated on whole images for now.
+            if (tiled && !targets.guided()) {
+                return tiled->losses(image, targets, settings);
+            }
             return targets.losses(image, network().extract(image, activeNames, settings.pooling),
                                   settings);
         };
@@ -498,6 +589,41 @@ void StyleSession::setInitImage(std::optional<Image> image) {
     state_->initImage = std::move(image);
 }
 
+void StyleSession::setStyleMasks(std::vector<std::optional<Mask>> masks) {
+    State& s = *state_;
+    const auto masked = [](const std::vector<std::optional<Mask>>& list) {
+        return std::any_of(list.begin(), list.end(),
+                           [](const std::optional<Mask>& mask) { return mask; });
+    };
+    // Regions that follow one painting need its own targets, mixed from those already there.
+    if (masked(masks) != masked(s.styleMasks)) {
+        s.outOfDate.blend = true;
+    }
+    s.styleMasks = std::move(masks);
+    s.outOfDate.guidance = true;
+    s.outOfDate.history = true;
+}
+
+void StyleSession::setStyleSourceMasks(std::vector<std::optional<Mask>> masks) {
+    state_->sourceMasks = std::move(masks);
+    state_->outOfDate.styles = true;
+    state_->outOfDate.history = true;
+}
+
+void StyleSession::setKeepMask(std::optional<Mask> mask) {
+    state_->keepMask = std::move(mask);
+    state_->outOfDate.guidance = true;
+    state_->outOfDate.history = true;
+}
+
+void StyleSession::checkInputs() const {
+    const State& s = *state_;
+    s.checkInputs();
+    const Extent size = s.resultSize();
+    makeStyleGuidance(s.styleMasks, s.keepMask, s.settings.styleBlend, at::Tensor(), size.width,
+                      size.height, at::kCPU);
+}
+
 void StyleSession::applySettings(const StyleSettings& settings) {
     validate(settings);
     const ModelInfo& info = state_->model.info;
@@ -526,6 +652,9 @@ void StyleSession::applySettings(const StyleSettings& settings) {
     if (settings.optimizer != old.optimizer || settings.learningRate != old.learningRate ||
         settings.lbfgsHistory != old.lbfgsHistory) {
         s.outOfDate.optimizer = true;
+    }
+    if (settings.tile != old.tile || settings.normalizeGradients != old.normalizeGradients) {
+        s.outOfDate.content = true;  // where tiling is decided (prepare())
     }
     if (settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
         settings.tvWeight != old.tvWeight ||
@@ -599,10 +728,13 @@ void StyleSession::prepare() {
         s.enterPendingStage();
         s.markStyleTargetsIfRescaled();
         if (s.outOfDate.content) {
+            // Before the targets: a print-sized photo is extracted tile by tile too.
+            s.tiled = s.tilesFor(s.width, s.height, s.tiling);
             checkpoint("content", 0, 1);
             s.computeContentTargets();
             ++s.counters.contentTargetComputations;
             s.outOfDate.content = false;
+            s.outOfDate.guidance = true;  // the masks at the new size, the keep mask's photo
         }
         if (s.outOfDate.styles) {
             const int count = static_cast<int>(s.styles.size());
@@ -613,8 +745,18 @@ void StyleSession::prepare() {
             throwIfCancelled();
         }
         if (s.outOfDate.blend) {
-            s.targets.blend(s.settings.styleBlend, s.settings.styleLoss);
+            const bool perImage = std::any_of(s.styleMasks.begin(), s.styleMasks.end(),
+                                              [](const std::optional<Mask>& mask) { return mask; });
+            s.targets.blend(s.settings.styleBlend, s.settings.styleLoss, perImage);
             s.outOfDate.blend = false;
+            s.outOfDate.guidance = true;
+        }
+        if (s.outOfDate.guidance) {
+            s.targets.setGuidance(
+                makeStyleGuidance(s.styleMasks, s.keepMask, s.settings.styleBlend,
+                                  s.keepMask ? s.toDevice(s.contentAtSize) : at::Tensor(), s.width,
+                                  s.height, s.device));
+            s.outOfDate.guidance = false;
         }
         s.refreshOptimizer();
     } catch (...) {
@@ -734,6 +876,24 @@ int StyleSession::threads() const {
 
 const std::string& StyleSession::threadsReason() const {
     return state_->threads.reason();
+}
+
+std::string StyleSession::tiling() const {
+    const State& s = *state_;
+    std::string text;
+    if (s.tiled) {
+        const TileLayout layout = s.tiled->layoutFor(s.width, s.height);
+        text = "Tiled: " + std::to_string(layout.columns().size()) + " x " +
+               std::to_string(layout.rows().size()) + " tiles of " +
+               std::to_string(s.tiling.tileSide) + " px (" + s.tiling.reason +
+               (s.targets.guided() ? "; masks are evaluated whole" : "") + ")";
+    } else if (!s.tiling.reason.empty() && s.tiling.reason != kFitsUntiled) {
+        text = "Untiled: " + s.tiling.reason;
+    }
+    if (!s.historyNote.empty()) {
+        text += (text.empty() ? "" : "; ") + s.historyNote;
+    }
+    return text;
 }
 
 LossBreakdown StyleSession::lastLosses() const {

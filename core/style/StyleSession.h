@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/image/Image.h"
+#include "core/image/Mask.h"
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
 #include "core/model/PrecisionChoice.h"
@@ -33,9 +34,9 @@ namespace impasto {
 // the same at every stage). A stage ends when its loss levels off (or after at most 50 steps);
 // the next step upsamples the image and carries on at twice the size. No total iteration count
 // is needed. settings.minScale, initialIterations and scaleIterations set the stages by hand
-// (core/planning/ScalePlan.h). While a coarse stage runs, stageWidth()/stageHeight() and currentImage() are at
-// that stage's size; finalWidth()/finalHeight() give the size of the result. settle() moves to
-// the final size first, so an image exported after settle() is always full size.
+// (core/planning/ScalePlan.h). While a coarse stage runs, stageWidth()/stageHeight() and
+// currentImage() are at that stage's size; finalWidth()/finalHeight() give the size of the result.
+// settle() moves to the final size first, so an image exported after settle() is always full size.
 //
 // Averaging (settings.averageDecay above 0): currentImage() and resultImage() are the moving
 // average of the iterates since the optimiser last started over (a start, a stage, a change of
@@ -59,6 +60,23 @@ public:
     void setStyles(std::vector<Image> styles);
     // The starting image for InitKind::Image.
     void setInitImage(std::optional<Image> image);
+    // Where each painting applies (Gatys et al. 2017's guided Gram matrices, see
+    // core/style/StyleGuidance.h): one mask per style image, in the same order, white = here,
+    // nullopt = everywhere; an empty list = no masks. Masks of any size are resized to each
+    // stage. Takes effect at the next step without recomputing any target: the image, the
+    // optimiser and the iteration count go on. prepare() throws when the count does not match
+    // the style images or the masks leave no pixel for any painting.
+    void setStyleMasks(std::vector<std::optional<Mask>> masks);
+    // The region of each painting its style is taken from ("only the sky"), one per style image
+    // or none; recomputes the style targets.
+    void setStyleSourceMasks(std::vector<std::optional<Mask>> masks);
+    // Where the result stays the photo (white = keep, soft edges blend): no style there, and a
+    // pixel term holds the photo. Needs a content image. Recomputes no target.
+    void setKeepMask(std::optional<Mask> mask);
+    // Throws impasto::Error for inputs no run can use, as prepare() would, without computing
+    // any target: nothing to do, blend weights or masks that do not match the style images,
+    // masks that leave no pixel for any painting, an output too small for the layers.
+    void checkInputs() const;
     // Validates (throws impasto::Error, leaving the session as it was) and takes effect at the
     // next step. The starting image (init, seed, setInitImage) matters only at a (re)start. A
     // new precision is chosen here (the first Auto on a CPU may measure for a fraction of a
@@ -105,6 +123,10 @@ public:
     // (core/model/ThreadPolicy.h), as decided at the last prepare() or step().
     int threads() const;
     const std::string& threadsReason() const;
+    // How the current stage's loss is evaluated (after prepare()): empty for a whole image that
+    // fits, else "4 x 3 tiles of 1024 px (why)" or why not, plus L-BFGS's history when the
+    // memory available chose it (core/style/TilingChoice.h).
+    std::string tiling() const;
     LossBreakdown lastLosses() const;
     SessionCounters counters() const;
     // Size in pixels of the image being optimised, once known (after prepare()): the current

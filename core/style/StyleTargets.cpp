@@ -5,6 +5,15 @@
 
 namespace impasto {
 
+namespace {
+
+// The keep mask's pixel term per unit of the other weights: strong enough that the style's pull
+// across the mask's edge (deep layers' receptive fields reach over it) moves kept pixels little
+// (measured in tests/test_style_masks.cpp).
+constexpr double kKeepWeight = 100.0;
+
+}  // namespace
+
 void StyleTargets::setGramMethod(GramMethod method) {
     gramMethod_ = method;
 }
@@ -22,57 +31,133 @@ void StyleTargets::clearContent() {
     content_.clear();
 }
 
-void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage) {
-    grams_.clear();
-    means_.clear();
-    for (const Features& features : featuresPerImage) {
+void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage,
+                             const std::vector<GuidanceMask>& sourceMasks) {
+    std::vector<Features> gramsPerImage;
+    std::vector<Features> meansPerImage;
+    for (size_t i = 0; i < featuresPerImage.size(); ++i) {
+        const GuidanceMask* source =
+            i < sourceMasks.size() && sourceMasks[i].defined() ? &sourceMasks[i] : nullptr;
         Features grams;
         Features means;
-        for (const auto& [layer, activation] : features) {
-            grams[layer] = gramMatrix(activation, gramMethod_).detach();
-            means[layer] = featureMean(activation).detach();
+        for (const auto& [layer, activation] : featuresPerImage[i]) {
+            if (source) {
+                const GuidedFeatures region = guidedFeatures(activation, {source}).front();
+                grams[layer] = region.gram(gramMethod_).detach();
+                means[layer] = region.mean().detach();
+            } else {
+                grams[layer] = gramMatrix(activation, gramMethod_).detach();
+                means[layer] = featureMean(activation).detach();
+            }
         }
-        grams_.push_back(std::move(grams));
-        means_.push_back(std::move(means));
+        gramsPerImage.push_back(std::move(grams));
+        meansPerImage.push_back(std::move(means));
     }
-    blended_.clear();
-    gaussians_.clear();
+    setStyleStatistics(std::move(gramsPerImage), std::move(meansPerImage));
 }
 
-void StyleTargets::blend(std::vector<double> weights, StyleLoss styleLoss) {
+void StyleTargets::setStyleStatistics(std::vector<Features> grams, std::vector<Features> means) {
+    grams_ = std::move(grams);
+    means_ = std::move(means);
     blended_.clear();
     gaussians_.clear();
+    perImageGrams_.clear();
+    perImageGaussians_.clear();
+}
+
+const StyleTargets::LayerTarget* StyleTargets::contentTarget(const std::string& layer) const {
+    const auto found = content_.find(layer);
+    return found == content_.end() ? nullptr : &found->second;
+}
+
+void StyleTargets::mix(const std::vector<double>& weights, StyleLoss styleLoss, Targets& grams,
+                       Gaussians& gaussians) const {
+    auto mixed = [&](const std::vector<Features>& perImage, const std::string& layer) {
+        at::Tensor sum = perImage[0].at(layer) * weights[0];
+        for (size_t i = 1; i < perImage.size(); ++i) {
+            sum = sum + perImage[i].at(layer) * weights[i];
+        }
+        return sum;
+    };
+    for (const auto& [layer, unused] : grams_.front()) {
+        const at::Tensor gram = mixed(grams_, layer);
+        if (styleLoss == StyleLoss::Wasserstein) {
+            gaussians[layer] = gaussianTarget(mixed(means_, layer), gram);
+        } else {
+            grams[layer] = {gram, meanPower(gram)};
+        }
+    }
+}
+
+void StyleTargets::blend(std::vector<double> weights, StyleLoss styleLoss, bool perImage) {
+    blended_.clear();
+    gaussians_.clear();
+    perImageGrams_.clear();
+    perImageGaussians_.clear();
     if (grams_.empty()) {
         return;
     }
     if (weights.empty()) {
         weights.assign(grams_.size(), 1.0);
     }
-    weights = normalisedWeights(std::move(weights));
-    auto mix = [&](const std::vector<Features>& perImage, const std::string& layer) {
-        at::Tensor mixed = perImage[0].at(layer) * weights[0];
-        for (size_t i = 1; i < perImage.size(); ++i) {
-            mixed = mixed + perImage[i].at(layer) * weights[i];
-        }
-        return mixed;
-    };
-    for (const auto& [layer, unused] : grams_.front()) {
-        const at::Tensor gram = mix(grams_, layer);
-        if (styleLoss == StyleLoss::Wasserstein) {
-            gaussians_[layer] = gaussianTarget(mix(means_, layer), gram);
-        } else {
-            blended_[layer] = {gram, meanPower(gram)};
-        }
+    mix(normalisedWeights(std::move(weights)), styleLoss, blended_, gaussians_);
+    for (size_t i = 0; perImage && i < grams_.size(); ++i) {
+        std::vector<double> only(grams_.size(), 0.0);
+        only[i] = 1.0;
+        mix(only, styleLoss, perImageGrams_.emplace_back(), perImageGaussians_.emplace_back());
     }
 }
 
-at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& activation) const {
-    if (const auto gaussian = gaussians_.find(layer); gaussian != gaussians_.end()) {
-        return wassersteinError(featureMean(activation), gramMatrix(activation, gramMethod_),
-                                gaussian->second);
+void StyleTargets::setGuidance(StyleGuidance guidance) {
+    guidance_ = std::move(guidance);
+}
+
+at::Tensor StyleTargets::errorAgainst(const Targets& grams, const Gaussians& gaussians,
+                                      const std::string& layer, const at::Tensor& mean,
+                                      const at::Tensor& gram) const {
+    if (const auto gaussian = gaussians.find(layer); gaussian != gaussians.end()) {
+        return wassersteinError(mean, gram, gaussian->second);
     }
-    const LayerTarget& target = blended_.at(layer);
-    return relativeSquaredError(gramMatrix(activation, gramMethod_), target.target, target.power);
+    const LayerTarget& target = grams.at(layer);
+    return relativeSquaredError(gram, target.target, target.power);
+}
+
+at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& activation) const {
+    const bool wasserstein = !gaussians_.empty();
+    if (!guidance_.guided()) {
+        return styleErrorOf(layer, wasserstein ? featureMean(activation) : at::Tensor(),
+                            gramMatrix(activation, gramMethod_));
+    }
+    // Each region: the image's statistics over it against its painting's (or the blend's).
+    std::vector<const GuidanceMask*> masks;
+    for (const StyleRegion& region : guidance_.regions) {
+        masks.push_back(&region.mask);
+    }
+    const std::vector<GuidedFeatures> regions = guidedFeatures(activation, masks);
+    at::Tensor error;
+    for (size_t i = 0; i < regions.size(); ++i) {
+        const StyleRegion& region = guidance_.regions[i];
+        const at::Tensor mean = wasserstein ? regions[i].mean() : at::Tensor();
+        const at::Tensor gram = regions[i].gram(gramMethod_);
+        const at::Tensor term =
+            (region.style ? errorAgainst(perImageGrams_.at(*region.style),
+                                         perImageGaussians_.at(*region.style), layer, mean, gram)
+                          : styleErrorOf(layer, mean, gram)) *
+            region.weight;
+        error = error.defined() ? error + term : term;
+    }
+    return error;
+}
+
+at::Tensor StyleTargets::keepError(const at::Tensor& image) const {
+    const at::Tensor difference = image - guidance_.photo.to(image.scalar_type());
+    return (difference * difference * guidance_.keep.pixels()).mean() /
+           std::max(guidance_.keep.coverage(), 1e-12);
+}
+
+at::Tensor StyleTargets::styleErrorOf(const std::string& layer, const at::Tensor& mean,
+                                      const at::Tensor& gram) const {
+    return errorAgainst(blended_, gaussians_, layer, mean, gram);
 }
 
 namespace {
@@ -133,10 +218,19 @@ std::pair<at::Tensor, LossBreakdown> StyleTargets::losses(const at::Tensor& imag
                       settings.normalizeGradients ? settings.styleWeight : 0.0, zero) *
         settings.styleWeight;
     const at::Tensor tvTerm = totalVariation(image) * (settings.tvWeight * kSmoothnessScale);
-    const at::Tensor total = contentTerm + styleTerm + tvTerm;
+    at::Tensor total = contentTerm + styleTerm + tvTerm;
+    at::Tensor reportedContent = contentTerm;
+    if (guidance_.keep.defined() && guidance_.photo.defined()) {
+        // Reported with the content term: both hold the photo.
+        const at::Tensor keepTerm =
+            keepError(image) * (guidance_.keep.coverage() * kKeepWeight *
+                                (settings.contentWeight + settings.styleWeight));
+        total = total + keepTerm;
+        reportedContent = contentTerm + keepTerm;
+    }
     // One transfer for all four numbers: on a GPU each read waits for the queued work.
     const at::Tensor values =
-        at::stack({contentTerm, styleTerm, tvTerm, total}).detach().to(at::kCPU, at::kDouble);
+        at::stack({reportedContent, styleTerm, tvTerm, total}).detach().to(at::kCPU, at::kDouble);
     const auto read = values.accessor<double, 1>();
     LossBreakdown breakdown;
     breakdown.content = read[0];

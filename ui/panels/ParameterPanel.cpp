@@ -78,6 +78,7 @@ ParameterPanel::ParameterPanel(QWidget* parent)
       coarseToFine_(new QCheckBox(tr("Coarse to fine"))),
       precision_(new QComboBox),
       threads_(new QSpinBox),
+      memoryLimit_(new QSpinBox),
       styleLoss_(new QComboBox),
       averageDecay_(new QDoubleSpinBox),
       minScale_(new QSpinBox),
@@ -154,6 +155,17 @@ ParameterPanel::ParameterPanel(QWidget* parent)
            "programs leave free and follows their load as the run goes: a core shared with a "
            "busy program would slow every step down. The status bar shows the count."));
 
+    // 16 MiB is the least anything runs in, as for the CLI's --memory-limit.
+    memoryLimit_->setRange(0, 1 << 24);
+    memoryLimit_->setSingleStep(256);
+    memoryLimit_->setKeyboardTracking(false);  // typing 2048 must not apply 2, 20, 204 first
+    memoryLimit_->setSuffix(tr(" MiB"));
+    memoryLimit_->setSpecialValueText(tr("No limit"));
+    memoryLimit_->setToolTip(
+        tr("The most memory the network may hold at once. A step that would need more stops "
+           "with a message and keeps the picture so far, instead of pushing other programs "
+           "out of memory. No limit leaves it to the system."));
+
     styleLoss_->addItem(tr("Gram matrices"), static_cast<int>(StyleLoss::Gram));
     styleLoss_->addItem(tr("Mean and covariance (Wasserstein)"),
                         static_cast<int>(StyleLoss::Wasserstein));
@@ -227,6 +239,8 @@ ParameterPanel::ParameterPanel(QWidget* parent)
                  }));
     form->addRow(tr("Threads"),
                  withReset(threads_, [this] { threads_->setValue(kDefaults.threads); }));
+    form->addRow(tr("Memory limit"),
+                 withReset(memoryLimit_, [this] { memoryLimit_->setValue(0); }));
     form->addRow(tr("Style statistics"), withReset(styleLoss_, [this] {
                      selectData(styleLoss_, static_cast<int>(kDefaults.styleLoss));
                  }));
@@ -274,6 +288,14 @@ ParameterPanel::ParameterPanel(QWidget* parent)
     });
     connect(snapshotInterval_, &QSpinBox::valueChanged, this,
             &ParameterPanel::snapshotIntervalChanged);
+    connect(memoryLimit_, &QSpinBox::valueChanged, this, [this](int mebibytes) {
+        // Between 1 and 15 MiB nothing could run: the value jumps to the least useful one.
+        if (mebibytes > 0 && mebibytes < 16) {
+            memoryLimit_->setValue(mebibytes < 8 ? 0 : 16);
+            return;
+        }
+        Q_EMIT memoryLimitChanged(mebibytes);
+    });
 }
 
 QWidget* ParameterPanel::withReset(QWidget* editor, const std::function<void()>& reset) {
@@ -405,6 +427,14 @@ int ParameterPanel::snapshotInterval() const {
 
 void ParameterPanel::setSnapshotInterval(int interval) {
     snapshotInterval_->setValue(interval);
+}
+
+int ParameterPanel::memoryLimitMiB() const {
+    return memoryLimit_->value();
+}
+
+void ParameterPanel::setMemoryLimitMiB(int mebibytes) {
+    memoryLimit_->setValue(mebibytes);
 }
 
 void ParameterPanel::setInitImageName(const QString& name) {

@@ -42,6 +42,10 @@ public:
     // Every this many iterations a snapshot is kept (0: never).
     int snapshotInterval() const;
     void setSnapshotInterval(int interval);
+    // The most the network's tensors may hold at once, in MiB (0: no limit of the app's own):
+    // the CLI's --memory-limit, for a run on a machine others use too.
+    int memoryLimitMiB() const;
+    void setMemoryLimitMiB(int mebibytes);
     // The file the run starts from when the initialisation is "Image file".
     void setInitImageName(const QString& name);
 
@@ -60,6 +64,7 @@ public:
     QCheckBox* coarseToFineBox() const { return coarseToFine_; }
     QComboBox* precisionBox() const { return precision_; }
     QSpinBox* threadsBox() const { return threads_; }
+    QSpinBox* memoryLimitBox() const { return memoryLimit_; }
     QComboBox* styleLossBox() const { return styleLoss_; }
     QDoubleSpinBox* averageDecayBox() const { return averageDecay_; }
     QSpinBox* minScaleBox() const { return minScale_; }
@@ -73,6 +78,7 @@ Q_SIGNALS:
     void settingsChanged();
     void iterationTargetChanged(int iterations);
     void snapshotIntervalChanged(int interval);
+    void memoryLimitChanged(int mebibytes);
     // "Image file" was chosen as the starting image: the window asks which file.
     void initImageRequested();
 
@@ -105,6 +111,7 @@ private:
     QCheckBox* coarseToFine_;
     QComboBox* precision_;
     QSpinBox* threads_;
+    QSpinBox* memoryLimit_;
     QComboBox* styleLoss_;
     QDoubleSpinBox* averageDecay_;
     QSpinBox* minScale_;

@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/image/Resize.h"
+#include "ui/session/MaskFilesBeside.h"
 
 namespace impasto::ui {
 
@@ -21,7 +22,7 @@ std::filesystem::path RecoveryCoordinator::defaultFolder() {
 }
 
 RecoveryCoordinator::RecoveryCoordinator(std::filesystem::path folder)
-    : autosave_(folder), archive_(folder / "history") {}
+    : masksBeside_(folder / "autosave"), autosave_(folder), archive_(folder / "history") {}
 
 void RecoveryCoordinator::setContentFile(const QString& file) {
     autosave_.setContentFile(file);
@@ -45,7 +46,28 @@ std::optional<QString> RecoveryCoordinator::autosave(const Image& image,
     return autosave_.save(image, settings, iteration, now);
 }
 
+std::optional<QString> RecoveryCoordinator::saveMasks(const MaskSet& masks) {
+    try {
+        std::filesystem::create_directories(masksBeside_.parent_path());
+        saveMasksBeside(masksBeside_, masks);
+        return std::nullopt;
+    } catch (const std::exception& error) {
+        return QString::fromUtf8(error.what());
+    }
+}
+
+MaskSet RecoveryCoordinator::restoreMasks(int paintings) {
+    try {
+        MaskSet masks = loadMasksBeside(masksBeside_, paintings);
+        saveMasksBeside(masksBeside_, {});
+        return masks;
+    } catch (const std::exception&) {
+        return {};  // like a damaged autosave: not worth an error at startup
+    }
+}
+
 void RecoveryCoordinator::resultExported() {
+    saveMasks({});
     autosave_.discard();
     archive_.discard();
 }
@@ -95,6 +117,7 @@ std::vector<Snapshot> RecoveryCoordinator::restoreHistory() {
 
 void RecoveryCoordinator::discard() {
     offered_.reset();
+    saveMasks({});
     autosave_.discard();
     archive_.discard();
 }

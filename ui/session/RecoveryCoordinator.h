@@ -9,6 +9,7 @@
 #include "core/image/Image.h"
 #include "core/recovery/RecoveryStore.h"
 #include "core/settings/StyleSettings.h"
+#include "ui/session/MaskSet.h"
 #include "ui/session/RunAutosave.h"
 #include "ui/session/SnapshotArchive.h"
 
@@ -46,6 +47,9 @@ public:
     // Returns the failure to report: only the first of a row, so a full disk is said once.
     std::optional<QString> autosave(const Image& image, const StyleSettings& settings,
                                     int iteration, bool now);
+    // Keeps the run's masks beside the autosave (MaskFilesBeside); returns the failure to
+    // report, if any.
+    std::optional<QString> saveMasks(const MaskSet& masks);
     // The result is safe in an exported file: the autosave and the history are dropped.
     void resultExported();
     // Keeps a new snapshot in the history; returns the failure to report, if any.
@@ -60,10 +64,14 @@ public:
     // The history the offered run's instance kept, oldest first, once (the caller keeps it
     // again under its own ids); empty after discard().
     std::vector<Snapshot> restoreHistory();
+    // The offered run's masks for its `paintings` paintings (an empty set when it had none or
+    // they cannot be read), once.
+    MaskSet restoreMasks(int paintings);
     // Forgets the offered run and the autosave.
     void discard();
 
 private:
+    std::filesystem::path masksBeside_;  // the masks' files are named after it
     RunAutosave autosave_;
     SnapshotArchive archive_;
     std::optional<RecoveredRun> offered_;

@@ -2,6 +2,7 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -13,8 +14,10 @@
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/image/Resize.h"
+#include "core/image/StrengthBlend.h"
 #include "core/model/ComputeDevice.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/TensorMemoryLimit.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
 #include "core/settings/SettingNames.h"
@@ -103,6 +106,19 @@ int SessionWorker::submitSettings(const StyleSettings& settings) {
     return revision;
 }
 
+int SessionWorker::submitMasks(MaskSet masks) {
+    const int revision = mailbox_.submitMasks(std::move(masks));
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (state_ != RunState::Running && takeSettings()) {
+                reportSettings();
+            }
+        },
+        Qt::QueuedConnection);
+    return revision;
+}
+
 void SessionWorker::interrupt() {
     const std::lock_guard lock(sessionMutex_);
     if (session_) {
@@ -151,6 +167,8 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
                 throw;
             }
         }
+        sessionMasks_ = {};  // the new session has none yet
+        handMasksToSession(*session);
         // Only a session that is ready replaces the running one: a failure keeps the old.
         {
             const std::lock_guard lock(sessionMutex_);
@@ -231,9 +249,22 @@ void SessionWorker::removeStyle(int index) {
         return;
     }
     styles_.erase(styles_.begin() + index);
+    // Its mask goes with it, so later paintings keep theirs until the window's own list comes.
+    if (index < static_cast<int>(masks_.paintings.size())) {
+        masks_.paintings.erase(masks_.paintings.begin() + index);
+    }
     recovery_.removeStyleFile(index);
     handToSession(Input::Styles);
     Q_EMIT styleRemoved(index);
+}
+
+void SessionWorker::replaceStyles(const QStringList& files) {
+    while (!styles_.empty()) {
+        removeStyle(static_cast<int>(styles_.size()) - 1);
+    }
+    for (const QString& file : files) {
+        addStyle(file);
+    }
 }
 
 void SessionWorker::loadInitImage(const QString& file) {
@@ -269,6 +300,7 @@ void SessionWorker::start(int iterationTarget) {
         return;
     }
     session_->restart();
+    saveMasks();  // a new run's autosave has its masks, not an earlier run's
     restoredSnapshot_.reset();
     ++runNumber_;
     averageStepSeconds_ = 0.0;
@@ -395,7 +427,18 @@ bool SessionWorker::takeSettings() {
     if (!delivery) {
         return false;
     }
+    const double shownStrength = settings_.strength;
     settings_ = std::move(delivery->settings);
+    if (settings_.strength != shownStrength && state_ != RunState::Running) {
+        // Shown again at the new strength: a run would show it with its next frame.
+        QMetaObject::invokeMethod(
+            this, [this] { emitFrame(FrameThrottle::Timing::Forced); }, Qt::QueuedConnection);
+    }
+    if (delivery->masks) {
+        masks_ = std::move(*delivery->masks);
+        masksReportDue_ = true;
+        saveMasks();
+    }
     settingsRevision_ = delivery->revision;
     return applyToSession();
 }
@@ -438,6 +481,7 @@ bool SessionWorker::applyToSession() {
     }
     try {
         session_->applySettings(settingsFor(*session_));
+        handMasksToSession(*session_);
         reportPrecision();
         return true;
     } catch (const std::exception& error) {
@@ -447,10 +491,36 @@ bool SessionWorker::applyToSession() {
     }
 }
 
+void SessionWorker::handMasksToSession(StyleSession& session) {
+    auto paintings = masks_.forPaintings(static_cast<int>(styles_.size()));
+    if (std::none_of(paintings.begin(), paintings.end(),
+                     [](const std::optional<Mask>& mask) { return mask.has_value(); })) {
+        paintings.clear();  // every painting everywhere: no guidance to compute
+    }
+    if (paintings != sessionMasks_.paintings) {
+        session.setStyleMasks(paintings);
+        sessionMasks_.paintings = paintings;
+    }
+    if (masks_.keep != sessionMasks_.keep) {
+        session.setKeepMask(masks_.keep);
+        sessionMasks_.keep = masks_.keep;
+    }
+}
+
+void SessionWorker::saveMasks() {
+    if (const auto failure = recovery_.saveMasks(masks_)) {
+        Q_EMIT autosaveFailed(*failure);
+    }
+}
+
 void SessionWorker::reportSettings() {
     mailbox_.markReported();
     Q_EMIT settingsApplied(session_->settings(), session_->counters(), session_->iteration(),
                            settingsRevision_);
+    if (masksReportDue_) {
+        masksReportDue_ = false;
+        Q_EMIT masksApplied(sessionMasks_, session_->iteration(), settingsRevision_);
+    }
 }
 
 void SessionWorker::reportPrecision() {
@@ -469,7 +539,7 @@ void SessionWorker::emitFrame(FrameThrottle::Timing timing) {
     }
     SessionFrame frame;
     try {
-        frame.image = toQImage(session_->currentImage());
+        frame.image = toQImage(atStrength(session_->currentImage()));
     } catch (const std::exception& error) {
         Q_EMIT runFailed(messageOf(error));
         return;
@@ -483,11 +553,24 @@ void SessionWorker::emitFrame(FrameThrottle::Timing timing) {
     frame.counters = session_->counters();
     frame.computeThreads = session_->threads();
     frameThrottle_.sent(FrameThrottle::Clock::now());
+    reportTiling();
     Q_EMIT frameReady(frame);
+}
+
+void SessionWorker::reportTiling() {
+    const QString tiling = QString::fromStdString(session_->tiling());
+    if (tiling != tilingNote_) {
+        tilingNote_ = tiling;
+        Q_EMIT tilingChosen(tiling);
+    }
 }
 
 void SessionWorker::setSnapshotInterval(int interval) {
     snapshots_.setInterval(interval);
+}
+
+void SessionWorker::setMemoryLimitMiB(int mebibytes) {
+    limitTensorMemory(static_cast<uint64_t>(std::max(mebibytes, 0)) << 20);
 }
 
 void SessionWorker::takeSnapshot() {
@@ -569,8 +652,11 @@ void SessionWorker::restoreRecovery() {
     // The session takes the run's settings at once (blend included), so that what goes on
     // from the image is what made it; the panel shows them and sends them back.
     settings_ = run->settings;
+    masks_ = recovery_.restoreMasks(static_cast<int>(run->styleFiles.size()));
+    saveMasks();
     applyToSession();
     Q_EMIT settingsRestored(run->settings);
+    Q_EMIT masksRestored(masks_);
     try {
         // The history first, under this window's ids, then the run's last image.
         int lastRun = 0;
@@ -647,8 +733,8 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
     }
     try {
         session_->settle();
-        writePng(file, session_->resultImage(), session_->iteration(), session_->settings(),
-                 bitDepth);
+        writePng(file, atStrength(session_->resultImage()), session_->iteration(),
+                 session_->settings(), bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -666,7 +752,10 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
         return;
     }
     try {
-        writePng(file, snapshot->image, snapshot->iteration, snapshot->settings, bitDepth);
+        // At the strength chosen now, which the recipe then says.
+        StyleSettings settings = snapshot->settings;
+        settings.strength = settings_.strength;
+        writePng(file, atStrength(snapshot->image), snapshot->iteration, settings, bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -689,6 +778,13 @@ void SessionWorker::writePng(const QString& file, const Image& image, int iterat
     png.text["impasto:model"] = modelName_.toStdString();
     png.text["impasto:iterations"] = std::to_string(iteration);
     exportPng(std::filesystem::path(file.toStdString()), image, png);
+}
+
+Image SessionWorker::atStrength(const Image& result) const {
+    if (settings_.strength >= 1.0 || !content_) {
+        return result;
+    }
+    return blendStrength(*content_, result, settings_.strength);
 }
 
 bool SessionWorker::requireSession(const char* action) {

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "core/model/PrecisionChoice.h"
 #include "core/settings/StyleSettings.h"
 #include "ui/session/FrameThrottle.h"
+#include "ui/session/MaskSet.h"
 #include "ui/session/ModelSummary.h"
 #include "ui/session/RecoveryCoordinator.h"
 #include "ui/session/RunState.h"
@@ -46,6 +48,9 @@ public:
     // steps or at once when no run is going: stale ones are dropped unseen. Returns their
     // revision, which frames and settingsApplied carry.
     int submitSettings(const StyleSettings& settings);
+    // Thread-safe. The masks of the run (MaskSet), taken like settings: between two steps, the
+    // newest only. Returns their revision.
+    int submitMasks(MaskSet masks);
     // Thread-safe. Stops a step or preparation in progress at its next checkpoint; the command
     // queued after it (pause, stop, shutdown) says what happens next.
     void interrupt();
@@ -59,6 +64,9 @@ public:
     void addStyle(const QString& file);
     void addStyleImage(const QImage& image, const QString& name);
     void removeStyle(int index);
+    // Every painting removed, then `files` added in order (a preset's own paintings): one job,
+    // so that it acts on the paintings the worker has, whatever else is queued before it.
+    void replaceStyles(const QStringList& files);
     void loadInitImage(const QString& file);
 
     // Begins a run from the initial image; iterates until `iterationTarget`.
@@ -71,6 +79,9 @@ public:
 
     // Every `interval` iterations (0: never) a snapshot is kept.
     void setSnapshotInterval(int interval);
+    // Caps what the network's tensors may hold at once (0: no cap); process-wide, like the
+    // CLI's --memory-limit (core/model/TensorMemoryLimit.h).
+    void setMemoryLimitMiB(int mebibytes);
     void takeSnapshot();
     void showSnapshot(int id);
     // Goes on from the snapshot's image and iteration count for `iterations` more.
@@ -113,6 +124,8 @@ Q_SIGNALS:
     // after the first step with them (or at once when not running), and the iteration.
     void settingsApplied(const impasto::StyleSettings& settings,
                          const impasto::SessionCounters& counters, int iteration, int revision);
+    // New masks took effect, like settingsApplied: `masks` as the session holds them now.
+    void masksApplied(const impasto::ui::MaskSet& masks, int iteration, int revision);
     void stateChanged(impasto::ui::RunState state);
     // The engine refused the settings or failed a step; the run is paused or stopped, usable.
     void runFailed(const QString& message);
@@ -125,6 +138,8 @@ Q_SIGNALS:
     void recoveryAvailable(const QString& description, const QImage& thumbnail);
     // The settings of a restored run, for the parameter panel to show (and send back).
     void settingsRestored(const impasto::StyleSettings& settings);
+    // The masks of a restored run, for the mask mode to show (and send back).
+    void masksRestored(const impasto::ui::MaskSet& masks);
     // The restored run is the session's image now, stopped at `iteration`.
     void runRestored(int iteration);
     // The running image could not be autosaved (said once until a save works again).
@@ -135,6 +150,10 @@ Q_SIGNALS:
     // With a photo and no painting: how the run rebuilds the photo ("Feature inversion (no
     // paintings): from noise, content layer fire3"); empty when paintings are back.
     void featureInversionChosen(const QString& description);
+    // How the current stage's loss is evaluated when that is worth saying ("Tiled: 2 x 2 tiles
+    // of 64 px (--tile 64)", StyleSession::tiling()), sent with the stage's first frame; empty
+    // when it is one whole image again.
+    void tilingChosen(const QString& tiling);
 
 private:
     // The inputs, each handed to the session on its own so that only what depends on it is
@@ -153,11 +172,19 @@ private:
     // effectiveSettings() for `session`'s model: with a photo and no painting, feature inversion
     // (see asFeatureInversion); sends featureInversionChosen when that changes.
     StyleSettings settingsFor(const StyleSession& session);
-    // Hands settingsFor() to the session; false (runFailed sent) when it refuses them.
+    // Hands settingsFor() and the masks to the session; false (runFailed sent) when it refuses
+    // them.
     bool applyToSession();
+    // Hands the masks to `session` where they differ from those it holds (sessionMasks_):
+    // unchanged masks are not sent again.
+    void handMasksToSession(StyleSession& session);
+    // Keeps the masks beside the autosave, so that a restore brings them back.
+    void saveMasks();
     void reportSettings();
     // Sends precisionChosen when the session's precision differs from the one last sent.
     void reportPrecision();
+    // Sends tilingChosen when the session's tiling differs from the one last sent.
+    void reportTiling();
     void emitFrame(FrameThrottle::Timing timing);
     void recordSnapshot();
     // Keeps `snapshot` and sends its thumbnail; returns its id. Throws when the image cannot be
@@ -167,6 +194,9 @@ private:
     void writePng(const QString& file, const Image& image, int iteration,
                   const StyleSettings& settings, int bitDepth);
     void handToSession(Input changed);
+    // `result` blended over the photo at the chosen strength (core/image/StrengthBlend.h), as
+    // the preview shows it and exports write it.
+    Image atStrength(const Image& result) const;
     bool requireSession(const char* action);
     // Runs `load` and reports an impasto::Error as loadFailed; true when it succeeded.
     template <typename Load>
@@ -186,11 +216,15 @@ private:
     std::optional<Image> initImage_;
 
     SettingsMailbox mailbox_;
-    StyleSettings settings_;    // the newest taken from the mailbox
+    StyleSettings settings_;  // the newest taken from the mailbox
+    MaskSet masks_;           // likewise
+    MaskSet sessionMasks_;    // as the session holds them (one per painting)
+    bool masksReportDue_ = false;
     int settingsRevision_ = 0;  // and their revision
     // The precision as last sent (an empty reason: nothing sent yet).
     PrecisionChoice reportedPrecision_;
     QString inversionNote_;  // as last sent by featureInversionChosen
+    QString tilingNote_;     // as last sent by tilingChosen
 
     RunState state_ = RunState::Idle;
     int iterationTarget_ = 0;

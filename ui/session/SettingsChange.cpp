@@ -42,6 +42,7 @@ QString describeChange(const StyleSettings& before, const StyleSettings& after) 
     compare("smoothness", before.tvWeight, after.tvWeight);
     compare("style scale", before.styleScale, after.styleScale);
     compare("output size", before.outputSize, after.outputSize, tr(" px"));
+    compare("strength", before.strength, after.strength);
     if (before.styleBlend != after.styleBlend) {
         changes.append(tr("painting blend %1 -> %2")
                            .arg(blendText(before.styleBlend), blendText(after.styleBlend)));

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/settings/StyleSettings.h"
+#include "ui/session/MaskSet.h"
 
 namespace impasto::ui {
 
@@ -11,17 +12,20 @@ namespace impasto::ui {
 // with a step, each submission replaces the one before, so a slider drag costs one change, not
 // one per pixel moved. Numbers every submission (its revision) so that frames and reports can
 // say which settings made them, and remembers whether the taken settings still have to be
-// reported as applied.
+// reported as applied. Masks travel the same way, apart, since a brush stroke changes nothing else.
 class SettingsMailbox {
 public:
     struct Delivery {
-        StyleSettings settings;
+        StyleSettings settings;        // the newest submitted, changed or not
+        std::optional<MaskSet> masks;  // only when masks were submitted since the last take
         int revision = 0;
     };
 
     // Thread-safe. Replaces the settings not taken yet; returns the new revision (1, 2, ...).
     int submit(const StyleSettings& settings);
-    // Thread-safe. The newest settings submitted since the last take, if any; older ones are
+    // Thread-safe. Replaces the masks not taken yet; returns the new revision.
+    int submitMasks(MaskSet masks);
+    // Thread-safe. What was submitted since the last take, if anything; older submissions are
     // dropped unseen. Taking them makes a report due.
     std::optional<Delivery> take();
 
@@ -34,7 +38,9 @@ public:
 
 private:
     std::mutex mutex_;
-    std::optional<StyleSettings> pending_;
+    bool settingsPending_ = false;
+    StyleSettings latest_;  // delivered again with masks that come alone
+    std::optional<MaskSet> pendingMasks_;
     int revision_ = 0;
     bool reportDue_ = false;
 };

@@ -117,4 +117,12 @@ void AppSettings::setIterationTarget(int iterations) {
     settings_.setValue("run/iterations", iterations);
 }
 
+int AppSettings::memoryLimitMiB() const {
+    return settings_.value("performance/memoryLimitMiB", 0).toInt();
+}
+
+void AppSettings::setMemoryLimitMiB(int mebibytes) {
+    settings_.setValue("performance/memoryLimitMiB", mebibytes);
+}
+
 }  // namespace impasto::ui

@@ -45,6 +45,9 @@ public:
     void rememberRecentFile(const QString& purpose, const QString& file);
     int iterationTarget(int fallback) const;
     void setIterationTarget(int iterations);
+    // ParameterPanel::memoryLimitMiB, kept per machine rather than in presets.
+    int memoryLimitMiB() const;
+    void setMemoryLimitMiB(int mebibytes);
 
 private:
     QSettings settings_;

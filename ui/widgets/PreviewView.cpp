@@ -86,6 +86,33 @@ void PreviewView::showActualSize() {
     zoomAbout(1.0, rect().center());
 }
 
+void PreviewView::setOverlay(const QImage& overlay) {
+    overlay_ = overlay;
+    update();
+}
+
+void PreviewView::setOverlayVisible(bool visible) {
+    overlayVisible_ = visible;
+    update();
+}
+
+void PreviewView::setMaskMode(bool on) {
+    maskMode_ = on;
+    drag_ = Drag::None;
+    brushAt_.reset();
+    if (on) {
+        setCursor(Qt::CrossCursor);
+    } else {
+        unsetCursor();
+    }
+    update();
+}
+
+void PreviewView::setBrushDiameter(double fractionOfWidth) {
+    brushDiameter_ = fractionOfWidth;
+    update();
+}
+
 void PreviewView::setPlaceholderText(const QString& text) {
     placeholder_ = text;
     if (image_.isNull()) {
@@ -120,6 +147,29 @@ void PreviewView::paintEvent(QPaintEvent*) {
     } else {
         paintImage(painter, image_, imageCache_, rect());
     }
+    if (overlayVisible_ && !overlay_.isNull()) {
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, zoom_ < 2.0);
+        painter.drawImage(imageRect(), overlay_);
+    }
+    if (maskMode_ && brushAt_) {
+        paintBrush(painter);
+    }
+}
+
+void PreviewView::paintBrush(QPainter& painter) const {
+    const double radius = brushDiameter_ * imageRect().width() / 2.0;
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(Qt::NoBrush);
+    // Black and white, so the circle shows on any picture.
+    painter.setPen(QPen(Qt::black, 3));
+    painter.drawEllipse(*brushAt_, radius, radius);
+    painter.setPen(QPen(Qt::white, 1));
+    painter.drawEllipse(*brushAt_, radius, radius);
+}
+
+QPointF PreviewView::imageFraction(QPointF widgetPoint) const {
+    const QPointF point = imagePosition(widgetPoint);
+    return {point.x() / image_.width(), point.y() / image_.height()};
 }
 
 void PreviewView::resizeEvent(QResizeEvent*) {
@@ -131,6 +181,16 @@ void PreviewView::resizeEvent(QResizeEvent*) {
 }
 
 void PreviewView::mousePressEvent(QMouseEvent* event) {
+    if (maskMode_ && !image_.isNull()) {
+        if (event->button() == Qt::LeftButton) {
+            drag_ = Drag::Paint;
+            Q_EMIT strokeStarted(imageFraction(event->position()));
+        } else {
+            drag_ = Drag::Pan;
+            lastDragPoint_ = event->position();
+        }
+        return;
+    }
     if (event->button() != Qt::LeftButton || image_.isNull()) {
         QWidget::mousePressEvent(event);
         return;
@@ -142,7 +202,13 @@ void PreviewView::mousePressEvent(QMouseEvent* event) {
 
 void PreviewView::mouseMoveEvent(QMouseEvent* event) {
     const QPointF point = event->position();
-    if (drag_ == Drag::Split) {
+    if (maskMode_) {
+        brushAt_ = point;
+        update();
+    }
+    if (drag_ == Drag::Paint) {
+        Q_EMIT strokeMoved(imageFraction(point));
+    } else if (drag_ == Drag::Split) {
         setSplitPosition(width() > 0 ? point.x() / width() : 0.5);
     } else if (drag_ == Drag::Pan) {
         const QPointF before = centre_;
@@ -152,13 +218,20 @@ void PreviewView::mouseMoveEvent(QMouseEvent* event) {
             fit_ = false;
             update();
         }
-    } else {
+    } else if (!maskMode_) {
         updateCursor(point);
     }
     lastDragPoint_ = point;
 }
 
 void PreviewView::mouseReleaseEvent(QMouseEvent* event) {
+    if (maskMode_) {
+        if (drag_ == Drag::Paint && event->button() == Qt::LeftButton) {
+            Q_EMIT strokeFinished();
+        }
+        drag_ = Drag::None;
+        return;
+    }
     if (event->button() == Qt::LeftButton) {
         drag_ = Drag::None;
         updateCursor(event->position());
@@ -166,7 +239,8 @@ void PreviewView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void PreviewView::mouseDoubleClickEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton || image_.isNull() || nearSplit(event->position())) {
+    if (event->button() != Qt::LeftButton || image_.isNull() || nearSplit(event->position()) ||
+        maskMode_) {
         return;
     }
     if (fit_) {
@@ -237,6 +311,14 @@ void PreviewView::changeEvent(QEvent* event) {
         fitToWindow();
     }
     QWidget::changeEvent(event);
+}
+
+void PreviewView::leaveEvent(QEvent* event) {
+    if (brushAt_) {
+        brushAt_.reset();
+        update();
+    }
+    QWidget::leaveEvent(event);
 }
 
 double PreviewView::devicePixelRatioOfView() const {

@@ -4,6 +4,8 @@
 #include <QPointF>
 #include <QWidget>
 
+#include <optional>
+
 namespace impasto::ui {
 
 // Shows the picture being made, with zoom and pan. Zoom is in device pixels per image pixel, so
@@ -12,6 +14,9 @@ namespace impasto::ui {
 // and 100%; keys: +/- zoom, 0 fit, 1 100%, arrows pan. With comparison enabled, a draggable
 // vertical split shows the "before" image (scaled to the current image's size) on its left.
 // Drops are left to the main window.
+// In mask mode the left button paints instead (strokeStarted/Moved/Finished, at points given
+// as fractions of the image's width and height) and the right or middle button pans; a circle
+// shows the brush. The masks' overlay is drawn over the picture, stretched to its size.
 class PreviewView : public QWidget {
     Q_OBJECT
 
@@ -38,6 +43,16 @@ public:
     double zoom() const { return zoom_; }
     bool fitsWindow() const { return fit_; }
 
+    // A half-transparent picture of the masks over the image (any size: stretched to it).
+    void setOverlay(const QImage& overlay);
+    QImage overlay() const { return overlay_; }
+    void setOverlayVisible(bool visible);
+    bool overlayVisible() const { return overlayVisible_; }
+    void setMaskMode(bool on);
+    bool maskMode() const { return maskMode_; }
+    // The brush's diameter as a fraction of the image's width, for the circle under the mouse.
+    void setBrushDiameter(double fractionOfWidth);
+
     void setPlaceholderText(const QString& text);
     QString placeholderText() const { return placeholder_; }
 
@@ -54,6 +69,9 @@ public:
 
 Q_SIGNALS:
     void zoomChanged(double zoom);
+    void strokeStarted(QPointF imageFraction);
+    void strokeMoved(QPointF imageFraction);
+    void strokeFinished();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -65,9 +83,10 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
-    enum class Drag { None, Pan, Split };
+    enum class Drag { None, Pan, Split, Paint };
 
     double devicePixelRatioOfView() const;
     double fitZoom() const;
@@ -90,6 +109,8 @@ private:
                     const QRectF& clip) const;
     void paintSplit(QPainter& painter) const;
     void updateCursor(QPointF widgetPoint);
+    QPointF imageFraction(QPointF widgetPoint) const;
+    void paintBrush(QPainter& painter) const;
 
     QImage image_;
     QImage comparison_;
@@ -99,6 +120,11 @@ private:
     bool fit_ = true;
     QPointF centre_;  // the image point shown at the widget's centre
     QString placeholder_;
+    QImage overlay_;
+    bool overlayVisible_ = true;
+    bool maskMode_ = false;
+    double brushDiameter_ = 0.05;
+    std::optional<QPointF> brushAt_;  // widget point under the mouse in mask mode
     Drag drag_ = Drag::None;
     QPointF lastDragPoint_;
     mutable ScaledImage imageCache_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "ui/widgets/MaskColours.h"
 #include "ui/widgets/ParameterControl.h"
 #include "ui/widgets/StyleRow.h"
 
@@ -35,6 +36,13 @@ void StyleListView::addStyle(const QString& path, const QImage& thumbnail, doubl
     rows_.append(row);
     rowsLayout_->addWidget(row);
     emptyLabel_->hide();
+    showMaskColours();
+}
+
+void StyleListView::showMaskColours() {
+    for (int i = 0; i < count(); ++i) {
+        rows_[i]->setMaskColour(paintingMaskColour(i));
+    }
 }
 
 void StyleListView::removeStyle(int index) {
@@ -48,6 +56,7 @@ void StyleListView::removeStyle(int index) {
         rows_[std::min<int>(index, count() - 1)]->setFocus(Qt::OtherFocusReason);
     }
     emptyLabel_->setVisible(rows_.isEmpty());
+    showMaskColours();
 }
 
 void StyleListView::clear() {

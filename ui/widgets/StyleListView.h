@@ -40,6 +40,9 @@ Q_SIGNALS:
     void removeRequested(int index);
 
 private:
+    // Each card's strip in the colour of its painting's mask, which goes by the place in the list.
+    void showMaskColours();
+
     QList<StyleRow*> rows_;
     QVBoxLayout* rowsLayout_;
     QLabel* emptyLabel_;

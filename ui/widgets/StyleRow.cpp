@@ -30,6 +30,7 @@ StyleRow::StyleRow(const QString& path, const QImage& thumbnail, double weight, 
                    QWidget* parent)
     : QFrame(parent),
       path_(path),
+      maskStrip_(new QLabel(this)),
       name_(new QLabel(this)),
       weight_(new ParameterControl(tr("Blend"), kBlendWeight, this)),
       removeButton_(new QToolButton(this)) {
@@ -73,11 +74,22 @@ StyleRow::StyleRow(const QString& path, const QImage& thumbnail, double weight, 
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    maskStrip_->setFixedWidth(5);
+    maskStrip_->setAutoFillBackground(true);
+    layout->addWidget(maskStrip_);
     layout->addWidget(picture);
     layout->addLayout(details, 1);
 
     connect(weight_, &ParameterControl::valueChanged, this, &StyleRow::weightChanged);
     connect(removeButton_, &QToolButton::clicked, this, &StyleRow::removeRequested);
+}
+
+void StyleRow::setMaskColour(const QColor& colour) {
+    maskColour_ = colour;
+    QPalette palette = maskStrip_->palette();
+    palette.setColor(QPalette::Window, colour);
+    maskStrip_->setPalette(palette);
+    maskStrip_->setToolTip(tr("Its mask is shown in this colour in the mask mode (M)"));
 }
 
 void StyleRow::keyPressEvent(QKeyEvent* event) {

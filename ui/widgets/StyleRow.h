@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QFrame>
 #include <QImage>
 #include <QSize>
@@ -24,6 +25,9 @@ public:
     ParameterControl* weightControl() const { return weight_; }
     QToolButton* removeButton() const { return removeButton_; }
     QLabel* nameLabel() const { return name_; }
+    // The strip at the card's edge: the colour its mask is shown in over the preview.
+    void setMaskColour(const QColor& colour);
+    QColor maskColour() const { return maskColour_; }
 
     static constexpr int kThumbnailSize = 48;  // logical pixels, longest side
 
@@ -38,6 +42,8 @@ protected:
 
 private:
     QString path_;
+    QColor maskColour_;
+    QLabel* maskStrip_;
     QLabel* name_;
     ParameterControl* weight_;
     QToolButton* removeButton_;

@@ -18,6 +18,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -34,25 +35,44 @@
 #include "core/registry/ModelRegistry.h"
 #include "core/settings/PresetFile.h"
 #include "ui/dialogs/BatchDialog.h"
+#include "ui/dialogs/PrintSizeDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
+#include "ui/panels/MaskToolBar.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSelector.h"
 #include "ui/panels/ModelSetupPanel.h"
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
+#include "ui/panels/StyleGallery.h"
+#include "ui/session/MaskFilesBeside.h"
 #include "ui/session/SessionController.h"
 #include "ui/session/SettingsChange.h"
+#include "ui/widgets/FileThumbnail.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LossCurveView.h"
+#include "ui/widgets/MaskEditor.h"
 #include "ui/widgets/PreviewView.h"
 #include "ui/widgets/RecentFilesMenu.h"
 #include "ui/widgets/ScrollFriendlyWheel.h"
 #include "ui/widgets/SnapshotStrip.h"
+#include "ui/widgets/StrengthSlider.h"
 #include "ui/widgets/StyleListView.h"
+#include "ui/windows/MaskMode.h"
 
 namespace impasto::ui {
 
 namespace {
+
+// The paintings a preset names, as files, and those of them that are gone.
+std::pair<QStringList, QStringList> presetPaintings(const RunInputs& inputs) {
+    QStringList paintings;
+    QStringList missing;
+    for (const std::string& painting : inputs.styles) {
+        const QString file = QString::fromStdString(painting);
+        (QFileInfo(file).isFile() ? paintings : missing).append(file);
+    }
+    return {paintings, missing};
+}
 
 const QString kImageFilter =
     MainWindow::tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)");
@@ -106,7 +126,10 @@ MainWindow::MainWindow(const QString& model, QWidget* parent)
       parameters_(new ParameterPanel),
       lossCurve_(new LossCurveView),
       snapshots_(new SnapshotStrip),
-      runStatus_(new RunStatusBar(statusBar())) {
+      runStatus_(new RunStatusBar(statusBar())),
+      maskMode_(new MaskMode(*preview_, this)),
+      strength_(new StrengthSlider),
+      gallery_(new StyleGallery) {
     setWindowTitle(tr("Impasto"));
     setAcceptDrops(true);
     buildActions();
@@ -161,6 +184,10 @@ void MainWindow::buildActions() {
                              tr("Go on from the draft at the output size: its look carries over, "
                                 "refined at full size"),
                              &MainWindow::renderFullSize);
+    printSizeAction_ = action(tr("Render at &Print Size..."), QKeySequence(),
+                              tr("Go on from the picture at a size for print: longest side, "
+                                 "megapixels, or centimetres or inches at a DPI"),
+                              &MainWindow::renderPrintSize);
     pauseAction_ = action(tr("P&ause"), QKeySequence(tr("Ctrl+P")), tr("Pause the run"),
                           &MainWindow::pauseRun);
     resumeAction_ = action(tr("&Resume"), QKeySequence(tr("Ctrl+R")),
@@ -218,8 +245,11 @@ void MainWindow::buildMenus() {
     file->addMenu(recentPresets_);
     file->addSeparator();
     file->addAction(quitAction_);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QMenu* mask = menuBar()->addMenu(tr("&Mask"));
+    maskMode_->addMenus(edit, mask);
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({startAction_, draftAction_, fullSizeAction_});
+    run->addActions({startAction_, draftAction_, fullSizeAction_, printSizeAction_});
     run->addSeparator();
     run->addActions({pauseAction_, resumeAction_, continueAction_, stopAction_});
     run->addSeparator();
@@ -230,6 +260,7 @@ void MainWindow::buildMenus() {
     });
     run->addAction(snapshotAction_);
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName("ViewMenu");
     view->addActions({zoomInAction_, zoomOutAction_, fitAction_, actualSizeAction_});
     view->addSeparator();
     view->addAction(compareAction_);
@@ -249,8 +280,11 @@ void MainWindow::buildToolBar() {
                          continueAction_, stopAction_});
     toolBar->addSeparator();
     toolBar->addActions({snapshotAction_, exportAction_});
+    toolBar->addWidget(strength_);
     toolBar->addSeparator();
-    toolBar->addActions({fitAction_, actualSizeAction_, compareAction_});
+    toolBar->addActions({maskMode_->modeAction(), fitAction_, actualSizeAction_, compareAction_});
+    addToolBarBreak();
+    addToolBar(maskMode_->toolBar());
 }
 
 void MainWindow::buildLayout() {
@@ -278,7 +312,20 @@ void MainWindow::buildLayout() {
     addStyleButton->setToolTip(addStyleAction_->toolTip());
     connect(addStyleButton, &QPushButton::clicked, this, &MainWindow::addStyles);
     picturesLayout->addWidget(addStyleButton);
-    addDockWidget(Qt::LeftDockWidgetArea, dock(tr("Pictures"), "PicturesDock", pictures));
+    QDockWidget* picturesDock = dock(tr("Pictures"), "PicturesDock", pictures);
+    addDockWidget(Qt::LeftDockWidgetArea, picturesDock);
+    QDockWidget* galleryDock = dock(tr("Gallery"), "GalleryDock", gallery_);
+    addDockWidget(Qt::LeftDockWidgetArea, galleryDock);
+    tabifyDockWidget(picturesDock, galleryDock);
+    picturesDock->raise();
+    QAction* showGallery = galleryDock->toggleViewAction();
+    showGallery->setShortcut(QKeySequence(tr("Ctrl+G")));
+    menuBar()->findChild<QMenu*>("ViewMenu")->addAction(showGallery);
+    connect(gallery_, &StyleGallery::paintingChosen, this, [this](const QString& file) {
+        banner_->clearLoadErrors();
+        controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
+    });
+    connect(gallery_, &StyleGallery::presetChosen, this, &MainWindow::loadPresetFile);
 
     auto* settingsScroll = new QScrollArea;
     settingsScroll->setWidgetResizable(true);
@@ -324,6 +371,7 @@ void MainWindow::connectSession() {
                 contentName_ = QFileInfo(name).completeBaseName();
                 contentSlot_->setImage(name, thumbnail, fullSize);
                 preview_->setComparisonImage(comparison);
+                maskMode_->setMaskSize(comparison.size());
                 if (framesShown_ == 0) {
                     preview_->setImage(comparison);  // the photo until the first frame
                 }
@@ -339,13 +387,17 @@ void MainWindow::connectSession() {
             [this](const QString& name, const QImage& thumbnail, QSize fullSize) {
                 styleList_->addStyle(name, thumbnail, 1.0, fullSize);
                 if (QFileInfo(name).isFile()) {
-                    appSettings_.rememberRecentFile("paintings", name);
+                    rememberRecent("paintings", name);
                 }
                 sendSettings();  // one blend weight more
+                showPaintingsInMaskMode();
+                applyPendingPreset();
                 inputsChanged();
             });
     connect(session, &SessionWorker::styleRemoved, this, [this](int index) {
         styleList_->removeStyle(index);
+        maskMode_->removePainting(index);
+        showPaintingsInMaskMode();
         sendSettings();
         inputsChanged();
     });
@@ -353,6 +405,7 @@ void MainWindow::connectSession() {
         parameters_->setInitImageName(QFileInfo(name).fileName());
     });
     connect(session, &SessionWorker::loadFailed, this, [this](const QString& message) {
+        pendingPreset_.reset();  // a painting of it is missing: its weights and masks would not fit
         banner_->addLoadError(message);
         runStatus_->showMessage(message, 10000);
     });
@@ -361,13 +414,19 @@ void MainWindow::connectSession() {
     connect(session, &SessionWorker::exported, this, [this](const QString& file) {
         unexported_ = false;
         // An exported picture holds its recipe: a preset with its result as the thumbnail.
-        appSettings_.rememberRecentFile("presets", file);
+        rememberRecent("presets", file);
         runStatus_->showMessage(tr("Saved %1").arg(file), 10000);
     });
     connect(session, &SessionWorker::preparing, runStatus_, &RunStatusBar::showPreparation);
     connect(session, &SessionWorker::precisionChosen, runStatus_, &RunStatusBar::showPrecision);
     connect(session, &SessionWorker::featureInversionChosen, runStatus_,
             &RunStatusBar::showRunMode);
+    // As the command line announces it: a print-size stage too large for memory goes in tiles.
+    connect(session, &SessionWorker::tilingChosen, this, [this](const QString& tiling) {
+        if (!tiling.isEmpty()) {
+            runStatus_->showMessage(tiling, 10000);
+        }
+    });
     connect(session, &SessionWorker::frameReady, this, &MainWindow::showFrame);
     connect(session, &SessionWorker::stateChanged, this, &MainWindow::showState);
     connect(
@@ -378,6 +437,11 @@ void MainWindow::connectSession() {
                 markedRevision_ = revision;
             }
         });
+    connect(session, &SessionWorker::masksApplied, this, [this](const MaskSet&, int iteration) {
+        if (shownIteration_ > 0 && state_ != RunState::Idle) {
+            lossCurve_->addMarker(iteration, tr("masks painted"));
+        }
+    });
     connect(session, &SessionWorker::snapshotTaken, this,
             [this](int id, const QImage& thumbnail, int iteration, int run,
                    const StyleSettings& settings) {
@@ -402,6 +466,7 @@ void MainWindow::connectSession() {
     connect(banner_, &MessageBanner::offerDeclined, session, &SessionWorker::discardRecovery,
             Qt::QueuedConnection);
     connect(session, &SessionWorker::settingsRestored, this, &MainWindow::showSettings);
+    connect(session, &SessionWorker::masksRestored, &maskMode_->editor(), &MaskEditor::setMasks);
     connect(session, &SessionWorker::runRestored, this, [this](int iteration) {
         lossCurve_->clear();
         shownIteration_ = iteration;
@@ -412,6 +477,13 @@ void MainWindow::connectSession() {
         showError(tr("Autosave failed, so a crash could lose this run: %1").arg(message));
     });
 
+    connect(&maskMode_->editor(), &MaskEditor::masksChanged, this, [this](const MaskSet& masks) {
+        sentRevision_ = controller_->worker().submitMasks(masks);
+    });
+    connect(maskMode_, &MaskMode::failed, this, &MainWindow::showError);
+    connect(maskMode_, &MaskMode::message, this,
+            [this](const QString& text) { runStatus_->showMessage(text, 5000); });
+    connect(strength_, &StrengthSlider::strengthChanged, this, &MainWindow::sendSettings);
     connect(contentSlot_, &ImageSlot::openRequested, this, &MainWindow::openContent);
     connect(contentSlot_, &ImageSlot::clearRequested, session, &SessionWorker::clearContent,
             Qt::QueuedConnection);
@@ -437,6 +509,10 @@ void MainWindow::connectSession() {
             [this](int iterations) { runTarget_ = iterations; });
     connect(parameters_, &ParameterPanel::snapshotIntervalChanged, session,
             &SessionWorker::setSnapshotInterval, Qt::QueuedConnection);
+    connect(parameters_, &ParameterPanel::memoryLimitChanged, session,
+            &SessionWorker::setMemoryLimitMiB, Qt::QueuedConnection);
+    connect(parameters_, &ParameterPanel::memoryLimitChanged, this,
+            [this](int mebibytes) { appSettings_.setMemoryLimitMiB(mebibytes); });
     connect(parameters_, &ParameterPanel::initImageRequested, this, &MainWindow::chooseInitImage);
     connect(snapshots_, &SnapshotStrip::snapshotActivated, session, &SessionWorker::showSnapshot,
             Qt::QueuedConnection);
@@ -476,6 +552,8 @@ void MainWindow::restoreSession(const QString& model) {
     controller_->post([interval = parameters_->snapshotInterval()](SessionWorker& worker) {
         worker.setSnapshotInterval(interval);
     });
+    // Through the panel's signal: the worker and the stored value follow it.
+    parameters_->setMemoryLimitMiB(appSettings_.memoryLimitMiB());
     sendSettings();
 
     // The model asked for, else the one used last, else the best installed one, else the
@@ -543,11 +621,16 @@ StyleSettings MainWindow::currentSettings() const {
     }
     const QList<double> weights = styleList_->weights();
     settings.styleBlend.assign(weights.begin(), weights.end());
+    settings.strength = strength_->strength();
     return settings;
 }
 
 void MainWindow::showSettings(const StyleSettings& settings) {
     parameters_->setSettings(settings);
+    {
+        const QSignalBlocker blocker(strength_);  // sent below with the rest
+        strength_->setStrength(settings.strength);
+    }
     // The blend applies when there is one weight per painting loaded now.
     if (static_cast<int>(settings.styleBlend.size()) == styleList_->count()) {
         for (int i = 0; i < styleList_->count(); ++i) {
@@ -562,8 +645,19 @@ int MainWindow::sendSettings() {
     return sentRevision_;
 }
 
+void MainWindow::showPaintingsInMaskMode() {
+    QStringList names;
+    for (const QString& path : styleList_->paths()) {
+        names.append(QFileInfo(path).fileName());
+    }
+    maskMode_->setPaintings(names);
+}
+
 void MainWindow::showFrame(const SessionFrame& frame) {
     preview_->setImage(frame.image);
+    if (maskMode_->editor().maskSize().isEmpty()) {
+        maskMode_->setMaskSize(frame.image.size());  // no photo: the masks take the picture's
+    }
     for (const LossPoint& point : frame.lossHistory) {
         lossCurve_->addPoint(point.iteration, point.losses.total, point.losses.content,
                              point.losses.style, point.losses.totalVariation);
@@ -575,6 +669,7 @@ void MainWindow::showFrame(const SessionFrame& frame) {
     // There is a picture now: it can be kept and exported while the run goes on.
     snapshotAction_->setEnabled(true);
     exportAction_->setEnabled(true);
+    printSizeAction_->setEnabled(true);
 }
 
 void MainWindow::showState(RunState state) {
@@ -596,6 +691,7 @@ void MainWindow::showState(RunState state) {
     stopAction_->setEnabled(running || state == RunState::Paused);
     snapshotAction_->setEnabled(hasResult);
     exportAction_->setEnabled(hasResult);
+    printSizeAction_->setEnabled(hasResult);
     runStatus_->showState(state);
     showDraftState();
 }
@@ -638,6 +734,20 @@ void MainWindow::renderFullSize() {
     } else if (state_ == RunState::Stopped || state_ == RunState::Finished) {
         continueRun();
     }
+}
+
+void MainWindow::renderPrintSize() {
+    // The picture's aspect is the run's; the size offered first is the output size.
+    PrintSizeDialog dialog(preview_->image().size(), parameters_->outputSizeBox()->value(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        renderAtSize(dialog.longestSide());
+    }
+}
+
+void MainWindow::renderAtSize(int longestSide) {
+    // The output size as any other: shown in the panel, saved with presets and exports.
+    parameters_->outputSizeBox()->setValue(longestSide);
+    renderFullSize();
 }
 
 void MainWindow::showDraftState() {
@@ -885,10 +995,29 @@ void MainWindow::savePreset() {
     }
     file = withSuffix(file, "json");
     appSettings_.rememberFolderOf("presets", file);
+    savePresetTo(file);
+}
+
+void MainWindow::savePresetTo(const QString& file) {
     try {
-        impasto::savePreset(file.toStdString(), currentSettings());
-        appSettings_.rememberRecentFile("presets", file);
-        runStatus_->showMessage(tr("Saved the preset %1").arg(file), 5000);
+        RunInputs inputs;
+        for (const QString& painting : styleList_->paths()) {
+            if (QFileInfo(painting).isFile()) {  // not a pasted picture
+                inputs.styles.push_back(painting.toStdString());
+            }
+        }
+        impasto::savePreset(file.toStdString(), currentSettings(), inputs);
+        saveMasksBeside(file.toStdString(), maskMode_->editor().masks());
+        // Without a picture yet, a preset has no thumbnail (none is deleted: it may be a
+        // file of the user's).
+        const bool withThumbnail =
+            framesShown_ == 0 || savePresetThumbnail(file, preview_->image());
+        rememberRecent("presets", file);
+        runStatus_->showMessage(
+            (withThumbnail ? tr("Saved the preset %1")
+                           : tr("Saved the preset %1 (its thumbnail could not be written)"))
+                .arg(file),
+            5000);
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
     }
@@ -905,12 +1034,52 @@ void MainWindow::loadPreset() {
 
 void MainWindow::loadPresetFile(const QString& file) {
     try {
-        showSettings(impasto::loadRecipe(file.toStdString()).settings);
-        appSettings_.rememberRecentFile("presets", file);
+        const Recipe recipe = impasto::loadRecipe(file.toStdString());
+        showSettings(recipe.settings);
+        // A preset's masks are PNG files beside it (ui/session/MaskFilesBeside.h).
+        const auto [paintings, missing] = presetPaintings(recipe.inputs);
+        if (!paintings.isEmpty() && paintings != styleList_->paths()) {
+            // Its own paintings replace these (still a click away in the gallery); its blend
+            // weights and masks follow once the worker has them all.
+            pendingPreset_ = PendingPreset{
+                paintings, recipe.settings,
+                loadMasksBeside(file.toStdString(), static_cast<int>(paintings.size()))};
+            controller_->post(
+                [paintings](SessionWorker& worker) { worker.replaceStyles(paintings); });
+        } else {
+            MaskSet masks = loadMasksBeside(file.toStdString(), styleList_->count());
+            if (masks.any()) {
+                maskMode_->editor().setMasks(std::move(masks));
+            }
+        }
+        rememberRecent("presets", file);
         runStatus_->showMessage(tr("Loaded the preset %1").arg(file), 5000);
+        if (!missing.isEmpty()) {
+            banner_->addLoadError(
+                tr("The preset names paintings that are no longer there: %1. Add them again "
+                   "(or others) and save the preset anew.")
+                    .arg(missing.join(", ")));
+        }
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
     }
+}
+
+void MainWindow::applyPendingPreset() {
+    if (!pendingPreset_ || styleList_->paths() != pendingPreset_->paintings) {
+        return;
+    }
+    showSettings(pendingPreset_->settings);
+    if (pendingPreset_->masks.any()) {
+        maskMode_->editor().setMasks(std::move(pendingPreset_->masks));
+    }
+    pendingPreset_.reset();
+    sendSettings();
+}
+
+void MainWindow::rememberRecent(const QString& purpose, const QString& file) {
+    appSettings_.rememberRecentFile(purpose, file);
+    gallery_->refresh();
 }
 
 void MainWindow::showShortcuts() {

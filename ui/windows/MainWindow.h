@@ -3,9 +3,13 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QMainWindow>
+#include <QStringList>
 #include <QUrl>
 
+#include <optional>
+
 #include "core/settings/StyleSettings.h"
+#include "ui/session/MaskSet.h"
 #include "ui/session/ModelSummary.h"
 #include "ui/session/RunState.h"
 #include "ui/session/SessionFrame.h"
@@ -18,6 +22,7 @@ namespace impasto::ui {
 
 class ImageSlot;
 class LossCurveView;
+class MaskMode;
 class MessageBanner;
 class ModelSelector;
 class ModelSetupPanel;
@@ -27,6 +32,8 @@ class RecentFilesMenu;
 class RunStatusBar;
 class SessionController;
 class SnapshotStrip;
+class StyleGallery;
+class StrengthSlider;
 class StyleListView;
 
 // The desktop app: photo and paintings in (drop, open or paste), settings on the right, the
@@ -68,6 +75,8 @@ public:
     ModelSelector* modelSelector() const { return modelSelector_; }
     ModelSetupPanel* modelSetupPanel() const { return setupPanel_; }
     RunStatusBar* runStatus() const { return runStatus_; }
+    MaskMode& maskMode() const { return *maskMode_; }
+    StrengthSlider* strengthSlider() const { return strength_; }
     QAction* pasteAction() const { return pasteAction_; }
     QAction* startAction() const { return startAction_; }
     QAction* pauseAction() const { return pauseAction_; }
@@ -79,8 +88,13 @@ public:
     QAction* quitAction() const { return quitAction_; }
     RecentFilesMenu* recentPaintingsMenu() const { return recentPaintings_; }
     RecentFilesMenu* recentPresetsMenu() const { return recentPresets_; }
+    StyleGallery* gallery() const { return gallery_; }
+    // Saves the settings, the paintings' file names, the masks and the picture's thumbnail as
+    // a preset (what File > Save Preset does after its dialog).
+    void savePresetTo(const QString& file);
     QAction* draftAction() const { return draftAction_; }
     QAction* fullSizeAction() const { return fullSizeAction_; }
+    QAction* printSizeAction() const { return printSizeAction_; }
 
     // The longest side of a draft.
     static constexpr int kDraftSize = 256;
@@ -112,6 +126,8 @@ private:
     void showSettings(const StyleSettings& settings);
     // Returns their revision.
     int sendSettings();
+    // The paintings changed: the mask mode's list follows.
+    void showPaintingsInMaskMode();
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
     // A photo or painting came or went: Start follows, an out-of-date complaint goes.
@@ -130,6 +146,9 @@ private:
     // at the output size.
     void startDraft();
     void renderFullSize();
+    // Asks for a size (PrintSizeDialog), then goes on from the picture at it.
+    void renderPrintSize();
+    void renderAtSize(int longestSide);
     void beginRun(bool draft);
     // The window's title says when the run is a draft; Render at Full Size is there for one.
     void showDraftState();
@@ -150,6 +169,10 @@ private:
     void savePreset();
     void loadPreset();
     void loadPresetFile(const QString& file);
+    // Remembers `file` among the recent ones for `purpose` and shows it in the gallery.
+    void rememberRecent(const QString& purpose, const QString& file);
+    // Once the worker has loaded a restored preset's paintings, its blend weights and masks.
+    void applyPendingPreset();
     void showAbout();
     void showShortcuts();
     // Quit (Ctrl+Q): with a picture not exported, says that it is kept and asks first.
@@ -176,6 +199,9 @@ private:
     LossCurveView* lossCurve_;
     SnapshotStrip* snapshots_;
     RunStatusBar* runStatus_;
+    MaskMode* maskMode_;
+    StrengthSlider* strength_;
+    StyleGallery* gallery_;
 
     QAction* openContentAction_;
     QAction* addStyleAction_;
@@ -190,6 +216,7 @@ private:
     QAction* startAction_;
     QAction* draftAction_;
     QAction* fullSizeAction_;
+    QAction* printSizeAction_;
     QAction* pauseAction_;
     QAction* resumeAction_;
     QAction* continueAction_;
@@ -218,6 +245,14 @@ private:
     int changeIteration_ = 0;             // where that marker is
     QElapsedTimer sinceChange_;
     QString contentName_;
+    // A preset whose paintings the worker is loading: its settings and masks apply once the
+    // last of them is in (blend weights and masks are per painting).
+    struct PendingPreset {
+        QStringList paintings;
+        StyleSettings settings;
+        MaskSet masks;
+    };
+    std::optional<PendingPreset> pendingPreset_;
 };
 
 }  // namespace impasto::ui

@@ -1,0 +1,208 @@
+#include "core/fast/FastStyleTrainer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <ATen/core/grad_mode.h>
+
+#include "core/common/Error.h"
+#include "core/model/FeatureNetwork.h"
+#include "core/style/ImageTensor.h"
+
+namespace impasto {
+
+namespace {
+
+constexpr double kBeta1 = 0.9;
+constexpr double kBeta2 = 0.999;
+constexpr double kEpsilon = 1e-8;
+
+// SplitMix64: the crops of step s are a pure function of (seed, s, crop), so nothing but the
+// step needs saving to resume.
+uint64_t mixed(uint64_t value) {
+    value += 0x9e3779b97f4a7c15ULL;
+    value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
+    return value ^ (value >> 31);
+}
+
+uint64_t randomFor(uint64_t seed, int step, int crop, int draw) {
+    return mixed(mixed(mixed(seed) ^ static_cast<uint64_t>(step)) ^
+                 (static_cast<uint64_t>(crop) << 8 | static_cast<uint64_t>(draw)));
+}
+
+std::vector<LayerWeight> layersOrDefaults(const std::vector<LayerWeight>& layers,
+                                          const std::vector<std::string>& defaults) {
+    if (!layers.empty()) {
+        return layers;
+    }
+    std::vector<LayerWeight> chosen;
+    for (const std::string& name : defaults) {
+        chosen.push_back({name, 1.0});
+    }
+    return chosen;
+}
+
+}  // namespace
+
+StyleSettings withModelLayers(StyleSettings settings, const ModelInfo& info) {
+    settings.contentLayers = layersOrDefaults(settings.contentLayers, info.defaultContentLayers);
+    settings.styleLayers = layersOrDefaults(settings.styleLayers, info.defaultStyleLayers);
+    return settings;
+}
+
+FastStyleTrainer::FastStyleTrainer(LoadedModel model, StyleSettings settings, const Image& painting,
+                                   std::string paintingName, std::vector<Image> photos,
+                                   FastTrainingOptions options)
+    : model_(std::move(model)),
+      settings_(withModelLayers(std::move(settings), model_.info)),
+      paintingName_(std::move(paintingName)),
+      options_(options) {
+    if (photos.empty()) {
+        throw Error("Training a fast style needs at least one photo");
+    }
+    if (options_.trainSize < 32 || options_.batchSize < 1) {
+        throw Error("Training needs crops of at least 32 px and a batch of at least 1");
+    }
+    // The style's scale follows the crops, as it follows the output in the optimisation mode.
+    settings_.outputSize = options_.trainSize;
+    validate(settings_);
+    const FeatureNetwork& network = *model_.network;
+    network.requireLayers(layerNames(settings_.contentLayers));
+    network.requireLayers(layerNames(settings_.styleLayers));
+    const auto content = layerNames(activeLayers(settings_.contentLayers));
+    const auto style = layerNames(activeLayers(settings_.styleLayers));
+    lossLayers_ = content;
+    for (const std::string& layer : style) {
+        if (std::find(lossLayers_.begin(), lossLayers_.end(), layer) == lossLayers_.end()) {
+            lossLayers_.push_back(layer);
+        }
+    }
+    thumbnail_ = resampledToLongestSide(painting, kThumbnailSide);
+    for (Image& photo : photos) {
+        const int shortSide = std::min(photo.width(), photo.height());
+        const double scale = std::clamp(1.0, double(options_.trainSize) / shortSide,
+                                        2.0 * options_.trainSize / shortSide);
+        photos_.push_back(imageToTensor(
+            resampled(photo, std::max(options_.trainSize, int(std::lround(photo.width() * scale))),
+                      std::max(options_.trainSize, int(std::lround(photo.height() * scale))))));
+        photo = Image();
+    }
+    {
+        const c10::NoGradGuard noGrad;
+        const Image scaled = resampledToLongestSide(painting, styleImageSide(settings_));
+        targets_.setStyles({network.extract(imageToTensor(scaled), style, settings_.pooling)});
+        targets_.blend({}, settings_.styleLoss);
+    }
+    network_ = std::make_shared<TransformNetwork>(options_.width, options_.seed);
+    for (const auto& [name, parameter] : network_->parameters()) {
+        firstMoments_[name] = at::zeros_like(parameter).set_requires_grad(false);
+        secondMoments_[name] = at::zeros_like(parameter).set_requires_grad(false);
+    }
+}
+
+FastStyleTrainer::~FastStyleTrainer() = default;
+
+at::Tensor FastStyleTrainer::batch(int step) const {
+    std::vector<at::Tensor> crops;
+    const int side = options_.trainSize;
+    for (int i = 0; i < options_.batchSize; ++i) {
+        const at::Tensor& photo = photos_[randomFor(options_.seed, step, i, 0) % photos_.size()];
+        const int64_t top = randomFor(options_.seed, step, i, 1) % (photo.size(2) - side + 1);
+        const int64_t left = randomFor(options_.seed, step, i, 2) % (photo.size(3) - side + 1);
+        at::Tensor crop = photo.narrow(2, top, side).narrow(3, left, side);
+        if (randomFor(options_.seed, step, i, 3) % 2) {
+            crop = crop.flip({3});
+        }
+        crops.push_back(crop);
+    }
+    return at::cat(crops, 0);
+}
+
+LossBreakdown FastStyleTrainer::step() {
+    const at::Tensor photos = batch(step_);
+    const FeatureNetwork& network = *model_.network;
+    {
+        const c10::NoGradGuard noGrad;
+        targets_.setContent(network.extract(
+            photos, layerNames(activeLayers(settings_.contentLayers)), settings_.pooling));
+    }
+    const at::Tensor output = network_->forward(photos);
+    auto [loss, breakdown] =
+        targets_.losses(output, network.extract(output, lossLayers_, settings_.pooling), settings_);
+    if (!std::isfinite(breakdown.total)) {
+        throw Error("Training diverged at step " + std::to_string(step_ + 1) +
+                    ": lower the learning rate or the style weight");
+    }
+    for (const at::Tensor& parameter : network_->parameterList()) {
+        parameter.mutable_grad() = at::Tensor();
+    }
+    loss.backward();
+    adamUpdate();
+    ++step_;
+    return breakdown;
+}
+
+void FastStyleTrainer::adamUpdate() {
+    const c10::NoGradGuard noGrad;
+    const double t = step_ + 1;
+    const double correction1 = 1.0 - std::pow(kBeta1, t);
+    const double correction2 = 1.0 - std::pow(kBeta2, t);
+    for (const auto& [name, parameter] : network_->parameters()) {
+        const at::Tensor gradient = parameter.grad();
+        if (!gradient.defined()) {
+            continue;
+        }
+        at::Tensor& m = firstMoments_.at(name);
+        at::Tensor& v = secondMoments_.at(name);
+        m.mul_(kBeta1).add_(gradient, 1.0 - kBeta1);
+        v.mul_(kBeta2).addcmul_(gradient, gradient, 1.0 - kBeta2);
+        const at::Tensor denominator = (v / correction2).sqrt_().add_(kEpsilon);
+        at::Tensor(parameter).addcdiv_(m, denominator, -options_.learningRate / correction1);
+    }
+}
+
+FastStyle FastStyleTrainer::style() const {
+    FastStyle style;
+    style.network = network_;
+    style.lossNetwork = model_.info.architecture;
+    style.settings = settings_;
+    style.paintingName = paintingName_;
+    style.steps = step_;
+    style.thumbnail = thumbnail_;
+    return style;
+}
+
+TrainingState FastStyleTrainer::trainingState() const {
+    TrainingState state;
+    state.step = step_;
+    state.seed = options_.seed;
+    state.trainSize = options_.trainSize;
+    state.batchSize = options_.batchSize;
+    state.learningRate = options_.learningRate;
+    state.firstMoments = firstMoments_;
+    state.secondMoments = secondMoments_;
+    return state;
+}
+
+void FastStyleTrainer::resume(const FastStyle& style, const TrainingState& state) {
+    if (style.network->width() != options_.width || state.trainSize != options_.trainSize ||
+        state.batchSize != options_.batchSize || state.seed != options_.seed) {
+        throw Error(
+            "The checkpoint was written by a run with another width, crop size, batch "
+            "or seed (" +
+            std::to_string(state.trainSize) + " px crops, batch " +
+            std::to_string(state.batchSize) + ", seed " + std::to_string(state.seed) + ")");
+    }
+    std::map<std::string, at::Tensor> parameters;
+    for (const auto& [name, parameter] : style.network->parameters()) {
+        parameters[name] = parameter.detach().clone().set_requires_grad(true);
+    }
+    network_ = std::make_shared<TransformNetwork>(options_.width, std::move(parameters));
+    firstMoments_ = state.firstMoments;
+    secondMoments_ = state.secondMoments;
+    options_.learningRate = state.learningRate;
+    step_ = state.step;
+}
+
+}  // namespace impasto
