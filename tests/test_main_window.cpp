@@ -81,11 +81,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(home_.isValid());
-        // Settings and downloaded models go to a fresh home: no model is installed.
-        qputenv("XDG_CONFIG_HOME", (home_.path() + "/config").toUtf8());
-        qputenv("XDG_DATA_HOME", (home_.path() + "/data").toUtf8());
-        qputenv("XDG_STATE_HOME", (home_.path() + "/state").toUtf8());
-        qunsetenv("IMPASTO_MODEL_PATH");
+        test::useFreshHome(home_);
         QTest::failOnWarning(QRegularExpression("QThread: Destroyed while thread"));
     }
 

@@ -137,10 +137,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(home_.isValid());
-        qputenv("XDG_CONFIG_HOME", (home_.path() + "/config").toUtf8());
-        qputenv("XDG_DATA_HOME", (home_.path() + "/data").toUtf8());
-        qputenv("XDG_STATE_HOME", (home_.path() + "/state").toUtf8());
-        qunsetenv("IMPASTO_MODEL_PATH");
+        test::useFreshHome(home_);
     }
 
     // Item 1: a restored run comes back with its blend weights, exports at once and goes on

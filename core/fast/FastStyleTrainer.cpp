@@ -31,18 +31,6 @@ uint64_t randomFor(uint64_t seed, int step, int crop, int draw) {
                  (static_cast<uint64_t>(crop) << 8 | static_cast<uint64_t>(draw)));
 }
 
-std::vector<LayerWeight> layersOrDefaults(const std::vector<LayerWeight>& layers,
-                                          const std::vector<std::string>& defaults) {
-    if (!layers.empty()) {
-        return layers;
-    }
-    std::vector<LayerWeight> chosen;
-    for (const std::string& name : defaults) {
-        chosen.push_back({name, 1.0});
-    }
-    return chosen;
-}
-
 }  // namespace
 
 StyleSettings withModelLayers(StyleSettings settings, const ModelInfo& info) {

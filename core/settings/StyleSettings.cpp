@@ -74,6 +74,18 @@ std::vector<std::string> layerNames(const std::vector<LayerWeight>& layers) {
     return names;
 }
 
+std::vector<LayerWeight> layersOrDefaults(const std::vector<LayerWeight>& layers,
+                                          const std::vector<std::string>& defaults) {
+    if (!layers.empty()) {
+        return layers;
+    }
+    std::vector<LayerWeight> chosen;
+    for (const std::string& name : defaults) {
+        chosen.push_back({name, 1.0});
+    }
+    return chosen;
+}
+
 void validate(const StyleSettings& s) {
     if (s.outputSize < kMinimumOutputSize || s.outputSize > kMaximumOutputSize) {
         throw Error("The output size must be between " + std::to_string(kMinimumOutputSize) +

@@ -76,6 +76,11 @@ struct StyleSettings {
     bool operator==(const StyleSettings&) const = default;
 };
 
+// `layers`, or the model's recommended `defaults` at weight 1 when the list is empty (an empty
+// list in the settings means "the model's choice").
+std::vector<LayerWeight> layersOrDefaults(const std::vector<LayerWeight>& layers,
+                                          const std::vector<std::string>& defaults);
+
 // The limits the engine accepts; validate() names the setting at fault.
 inline constexpr int kMinimumOutputSize = 16;
 inline constexpr int kMaximumOutputSize = 8192;

@@ -41,18 +41,6 @@ void checkImage(const Image& image, const std::string& what) {
     }
 }
 
-std::vector<LayerWeight> orDefaults(const std::vector<LayerWeight>& layers,
-                                    const std::vector<std::string>& defaults) {
-    if (!layers.empty()) {
-        return layers;
-    }
-    std::vector<LayerWeight> chosen;
-    for (const std::string& name : defaults) {
-        chosen.push_back({name, 1.0});
-    }
-    return chosen;
-}
-
 std::string pixels(int width, int height) {
     return std::to_string(width) + " x " + std::to_string(height) + " px";
 }
@@ -627,8 +615,8 @@ void StyleSession::checkInputs() const {
 void StyleSession::applySettings(const StyleSettings& settings) {
     validate(settings);
     const ModelInfo& info = state_->model.info;
-    const auto contentLayers = orDefaults(settings.contentLayers, info.defaultContentLayers);
-    const auto styleLayers = orDefaults(settings.styleLayers, info.defaultStyleLayers);
+    const auto contentLayers = layersOrDefaults(settings.contentLayers, info.defaultContentLayers);
+    const auto styleLayers = layersOrDefaults(settings.styleLayers, info.defaultStyleLayers);
     state_->network().requireLayers(layerNames(contentLayers));
     state_->network().requireLayers(layerNames(styleLayers));
 

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDropEvent>
 #include <QMimeData>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -17,6 +18,15 @@
 #include "ui/windows/MainWindow.h"
 
 namespace impasto::test {
+
+// Settings, downloaded models and autosaves go to folders of `home`, never the user's, and no
+// model folder is added from the environment: a fresh home has no model installed.
+inline void useFreshHome(const QTemporaryDir& home) {
+    qputenv("XDG_CONFIG_HOME", (home.path() + "/config").toUtf8());
+    qputenv("XDG_DATA_HOME", (home.path() + "/data").toUtf8());
+    qputenv("XDG_STATE_HOME", (home.path() + "/state").toUtf8());
+    qunsetenv("IMPASTO_MODEL_PATH");
+}
 
 // Drops `files` on `target` (a widget of `window`) as a file manager would: enter, then drop.
 inline bool dropFiles(ui::MainWindow& window, QWidget* target, const QStringList& files) {

@@ -94,6 +94,17 @@ SessionWorker::~SessionWorker() = default;
 
 int SessionWorker::submitSettings(const StyleSettings& settings) {
     const int revision = mailbox_.submit(settings);
+    takeSettingsWhenIdle();
+    return revision;
+}
+
+int SessionWorker::submitMasks(MaskSet masks) {
+    const int revision = mailbox_.submitMasks(std::move(masks));
+    takeSettingsWhenIdle();
+    return revision;
+}
+
+void SessionWorker::takeSettingsWhenIdle() {
     QMetaObject::invokeMethod(
         this,
         [this] {
@@ -103,20 +114,6 @@ int SessionWorker::submitSettings(const StyleSettings& settings) {
             }
         },
         Qt::QueuedConnection);
-    return revision;
-}
-
-int SessionWorker::submitMasks(MaskSet masks) {
-    const int revision = mailbox_.submitMasks(std::move(masks));
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (state_ != RunState::Running && takeSettings()) {
-                reportSettings();
-            }
-        },
-        Qt::QueuedConnection);
-    return revision;
 }
 
 void SessionWorker::interrupt() {

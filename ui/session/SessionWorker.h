@@ -165,6 +165,9 @@ private:
     void run(int iterationTarget, bool fromStart);
     void setState(RunState state);
     // Applies the newest submitted settings, if any. False when the session refused them.
+    // Posted from any thread: takes the mailbox's newest settings on the worker's thread unless a
+    // run is going (which takes them at its next step).
+    void takeSettingsWhenIdle();
     bool takeSettings();
     // The settings the session can use now: no blend list that disagrees with the styles, no
     // content initialisation without content, no init image that was never loaded.
