@@ -24,10 +24,18 @@ constexpr int kClassicMaximumHistory = 30;
 constexpr int kMinimumHistory = 5;
 constexpr double kHistoryBudgetBytes = 2e9;
 
-int historyFor(const at::Tensor& image, bool classic) {
-    const double pairBytes = 2.0 * static_cast<double>(image.numel()) * sizeof(float);
+}  // namespace
+
+int automaticLbfgsHistory(int64_t imageSamples, bool classic) {
+    const double pairBytes = 2.0 * static_cast<double>(imageSamples) * sizeof(float);
     return std::clamp(static_cast<int>(kHistoryBudgetBytes / pairBytes), kMinimumHistory,
                       classic ? kClassicMaximumHistory : kMaximumHistory);
+}
+
+namespace {
+
+int historyFor(const at::Tensor& image, bool classic) {
+    return automaticLbfgsHistory(image.numel(), classic);
 }
 
 // Thrown from inside an evaluation whose start is ruled out, so that no line search is wasted

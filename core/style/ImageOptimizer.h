@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -14,6 +15,10 @@ class Optimizer;
 }
 
 namespace impasto {
+
+// The steps L-BFGS remembers when the settings leave it automatic, for an image of
+// `imageSamples` floats: as many as about 2 GB hold, 5 to 10 (to 30 when `classic`).
+int automaticLbfgsHistory(int64_t imageSamples, bool classic = false);
 
 // Owns the image being optimised and the optimiser that moves it, one iteration per step().
 //

@@ -4,15 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/style/ImageOptimizer.h"
+
 namespace impasto {
 
 namespace {
 
 constexpr int kSmallestAutomaticTile = 256;
 constexpr int kTileGranularity = 64;
-// ImageOptimizer's own budget for L-BFGS's history and its smallest history then.
-constexpr double kOptimizerHistoryBudget = 2e9;
-constexpr int kOptimizerMinimumHistory = 5;
 
 }  // namespace
 
@@ -65,8 +64,7 @@ TilingChoice chooseTiling(int requested, int width, int height, double bytesPerP
 
 int lbfgsHistoryForMemory(int64_t pixels, uint64_t available) {
     const double pairBytes = 2.0 * 3.0 * static_cast<double>(pixels) * sizeof(float);
-    const int ownChoice = std::clamp(static_cast<int>(kOptimizerHistoryBudget / pairBytes),
-                                     kOptimizerMinimumHistory, 10);
+    const int ownChoice = automaticLbfgsHistory(3 * pixels);
     const double budget = available / 4.0;
     if (available == 0 || ownChoice * pairBytes <= budget) {
         return 0;
