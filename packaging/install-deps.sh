@@ -12,7 +12,8 @@ packages=(cmake ninja-build g++ qt6-base-dev libtorch-dev libopencv-dev libopenb
 # clang and libclang-rt-dev (libFuzzer and the sanitizer runtimes; on bookworm it pulls in
 # libclang-rt-14-dev) build the fuzz targets that the test suite runs briefly (tests/fuzz/).
 packages+=(clang libclang-rt-dev)
-# libwebp-dev (through pkgconf): WebP headers are judged by OpenCV's own WebP library.
+# libwebp-dev (through pkgconf): WebP headers are judged, and large WebPs decoded at their shrunk
+# size, by OpenCV's own WebP library.
 packages+=(libwebp-dev pkgconf)
 # libtiff-dev: TIFF outputs (16-bit, with the settings in ImageDescription) are written by libtiff.
 packages+=(libtiff-dev)

@@ -1,6 +1,7 @@
 // The batch dialog, offscreen, on the real session worker with the SqueezeNet weights: a folder
 // made here with two shared photos and a broken file is painted into a new results folder; the
-// broken file is reported and skipped, and an existing result is never overwritten.
+// broken file is reported and skipped, and an existing result is never overwritten. The batch
+// runs in a worker of its own: the window's worker loads no photo and takes no snapshot.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -10,9 +11,11 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "core/image/RecipeFile.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
 #include "ui/dialogs/BatchDialog.h"
@@ -65,6 +68,9 @@ private Q_SLOTS:
         controller.worker().submitSettings(settings);
         QTRY_VERIFY_WITH_TIMEOUT(modelLoaded && stylesAdded == 1, kTimeoutMs);
 
+        QSignalSpy windowPhotos(&controller.worker(), &SessionWorker::contentLoaded);
+        QSignalSpy windowSnapshots(&controller.worker(), &SessionWorker::snapshotTaken);
+        QSignalSpy windowStates(&controller.worker(), &SessionWorker::stateChanged);
         BatchDialog dialog(controller, 3);
         dialog.show();
         QVERIFY(!dialog.startButton()->isEnabled());
@@ -72,7 +78,8 @@ private Q_SLOTS:
         QCOMPARE(dialog.photoList()->count(), 3);
         QVERIFY(dialog.photoList()->item(0)->text().endsWith("a-tubingen.jpg"));
         dialog.setOutputFolder(results);
-        QVERIFY(dialog.startButton()->isEnabled());
+        // Once the batch's own worker has the window's model, painting and settings.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.startButton()->isEnabled(), kTimeoutMs);
         QTest::mouseClick(dialog.startButton(), Qt::LeftButton);
         QVERIFY(dialog.cancelButton()->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(dialog.summary()->text().contains("photos written"), kTimeoutMs);
@@ -96,6 +103,16 @@ private Q_SLOTS:
         const QImage scream(results + "/c-scream-impasto.png");
         QCOMPARE(scream.height(), 48);
         QVERIFY2(scream.width() < 40, qPrintable(QString::number(scream.width())));
+        // Each result is a complete recipe: its photo and the window's painting by file.
+        const Recipe recipe = loadRecipe((results + "/c-scream-impasto.png").toStdString());
+        QVERIFY(recipe.inputs.content && recipe.inputs.content->ends_with("c-scream.jpg"));
+        QCOMPARE(recipe.inputs.styles.size(), size_t(1));
+        QVERIFY2(recipe.inputs.styles.front().ends_with("starry_night.jpg"),
+                 recipe.inputs.styles.front().c_str());
+        // The painting and settings came from the window's worker; its own state is untouched.
+        QCOMPARE(windowPhotos.size(), 0);
+        QCOMPARE(windowSnapshots.size(), 0);
+        QCOMPARE(windowStates.size(), 0);
     }
 };
 

@@ -33,6 +33,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/ImageMat.h"
 #include "core/image/MaskFile.h"
@@ -546,6 +547,26 @@ private Q_SLOTS:
         expectChangedFromContent(output);
     }
 
+    // -backend and -cudnn_autotune choose cuDNN's use on a CUDA GPU (test_cudnn_use checks the
+    // mapping); on the CPU one line says that they do not apply, and a backend he had not is
+    // refused by name.
+    void neuralStyleCudnnFlags() {
+        const QString output = path("cudnn.png");
+        const CliResult result = run(stylizeArguments(output, 1) << "-backend"
+                                                                 << "nn"
+                                                                 << "-cudnn_autotune");
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("-backend nn and -cudnn_autotune apply only on a CUDA GPU; "
+                                     "this run is on the CPU\n"),
+                 result.describe());
+        QVERIFY2(!result.err.contains("Ignored"), result.describe());
+        const CliResult refused = run(stylizeArguments(output, 1) << "-backend"
+                                                                  << "opencl");
+        QVERIFY2(refused.finished && refused.exitCode == 1, refused.describe());
+        QVERIFY2(refused.err.contains("-backend expects nn, cudnn or clnn, not \"opencl\""),
+                 refused.describe());
+    }
+
     // jcjohnson/neural-style's own multi-GPU example (examples/multigpu_scripts/
     // starry_stanford.sh, its last command) with the file names, the sizes and the iteration
     // counts changed: -init image -init_image, -save_iter, -tv_weight 0,
@@ -566,10 +587,13 @@ private Q_SLOTS:
         QVERIFY2(result.succeeded(), result.describe());
         QVERIFY2(result.err.contains("Iteration 1/4") && result.err.contains("Iteration 3/4"),
                  result.describe());
-        QVERIFY2(
-            result.err.contains(
-                "Ignored, as they mean nothing here: -backend cudnn, -multigpu_strategy 3,6,12"),
-            result.describe());
+        QVERIFY2(result.err.contains("Ignored, as they mean nothing here: -multigpu_strategy "
+                                     "3,6,12\n"),
+                 result.describe());
+        QVERIFY2(result.err.contains(" on cuda") ||
+                     result.err.contains(
+                         "-backend cudnn applies only on a CUDA GPU; this run is on the CPU"),
+                 result.describe());
         QVERIFY2(QFileInfo(path("out5_2.png")).isFile(), "-save_iter 2 wrote no out5_2.png");
         const QJsonObject settings = pngSettings(output);
         QCOMPARE(settings.value("init").toString(), QString("image"));
@@ -814,6 +838,77 @@ private Q_SLOTS:
             meanDifference(rgbView(loadPng(photo)), rgbView(resizedContent(64, 48)));
         QVERIFY2(difference < 0.01,
                  qPrintable(QString("strength 0: %1 from the photo").arg(difference)));
+    }
+
+    // An exported PNG carries its masks: --preset of it with no mask flag runs with them again
+    // (the kept square stays the photo there, unlike the rest) and its result carries them too.
+    void masksTravelInTheExportedImage() {
+        impasto::Mask left(64, 48);
+        impasto::Mask keep(64, 48);
+        for (int y = 0; y < 48; ++y) {
+            for (int x = 0; x < 64; ++x) {
+                left.values[size_t(y) * 64 + x] = x < 40 ? 1.0f : 0.0f;
+                keep.values[size_t(y) * 64 + x] = x >= 8 && x < 32 && y >= 12 && y < 36;
+            }
+        }
+        impasto::saveMask(left, path("left.png").toStdString());
+        impasto::saveMask(keep, path("keep.png").toStdString());
+        const QString exported = path("exported.png");
+        expectSuccess(stylizeArguments(exported, 20) << "--style-mask" << path("left.png")
+                                                     << "--keep-mask" << path("keep.png"),
+                      exported, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        const impasto::MaskSet stored = impasto::readEmbeddedMasks(exported.toStdString());
+        QCOMPARE(stored.paintings, std::vector<std::optional<impasto::Mask>>{left});
+        QCOMPARE(stored.keep, std::optional(keep));
+
+        const QString again = path("again.png");
+        const CliResult result = run(
+            {"--preset", exported, "--model", squeezeNet(), "--device", "cpu", "--output", again});
+        QVERIFY2(result.succeeded(), result.describe());
+        QVERIFY2(result.err.contains("Masks from the preset: where painting 1 applies, where the "
+                                     "photo stays"),
+                 result.describe());
+        QVERIFY(impasto::readEmbeddedMasks(again.toStdString()) == stored);
+        // Mean difference from the photo inside the kept square and in the styled strip left
+        // of it (x 0..8 and 32..40, all rows).
+        const impasto::Image written = loadPng(again);
+        const impasto::Image content = resizedContent(64, 48);
+        const cv::Mat photo = rgbView(content);
+        const cv::Mat painted = rgbView(written);
+        const double kept =
+            meanDifference(painted(cv::Rect(8, 12, 24, 24)), photo(cv::Rect(8, 12, 24, 24)));
+        const double styled =
+            (meanDifference(painted(cv::Rect(0, 0, 8, 48)), photo(cv::Rect(0, 0, 8, 48))) +
+             meanDifference(painted(cv::Rect(32, 0, 8, 48)), photo(cv::Rect(32, 0, 8, 48)))) /
+            2.0;
+        QVERIFY2(kept < 0.02 && styled > 3.0 * kept,
+                 qPrintable(QString("from the photo: %1 kept, %2 styled").arg(kept).arg(styled)));
+
+        // A damaged mask chunk fails a run that would take masks from it, not one whose flags
+        // give every kind.
+        QFile exportedFile(exported);
+        QVERIFY(exportedFile.open(QIODevice::ReadOnly));
+        QByteArray bytes = exportedFile.readAll();
+        const qsizetype chunk = bytes.indexOf("maSk");
+        QVERIFY(chunk > 0);
+        bytes[chunk + 8] = char(bytes[chunk + 8] ^ 0x01);  // fails the chunk's checksum
+        const QString damaged = path("damaged.png");
+        QFile damagedFile(damaged);
+        QVERIFY(damagedFile.open(QIODevice::WriteOnly) && damagedFile.write(bytes) == bytes.size());
+        damagedFile.close();
+        const QStringList fromDamaged = {
+            "--preset", damaged,        "--model", squeezeNet(), "--device",
+            "cpu",      "--iterations", "2",       "--output",   path("fromDamaged.png")};
+        const CliResult refused = run(fromDamaged);
+        QVERIFY2(!refused.succeeded() && refused.err.contains("checksum"), refused.describe());
+        const CliResult flagsOnly = run(
+            QStringList(fromDamaged) << "--style-mask" << path("left.png") << "--style-source-mask"
+                                     << "none"
+                                     << "--keep-mask" << path("keep.png"));
+        QVERIFY2(flagsOnly.succeeded(), flagsOnly.describe());
     }
 
     void preserveColorsKeepsPhotoColours() {

@@ -15,6 +15,7 @@
 #include "core/fast/FastStyleFile.h"
 #include "core/fast/FastStyleTrainer.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/PhotoFolder.h"
 #include "core/weights/SafetensorsWriter.h"
 #include "support/SharedPictures.h"
 #include "support/TestPaths.h"
@@ -120,6 +121,23 @@ private Q_SLOTS:
         }
         QVERIFY(largest < 1e-6);
         QVERIFY_THROWS_EXCEPTION(Error, applyFastStyle(network, photo, {.strength = 1.5}));
+    }
+
+    // Reading a photo folder stops between two photos when asked (closing the training dialog).
+    void decodingPhotosStopsWhenAsked() {
+        const std::vector<std::filesystem::path> files = {
+            test::sharedImage("tubingen.jpg").toStdString(),
+            test::sharedImage("photos/chelsea.png").toStdString()};
+        QCOMPARE(decodePhotos(files, 64).images.size(), size_t(2));
+        int asked = 0;
+        const auto stopAfterOne = [&] { return ++asked > 1; };
+        try {
+            decodePhotos(files, 64, stopAfterOne);
+            QFAIL("decoding went on after the stop");
+        } catch (const Error& error) {
+            QVERIFY2(QString(error.what()).contains("Stopped"), error.what());
+        }
+        QCOMPARE(asked, 2);
     }
 
     void damagedFilesGiveClearErrors() {

@@ -548,6 +548,11 @@ private Q_SLOTS:
         paintings->refresh();
         QAction* starry = paintings->actions().first();
         QCOMPARE(starry->text(), QString("starry_night.jpg"));
+        // Decoded off the window's thread, then shown.
+        QTRY_VERIFY_WITH_TIMEOUT(!starry->icon().isNull(), kTimeoutMs);
+        // Kept for the next opening while the file is unchanged: shown at once.
+        paintings->refresh();
+        starry = paintings->actions().first();
         QVERIFY(!starry->icon().isNull());
         starry->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(window.styleList()->count(), 1, kTimeoutMs);
@@ -556,7 +561,7 @@ private Q_SLOTS:
         presets->refresh();
         QAction* kept = presets->actions().first();
         QCOMPARE(kept->text(), QString("kept.png"));
-        QVERIFY(!kept->icon().isNull());
+        QTRY_VERIFY_WITH_TIMEOUT(!kept->icon().isNull(), kTimeoutMs);
         window.parameterPanel()->styleWeightControl()->setValue(5.0);
         kept->trigger();
         QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), 432.0);

@@ -8,8 +8,13 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/image/EmbeddedMasks.h"
+#include "core/image/FileBytes.h"
+#include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/MaskFile.h"
+#include "core/image/PngExport.h"
+#include "core/image/PngTextReader.h"
 #include "core/image/StrengthBlend.h"
 #include "support/TestFiles.h"
 
@@ -50,6 +55,32 @@ float largestDifference(const Samples& a, const Samples& b) {
         largest = std::max(largest, std::abs(a[i] - b[i]));
     }
     return largest;
+}
+
+// `png` with `chunks` (type, data) put before its IEND.
+std::vector<uint8_t> withChunksBeforeEnd(
+    const std::vector<uint8_t>& png,
+    const std::vector<std::pair<std::string, std::vector<uint8_t>>>& chunks) {
+    const size_t endStart = png.size() - 12;  // IEND: length, type and CRC around no data
+    std::vector<uint8_t> result(png.begin(), png.begin() + ptrdiff_t(endStart));
+    for (const auto& [type, data] : chunks) {
+        appendPngChunk(result, type, data);
+    }
+    result.insert(result.end(), png.begin() + ptrdiff_t(endStart), png.end());
+    return result;
+}
+
+// A mask chunk's data: the name, a NUL and the PNG.
+std::vector<uint8_t> maskChunk(const std::string& name, const std::vector<uint8_t>& png) {
+    std::vector<uint8_t> data(name.begin(), name.end());
+    data.push_back(0);
+    data.insert(data.end(), png.begin(), png.end());
+    return data;
+}
+
+uint32_t bigEndianAt(std::span<const uint8_t> bytes, size_t offset) {
+    return uint32_t(bytes[offset]) << 24 | uint32_t(bytes[offset + 1]) << 16 |
+           uint32_t(bytes[offset + 2]) << 8 | bytes[offset + 3];
 }
 
 }  // namespace
@@ -114,6 +145,100 @@ private Q_SLOTS:
         QVERIFY(std::abs(half.rgb[0] - 0.7354f) < 0.001f);
         QVERIFY(std::abs(half.rgb[1] - 1.0f) < 1e-5f);
         QVERIFY(requiredErrorFrom([&] { blendStrength(photo, result, 1.5); }).contains("strength"));
+    }
+
+    // Masks travel inside an exported PNG (soft values at 8 bits exactly, painting numbers
+    // kept), which viewers and the recipe reader still read as before; other files hold none.
+    void masksTravelInsideAnExportedPng() {
+        QTemporaryDir dir;
+        const std::filesystem::path file = dir.filePath("exported.png").toStdString();
+        Mask keep(5, 4);
+        keep.values[6] = 1.0f;
+        const MaskSet masks{
+            .paintings = {std::nullopt, ramp()}, .keep = keep, .sources = {Mask(3, 3, 1.0f)}};
+        exportPng(file, uniform(0.2f, 0.4f, 0.6f),
+                  {.bitDepth = 8, .text = {{"impasto:settings", "{}"}}, .masks = masks});
+        const MaskSet read = readEmbeddedMasks(file);
+        QCOMPARE(read.paintings.size(), size_t(2));
+        QVERIFY(!read.paintings[0]);
+        QVERIFY(read.paintings[1] &&
+                largestDifference(read.paintings[1]->values, ramp().values) < 1e-5f);
+        QCOMPARE(read.keep, std::optional(keep));
+        QCOMPARE(read.sources, masks.sources);
+        QCOMPARE(loadImage(file).image.width(), 2);
+        QCOMPARE(readPngText(file).at("impasto:settings"), std::string("{}"));
+
+        // JPEG and TIFF carry the recipe alone; a mask file is no export.
+        const std::filesystem::path tiff = dir.filePath("exported.tiff").toStdString();
+        ImageExportOptions tiffOptions;
+        tiffOptions.settings = "{}";
+        tiffOptions.masks = masks;
+        exportImage(tiff, uniform(0.2f, 0.4f, 0.6f), tiffOptions);
+        QVERIFY(!readEmbeddedMasks(tiff).any());
+        const std::filesystem::path plain = dir.filePath("plain.png").toStdString();
+        saveMask(ramp(), plain);
+        QVERIFY(!readEmbeddedMasks(plain).any());
+    }
+
+    // What a reader takes is bounded: a mask whose header claims more pixels than Impasto
+    // writes is refused before decoding, as are a damaged chunk and too many masks; a mask
+    // larger than that is shrunk to fit when written.
+    void embeddedMasksAreBounded() {
+        QTemporaryDir dir;
+        const std::filesystem::path file = dir.filePath("plain.png").toStdString();
+        exportPng(file, uniform(0.5f, 0.5f, 0.5f));
+        const std::vector<uint8_t> png = readFileBytes(file);
+        const std::vector<uint8_t> small = encodeMaskPng(Mask(2, 2, 1.0f), "small");
+
+        // The small mask's IHDR claims 5000 x 5000 pixels.
+        std::vector<uint8_t> header(small.begin() + 16, small.begin() + 29);
+        for (const size_t at : {size_t(0), size_t(4)}) {
+            header[at] = 0;
+            header[at + 1] = 0;
+            header[at + 2] = 5000 >> 8;
+            header[at + 3] = 5000 & 0xFF;
+        }
+        std::vector<uint8_t> huge(small.begin(), small.begin() + 8);
+        appendPngChunk(huge, "IHDR", header);
+        huge.insert(huge.end(), small.begin() + 33, small.end());
+        const auto errorFor = [&](const std::vector<uint8_t>& bytes) {
+            return requiredErrorFrom(
+                [&] { masksFromPngChunks(readPngChunks(bytes), "crafted.png"); });
+        };
+        QVERIFY(masksFromPngChunks(
+                    readPngChunks(withChunksBeforeEnd(png, {{"maSk", maskChunk("keep", small)}})),
+                    "fine.png")
+                    .keep);
+        const QString tooLarge =
+            errorFor(withChunksBeforeEnd(png, {{"maSk", maskChunk("keep", huge)}}));
+        QVERIFY2(tooLarge.contains("5000 x 5000") && tooLarge.contains("limit"),
+                 qPrintable(tooLarge));
+
+        std::vector<uint8_t> damaged =
+            withChunksBeforeEnd(png, {{"maSk", maskChunk("keep", small)}});
+        damaged[damaged.size() - 12 - 5] ^= 0x01;  // a byte of the mask chunk's PNG
+        QVERIFY(errorFor(damaged).contains("checksum"));
+
+        // Only PNG is decoded there, though the decoder reads other formats too.
+        cv::Mat grey(2, 2, CV_8UC1, cv::Scalar(255));
+        std::vector<uint8_t> bmp;
+        QVERIFY(cv::imencode(".bmp", grey, bmp));
+        const QString notPng =
+            errorFor(withChunksBeforeEnd(png, {{"maSk", maskChunk("keep", bmp)}}));
+        QVERIFY2(notPng.contains("not a PNG"), qPrintable(notPng));
+
+        std::vector<std::pair<std::string, std::vector<uint8_t>>> many(
+            kMaxEmbeddedMasks + 1, {"maSk", maskChunk("unknown", small)});
+        QVERIFY(errorFor(withChunksBeforeEnd(png, many)).contains("more or larger masks"));
+
+        const std::vector<std::vector<uint8_t>> written =
+            maskChunkData({.paintings = {}, .keep = Mask(4200, 4200, 1.0f), .sources = {}});
+        QCOMPARE(written.size(), size_t(1));
+        const std::span<const uint8_t> stored = std::span(written[0]).subspan(5);  // "keep\0"
+        const uint32_t side = bigEndianAt(stored, 16);
+        QVERIFY2(side < 4200 &&
+                     double(side) * bigEndianAt(stored, 20) <= kMaxEmbeddedMaskMegapixels * 1e6,
+                 qPrintable(QString("stored at %1 pixels wide").arg(side)));
     }
 };
 

@@ -5,14 +5,17 @@
 // and come back.
 #include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -20,8 +23,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/MaskFile.h"
 #include "support/MainWindowDriver.h"
+#include "support/PictureDifference.h"
 #include "support/TestFiles.h"
 #include "support/TestTimeouts.h"
 #include "ui/session/MaskFilesBeside.h"
@@ -31,6 +36,7 @@
 #include "ui/widgets/MaskColours.h"
 #include "ui/widgets/MaskEditor.h"
 #include "ui/widgets/PreviewView.h"
+#include "ui/widgets/RecentFilesMenu.h"
 #include "ui/widgets/StrengthSlider.h"
 #include "ui/widgets/StyleListView.h"
 #include "ui/widgets/StyleRow.h"
@@ -69,22 +75,6 @@ float valueAt(const Mask& mask, QPointF fraction) {
     const int x = std::min(mask.width() - 1, int(fraction.x() * mask.width()));
     const int y = std::min(mask.height() - 1, int(fraction.y() * mask.height()));
     return mask.values[size_t(y) * mask.width() + x];
-}
-
-double meanDifference(const QImage& a, const QImage& b) {
-    const QImage first = a.convertToFormat(QImage::Format_RGB32);
-    const QImage second = b.scaled(a.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                              .convertToFormat(QImage::Format_RGB32);
-    double sum = 0.0;
-    for (int y = 0; y < first.height(); ++y) {
-        for (int x = 0; x < first.width(); ++x) {
-            const QRgb p = first.pixel(x, y);
-            const QRgb q = second.pixel(x, y);
-            sum += std::abs(qRed(p) - qRed(q)) + std::abs(qGreen(p) - qGreen(q)) +
-                   std::abs(qBlue(p) - qBlue(q));
-        }
-    }
-    return sum / (3.0 * 255.0 * first.width() * first.height());
 }
 
 }  // namespace
@@ -215,18 +205,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Finished, kTimeoutMs);
         QTest::qWait(300);
         const QImage result = window->preview()->image();
-        const double resultFromPhoto = meanDifference(result, photo);
+        const double resultFromPhoto = test::meanDifference(result, photo);
         QVERIFY2(resultFromPhoto > 0.03, qPrintable(QString::number(resultFromPhoto)));
         const int frames = window->framesShown();
         window->strengthSlider()->slider()->setValue(0);
         QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() > frames, kTimeoutMs);
-        const double shownFromPhoto = meanDifference(window->preview()->image(), photo);
+        const double shownFromPhoto = test::meanDifference(window->preview()->image(), photo);
         QVERIFY2(shownFromPhoto < 0.02, qPrintable(QString::number(shownFromPhoto)));
         QCOMPARE(window->shownIteration(), 6);  // no step: the same picture, blended
         const int framesAtZero = window->framesShown();
         window->strengthSlider()->slider()->setValue(100);
         QTRY_VERIFY_WITH_TIMEOUT(window->framesShown() > framesAtZero, kTimeoutMs);
-        QVERIFY(meanDifference(window->preview()->image(), result) < 0.002);
+        QVERIFY(test::meanDifference(window->preview()->image(), result) < 0.002);
     }
 
     // Export writes the painted mask as a PNG; importing it onto the keep mask gives it back.
@@ -326,6 +316,94 @@ private Q_SLOTS:
         QVERIFY(!recovery.saveMasks(masks));
         QVERIFY(recovery.restoreMasks(2) == masks);
         QVERIFY(!recovery.restoreMasks(2).any());  // once
+    }
+
+    // "Use only the sky of this painting": a source mask given to a painting's card reaches the
+    // running worker (the iterations go on), the card says "Part", and the mask goes beside a
+    // preset (<stem>.source-mask-1.png) and into an exported PNG; "Use All" on the card drops
+    // it, and loading the preset or the exported image brings it back.
+    void aPaintingsSourceMaskTravelsWithTheRun() {
+        QTemporaryDir folder;
+        Mask sky(40, 30, 0.0f);
+        std::fill_n(sky.values.begin(), 40 * 10, 1.0f);  // the top third
+        const QString skyFile = folder.filePath("sky.png");
+        saveMask(sky, test::toPath(skyFile));
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        StyleRow* card = window->styleList()->row(0);
+        QVERIFY(card);
+        QCOMPARE(card->partButton()->text(), QString("All"));
+        QSignalSpy applied(&window->controller().worker(), &SessionWorker::masksApplied);
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 2, kTimeoutMs);
+
+        const int givenAt = window->shownIteration();
+        window->maskMode().usePartOfPainting(0, skyFile);
+        QCOMPARE(card->partButton()->text(), QString("Part"));
+        QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty(), kTimeoutMs);
+        const auto sent = applied.last().at(0).value<MaskSet>();
+        QCOMPARE(sent.sources, std::vector<std::optional<Mask>>{sky});
+        QVERIFY(applied.last().at(1).toInt() >= givenAt);  // not started over
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() > applied.last().at(1).toInt() + 1,
+                                 kTimeoutMs);
+
+        const QString preset = folder.filePath("sky-look.json");
+        window->savePresetTo(preset);
+        QCOMPARE(loadMaskAllowingBlack(test::toPath(folder.filePath("sky-look.source-mask-1.png"))),
+                 sky);
+        const QString exported = folder.filePath("sky-look.png");
+        QSignalSpy written(&window->controller().worker(), &SessionWorker::exported);
+        window->exportTo(exported, 8);
+        QTRY_VERIFY_WITH_TIMEOUT(!written.isEmpty(), kTimeoutMs);
+        QCOMPARE(readEmbeddedMasks(test::toPath(exported)).sources,
+                 std::vector<std::optional<Mask>>{sky});
+        window->stopAction()->trigger();
+
+        const auto partUsed = [&] {
+            return window->maskMode().editor().masks().sources.at(0) == std::optional(sky);
+        };
+        for (const QString& file : {preset, exported}) {
+            card->partButton()->menu()->actions().at(1)->trigger();  // Use All of This Painting
+            QVERIFY(!partUsed());
+            QCOMPARE(card->partButton()->text(), QString("All"));
+            Q_EMIT window->recentPresetsMenu()->fileChosen(file);
+            QVERIFY2(partUsed(), qPrintable(file));
+            QCOMPARE(card->partButton()->text(), QString("Part"));
+        }
+
+        // A damaged mask chunk changes nothing, the settings included.
+        QFile exportedFile(exported);
+        QVERIFY(exportedFile.open(QIODevice::ReadOnly));
+        QByteArray bytes = exportedFile.readAll();
+        const qsizetype chunk = bytes.indexOf("maSk");
+        QVERIFY(chunk > 0);
+        bytes[chunk + 8] = char(bytes[chunk + 8] ^ 0x01);  // fails the chunk's checksum
+        const QString damaged = folder.filePath("damaged.png");
+        QFile damagedFile(damaged);
+        QVERIFY(damagedFile.open(QIODevice::WriteOnly) && damagedFile.write(bytes) == bytes.size());
+        damagedFile.close();
+        card->partButton()->menu()->actions().at(1)->trigger();
+        const int revision = window->sentSettingsRevision();
+        Q_EMIT window->recentPresetsMenu()->fileChosen(damaged);
+        QCOMPARE(window->sentSettingsRevision(), revision);
+        QVERIFY(!partUsed());
+
+        // The preset's painting is gone: its masks are not put on the painting here.
+        QFile presetFile(preset);
+        QVERIFY(presetFile.open(QIODevice::ReadOnly));
+        QByteArray recipe = presetFile.readAll();
+        const QByteArray painting = window->styleList()->paths().at(0).toUtf8();
+        QVERIFY(recipe.contains(painting));
+        recipe.replace(painting, folder.filePath("gone.jpg").toUtf8());
+        const QString gone = folder.filePath("gone-look.json");
+        QFile goneFile(gone);
+        QVERIFY(goneFile.open(QIODevice::WriteOnly) && goneFile.write(recipe) == recipe.size());
+        goneFile.close();
+        QVERIFY(QFile::copy(folder.filePath("sky-look.source-mask-1.png"),
+                            folder.filePath("gone-look.source-mask-1.png")));
+        Q_EMIT window->recentPresetsMenu()->fileChosen(gone);
+        QVERIFY(window->sentSettingsRevision() > revision);  // the preset was loaded
+        QVERIFY(!partUsed());
     }
 };
 

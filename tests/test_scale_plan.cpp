@@ -243,6 +243,7 @@ private Q_SLOTS:
         QCOMPARE(plan.stageIterations(0), 30);
         QCOMPARE(plan.stageIterations(1), 20);
         QCOMPARE(plan.plannedIterations(), 70);
+        QCOMPARE(plan.iterationsToFinish(), 70);
         const std::vector<double> flat(20, 100.0);  // levelled off long ago
         QVERIFY(!plan.stageOver(0, 0, 29, flat));
         QVERIFY(plan.stageOver(0, 0, 30, flat));
@@ -255,12 +256,18 @@ private Q_SLOTS:
         inputs.iterationBudget = 0;
         const ScalePlan initialOnly(inputs);
         QCOMPARE(initialOnly.plannedIterations(), 0);
+        // Room for the middle stage's latest end and a real final stage.
+        QCOMPARE(initialOnly.iterationsToFinish(),
+                 30 + int(ScalePlan::kMaximumStageSteps) + ScalePlan::kMinimumFinalStageSteps);
         QVERIFY(!initialOnly.stageOver(1, 30, 35, lossesFalling(0.1, 5)));
         QVERIFY(initialOnly.stageOver(1, 30, 80, flat));
         // The per-scale count alone covers the first stage too.
         inputs.initialIterations = 0;
         inputs.scaleIterations = 15;
         QCOMPARE(ScalePlan(inputs).plannedIterations(), 45);
+        // Without given iterations the budget rule already keeps a final stage.
+        inputs.scaleIterations = 0;
+        QCOMPARE(ScalePlan(inputs).iterationsToFinish(), 0);
     }
 };
 

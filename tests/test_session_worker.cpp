@@ -15,6 +15,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/planning/ScalePlan.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
 #include "ui/session/SessionController.h"
@@ -350,6 +351,30 @@ private Q_SLOTS:
         QCOMPARE(notes.size(), 1);  // once, not with every frame
         QVERIFY2(notes.first().startsWith("Tiled: ") && notes.first().contains("tiles of 64 px"),
                  qPrintable(notes.first()));
+    }
+
+    // Iterations per scale that add up to more than the target lengthen the run, so that it
+    // still ends with real iterations at the final size; the window is told.
+    void iterationsPerScaleLengthenAShortRun() {
+        SessionController controller;
+        Recorder recorder(controller);
+        QList<int> raised;
+        QObject::connect(&controller.worker(), &SessionWorker::iterationTargetRaised, &controller,
+                         [&](int target) { raised.append(target); });
+        QVERIFY(prepareTubingen(controller, recorder, 192));
+        StyleSettings staged = settingsAt(192);
+        staged.minScale = 48;
+        staged.initialIterations = 6;
+        staged.scaleIterations = 3;
+        controller.worker().submitSettings(staged);
+        controller.start(4);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RunState::Finished, kTimeoutMs);
+        QVERIFY2(recorder.failures.isEmpty(), qPrintable(recorder.failures.join("; ")));
+        QCOMPARE(raised.size(), 1);
+        // The first stage's 6, every middle stage's 3 and at least 10 at the final size.
+        QVERIFY2(raised.first() >= 6 + ScalePlan::kMinimumFinalStageSteps,
+                 qPrintable(QString::number(raised.first())));
+        QCOMPARE(recorder.lastIteration(), raised.first());
     }
 
     void cancelDuringPreparationKeepsTheSessionUsable() {

@@ -1,15 +1,19 @@
 #include <QApplication>
 #include <QFile>
 #include <QImage>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 #include "core/settings/PresetFile.h"
 #include "support/TestPaths.h"
 #include "ui/panels/StyleGallery.h"
 #include "ui/settings/AppSettings.h"
 #include "ui/widgets/FileThumbnail.h"
+#include "ui/widgets/ThumbnailGrid.h"
 
 using impasto::test::sharedImage;
 using impasto::ui::AppSettings;
@@ -91,6 +95,23 @@ private Q_SLOTS:
         QVERIFY(QFile::remove(painting));
         gallery.refresh();
         QCOMPARE(gallery.paintings()->count(), before - 1);
+    }
+
+    // A thumbnail that arrives after the grid has laid its items out on screen gets the room it
+    // needs (with uniform item sizes it stayed a text line high: the fast-style list showed a
+    // sliver of it).
+    void lateThumbnailsGetTheirRoom() {
+        std::unique_ptr<QListWidget> grid(impasto::ui::thumbnailGrid("grid", 96));
+        grid->resize(300, 300);
+        grid->show();
+        QVERIFY(QTest::qWaitForWindowExposed(grid.get()));
+        auto* item = new QListWidgetItem("name", grid.get());
+        QTest::qWait(50);  // laid out with the text alone
+        QImage thumbnail(96, 60, QImage::Format_RGB32);
+        thumbnail.fill(Qt::darkBlue);
+        item->setIcon(QPixmap::fromImage(thumbnail));
+        QTRY_VERIFY2(grid->visualItemRect(item).height() >= 60,
+                     qPrintable(QString::number(grid->visualItemRect(item).height())));
     }
 
 private:

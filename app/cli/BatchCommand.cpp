@@ -1,8 +1,6 @@
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -11,6 +9,7 @@
 #include "app/cli/OutputChecks.h"
 #include "app/cli/StylizeRun.h"
 #include "core/common/Error.h"
+#include "core/image/PhotoFolder.h"
 #include "core/model/TensorMemoryLimit.h"
 #include "core/style/SessionCounters.h"
 
@@ -23,16 +22,6 @@ namespace fs = std::filesystem;
 // Results are named "<photo stem>-impasto.png"; a folder's results are not photos to repaint
 // when the output folder is that folder.
 constexpr const char* kResultSuffix = "-impasto";
-
-bool isImageName(const fs::path& file) {
-    std::string extension = file.extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    static const std::set<std::string> kImageExtensions = {".png",  ".jpg", ".jpeg", ".tif",
-                                                           ".tiff", ".bmp", ".webp"};
-    return kImageExtensions.contains(extension) && !file.stem().string().ends_with(kResultSuffix) &&
-           !file.filename().string().starts_with('.');
-}
 
 // Two photos named alike ("a.jpg", "a.png") would write the same result: refused before any
 // work.
@@ -58,21 +47,12 @@ std::vector<fs::path> batchPhotos(const std::vector<std::string>& contentFiles) 
             photos.emplace_back(given);
             continue;
         }
-        std::vector<fs::path> inFolder;
-        std::error_code error;
-        for (auto entry = fs::directory_iterator(given, error);
-             !error && entry != fs::directory_iterator(); entry.increment(error)) {
-            if (entry->is_regular_file() && isImageName(entry->path())) {
-                inFolder.push_back(entry->path());
-            }
-        }
-        if (error) {
-            throw Error("Cannot read the folder " + given + ": " + error.message());
-        }
-        std::sort(inFolder.begin(), inFolder.end());
+        std::vector<fs::path> inFolder = imageFilesIn(given);
+        std::erase_if(inFolder, [](const fs::path& file) {
+            return file.stem().string().ends_with(kResultSuffix);
+        });
         if (inFolder.empty()) {
-            throw Error("The folder " + given +
-                        " holds no images (.png, .jpg, .jpeg, .tif, .tiff, .bmp, .webp)");
+            throw Error("The folder " + given + " holds only results of earlier batches");
         }
         photos.insert(photos.end(), inFolder.begin(), inFolder.end());
     }

@@ -15,6 +15,7 @@
 #include "app/cli/MaskFlags.h"
 #include "app/cli/NeuralStyleFlags.h"
 #include "core/common/Error.h"
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageExport.h"
 #include "core/image/RecipeFile.h"
 #include "core/settings/SettingNames.h"
@@ -150,7 +151,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         option({"preset"},
                "Start from the settings in a preset: JSON, as the desktop app saves them, or a "
                "PNG, JPEG or TIFF Impasto exported, whose photo, paintings and iteration count "
-               "are used too unless given here. The options given here override it.",
+               "are used too unless given here, and a PNG's masks unless a mask flag is. The "
+               "options given here override it.",
                "FILE.json|FILE.png");
     const QCommandLineOption styleBlend =
         option({"style-blend", "style_blend_weights"},
@@ -572,7 +574,12 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
     }
     neuralStyle.applySettings(parser, options);
     fastStyle.apply(parser, options);
-    masks.apply(parser, options);
+    // An exported image carries its masks (core/image/EmbeddedMasks.h).
+    const auto readPresetMasks = [&] {
+        return recipe ? readEmbeddedMasks(file(preset)) : MaskSet{};
+    };
+    masks.apply(parser, options, readPresetMasks,
+                recipe && options.styleFiles == recipe->inputs.styles);
     validate(s);
     return options;
 }

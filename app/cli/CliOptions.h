@@ -7,7 +7,9 @@
 
 #include <QString>
 
+#include "core/image/MaskSet.h"
 #include "core/model/ComputeDevice.h"
+#include "core/model/CudnnUse.h"
 #include "core/settings/StyleSettings.h"
 
 namespace impasto::cli {
@@ -43,6 +45,8 @@ struct CliOptions {
     std::vector<std::optional<std::string>> styleMaskFiles;
     std::vector<std::optional<std::string>> styleSourceMaskFiles;
     std::optional<std::string> keepMaskFile;
+    // The masks an exported image given as --preset holds, for the kinds no flag gives.
+    MaskSet storedMasks;
     // Whether --init (or a preset) named the start; otherwise feature inversion starts from noise.
     bool initChosen = false;
     std::string outputFile = "out.png";
@@ -52,6 +56,7 @@ struct CliOptions {
     bool iterationsFromStages = false;
     std::string model = "auto";
     DevicePreference device = DevicePreference::Auto;
+    CudnnUse cudnn;  // jcjohnson's -backend and -cudnn_autotune (NeuralStyleFlags.h)
     int saveEvery = 0;
     int printEvery = 50;
     int bitDepth = 0;  // 0: the output format's usual depth (ImageExport.h)

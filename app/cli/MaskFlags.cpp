@@ -2,6 +2,8 @@
 
 #include <QStringList>
 
+#include <cstdio>
+
 #include "core/common/Error.h"
 
 namespace impasto::cli {
@@ -25,6 +27,24 @@ std::vector<std::optional<std::string>> perPainting(const QStringList& values,
         files.push_back(value == "none" ? std::nullopt : std::optional(value.toStdString()));
     }
     return files;
+}
+
+std::string storedMaskNames(const MaskSet& masks) {
+    std::string names;
+    const auto add = [&names](const std::string& name) {
+        names += (names.empty() ? "" : ", ") + name;
+    };
+    for (size_t i = 0; i < masks.paintings.size(); ++i) {
+        if (masks.paintings[i])
+            add("where painting " + std::to_string(i + 1) + " applies");
+    }
+    for (size_t i = 0; i < masks.sources.size(); ++i) {
+        if (masks.sources[i])
+            add("the part of painting " + std::to_string(i + 1) + " used");
+    }
+    if (masks.keep)
+        add("where the photo stays");
+    return names;
 }
 
 }  // namespace
@@ -53,7 +73,8 @@ bool MaskFlags::repeats(const QString& name) const {
     return styleMask_.names().contains(name) || styleSourceMask_.names().contains(name);
 }
 
-void MaskFlags::apply(const QCommandLineParser& parser, CliOptions& options) const {
+void MaskFlags::apply(const QCommandLineParser& parser, CliOptions& options,
+                      const std::function<MaskSet()>& readStored, bool paintingsFromPreset) const {
     const size_t paintings = options.styleFiles.size();
     options.styleMaskFiles = perPainting(parser.values(styleMask_), "style-mask", paintings);
     options.styleSourceMaskFiles =
@@ -63,6 +84,26 @@ void MaskFlags::apply(const QCommandLineParser& parser, CliOptions& options) con
             throw Error("--keep-mask keeps part of the photo: give --content too");
         }
         options.keepMaskFile = parser.value(keepMask_).toStdString();
+    }
+
+    const int ownPaintings = paintingsFromPreset ? static_cast<int>(paintings) : 0;
+    // Read only when they may fill a kind in: a damaged chunk fails no run that does not use it.
+    const bool storedUsable = (ownPaintings > 0 && (options.styleMaskFiles.empty() ||
+                                                    options.styleSourceMaskFiles.empty())) ||
+                              (!parser.isSet(keepMask_) && options.contentFile);
+    MaskSet stored = storedUsable && readStored ? readStored() : MaskSet{};
+    if (options.styleMaskFiles.empty()) {
+        options.storedMasks.paintings = stored.paintingsForSession(ownPaintings);
+    }
+    if (options.styleSourceMaskFiles.empty()) {
+        options.storedMasks.sources = stored.sourcesForSession(ownPaintings);
+    }
+    if (!options.keepMaskFile && options.contentFile) {
+        options.storedMasks.keep = std::move(stored.keep);
+    }
+    if (options.storedMasks.any()) {
+        std::fprintf(stderr, "Masks from the preset: %s\n",
+                     storedMaskNames(options.storedMasks).c_str());
     }
 }
 

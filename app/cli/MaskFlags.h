@@ -4,7 +4,10 @@
 #include <QCommandLineParser>
 #include <QList>
 
+#include <functional>
+
 #include "app/cli/CliOptions.h"
+#include "core/image/MaskSet.h"
 
 namespace impasto::cli {
 
@@ -19,8 +22,13 @@ public:
     // Whether `name` is one of the options that may repeat.
     bool repeats(const QString& name) const;
     // Fills options' mask files, after the style images are known; throws impasto::Error when
-    // the counts do not match the paintings or a keep mask has no photo.
-    void apply(const QCommandLineParser& parser, CliOptions& options) const;
+    // the counts do not match the paintings or a keep mask has no photo. The masks
+    // `readStored` reads, those an exported image given as --preset holds, fill in each kind no
+    // flag gives: the paintings' when the paintings are the preset's (`paintingsFromPreset`),
+    // the keep mask when there is a photo. It is called only when some kind is left to them.
+    void apply(const QCommandLineParser& parser, CliOptions& options,
+               const std::function<MaskSet()>& readStored = {},
+               bool paintingsFromPreset = false) const;
 
 private:
     QCommandLineOption styleMask_;

@@ -148,9 +148,13 @@ NeuralStyleFlags::NeuralStyleFlags()
       protoFile_(QStringList{"proto_file"},
                  "neural-style: ignored, as the network is recognised from the weight file.",
                  "FILE"),
-      backend_(QStringList{"backend"}, "neural-style: ignored (LibTorch picks its own kernels).",
+      backend_(QStringList{"backend"},
+               "neural-style: on a CUDA GPU, nn runs without cuDNN, cudnn with it (the default); "
+               "clnn (OpenCL) is ignored.",
                "nn|cudnn|clnn"),
-      cudnnAutotune_(QStringList{"cudnn_autotune"}, "neural-style: ignored."),
+      cudnnAutotune_(QStringList{"cudnn_autotune"},
+                     "neural-style: with -backend cudnn, let cuDNN time its algorithms (Impasto "
+                     "does by default without -backend)."),
       multigpuStrategy_(QStringList{"multigpu_strategy"},
                         "neural-style: ignored (one device per run).", "INDICES") {}
 
@@ -252,9 +256,21 @@ void NeuralStyleFlags::applySettings(const QCommandLineParser& parser, CliOption
     if (parser.isSet(modelFile_)) {
         options.model = modelForFile(parser.value(modelFile_).toStdString());
     }
-    for (const QCommandLineOption* option :
-         {&protoFile_, &backend_, &cudnnAutotune_, &multigpuStrategy_}) {
-        if (parser.isSet(*option)) {
+    const std::string backend = parser.value(backend_).toStdString();
+    options.cudnn = cudnnUseFromNeuralStyle(backend, parser.isSet(cudnnAutotune_));
+    std::vector<std::string> cudaOnly;
+    for (const QCommandLineOption* option : {&backend_, &cudnnAutotune_}) {
+        if (parser.isSet(*option) && backend != "clnn") {
+            cudaOnly.push_back(given(parser, *option));
+        }
+    }
+    if (!cudaOnly.empty() && (options.device == DevicePreference::Cpu || !cudaAvailable())) {
+        std::fprintf(
+            stderr, "%s only on a CUDA GPU; this run is on the CPU\n",
+            (join(cudaOnly, " and ") + (cudaOnly.size() == 1 ? " applies" : " apply")).c_str());
+    }
+    for (const QCommandLineOption* option : {&protoFile_, &backend_, &multigpuStrategy_}) {
+        if (parser.isSet(*option) && (option != &backend_ || backend == "clnn")) {
             ignored.push_back(given(parser, *option));
         }
     }

@@ -10,8 +10,9 @@ namespace impasto::cli {
 
 // jcjohnson/neural-style's flags, with his meanings, where they differ from Impasto's own
 // options: other scales (weights, learning rate), comma lists (-style_image), 0|1 values
-// (-original_colors), -gpu N, -seed -1, and the flags that mean nothing here (-backend,
-// -cudnn_autotune, -proto_file, -multigpu_strategy), which are accepted and named as ignored.
+// (-original_colors), -gpu N, -seed -1, -backend and -cudnn_autotune (cuDNN on a CUDA GPU,
+// CudnnUse.h), and the flags that mean nothing here (-proto_file, -multigpu_strategy, -backend
+// clnn), which are accepted and named as ignored.
 // His other flags are spellings of Impasto's options (CliOptions.cpp: -image_size, -num_iterations,
 // -content_layers...).
 class NeuralStyleFlags {

@@ -124,10 +124,13 @@ std::filesystem::path intermediateFile(const std::filesystem::path& output, int 
 }
 
 // The settings go with the files and iteration count (RunInputs), so that the image is a recipe.
-ImageExportOptions resultExportOptions(const StyleSession& session, const std::string& modelName,
-                                       RunInputs inputs, int bitDepth) {
+// The masks go too, where the format has room for them (ImageExportOptions::masks).
+ImageExportOptions resultExportOptions(const StyleSession& session, const MaskSet& masks,
+                                       const std::string& modelName, RunInputs inputs,
+                                       int bitDepth) {
     ImageExportOptions exported;
     exported.bitDepth = bitDepth;
+    exported.masks = masks;
     inputs.iterations = session.iteration();
     exported.settings = recipeToJson(session.settings(), inputs);
     exported.pngText["Software"] = "Impasto";
@@ -141,7 +144,7 @@ ImageExportOptions resultExportOptions(const StyleSession& session, const std::s
 // settle() also moves a coarse-to-fine run to the full size, so an intermediate image taken
 // during a coarse stage is written unchecked at that stage's size instead. After Ctrl+C a
 // coarse stage stays where it is (settle() does not prepare the full size) and is upsampled.
-void writeResult(StyleSession& session, const std::optional<Image>& photo,
+void writeResult(StyleSession& session, const MaskSet& masks, const std::optional<Image>& photo,
                  const std::string& modelName, const RunInputs& inputs,
                  const std::filesystem::path& file, int bitDepth, bool intermediate = false) {
     if (!intermediate || session.atFinalScale()) {
@@ -156,18 +159,18 @@ void writeResult(StyleSession& session, const std::optional<Image>& photo,
     exportImage(
         file,
         atStrength(intermediate ? session.currentImage() : session.resultImage(), session, photo),
-        resultExportOptions(session, modelName, inputs, bitDepth));
+        resultExportOptions(session, masks, modelName, inputs, bitDepth));
 }
 
 // After a failure (out of memory at the full size, a run that diverged) keeps what there is: the
 // image as it stands, upsampled to the output size, unsettled, since settling needs the memory
 // that ran out. Whether it was written; a failure to write it is reported.
-bool writePartialResult(const StyleSession& session, const std::optional<Image>& photo,
-                        const std::string& modelName, const RunInputs& inputs,
-                        const std::filesystem::path& file, int bitDepth) {
+bool writePartialResult(const StyleSession& session, const MaskSet& masks,
+                        const std::optional<Image>& photo, const std::string& modelName,
+                        const RunInputs& inputs, const std::filesystem::path& file, int bitDepth) {
     try {
         exportImage(file, atStrength(session.resultImage(), session, photo),
-                    resultExportOptions(session, modelName, inputs, bitDepth));
+                    resultExportOptions(session, masks, modelName, inputs, bitDepth));
         std::fprintf(stderr,
                      "Wrote a partial result to %s: the image as it stood after %d iterations, "
                      "at the output size\n",
@@ -249,11 +252,20 @@ StylizeRun::StylizeRun(const CliOptions& options)
         styles.push_back(loadInput(file, styleImageSide(options.settings)));
     }
     session_.setStyles(std::move(styles));
-    session_.setStyleMasks(loadMasks(options.styleMaskFiles));
-    session_.setStyleSourceMasks(loadMasks(options.styleSourceMaskFiles));
-    if (options.keepMaskFile) {
-        session_.setKeepMask(loadMask(*options.keepMaskFile));
+    // Those no flag gave come from the preset image (CliOptions::storedMasks).
+    masks_ = options.storedMasks;
+    if (!options.styleMaskFiles.empty()) {
+        masks_.paintings = loadMasks(options.styleMaskFiles);
     }
+    if (!options.styleSourceMaskFiles.empty()) {
+        masks_.sources = loadMasks(options.styleSourceMaskFiles);
+    }
+    if (options.keepMaskFile) {
+        masks_.keep = loadMask(*options.keepMaskFile);
+    }
+    session_.setStyleMasks(masks_.paintings);
+    session_.setStyleSourceMasks(masks_.sources);
+    session_.setKeepMask(masks_.keep);
     if (options.initFile) {
         session_.setInitImage(loadInput(*options.initFile, options.settings.outputSize));
     }
@@ -371,8 +383,8 @@ int StylizeRun::stylize(const CliOptions& options) {
             // Out of memory or a diverging run after many good iterations: keep what there is,
             // and say that the run failed with an exit status of its own.
             if (session.iteration() == 0 ||
-                !writePartialResult(session, photo, choice.displayName, inputs, options.outputFile,
-                                    options.bitDepth)) {
+                !writePartialResult(session, masks_, photo, choice.displayName, inputs,
+                                    options.outputFile, options.bitDepth)) {
                 throw;
             }
             std::fprintf(stderr, "impasto-cli: error: %s\n", error.what());
@@ -411,7 +423,7 @@ int StylizeRun::stylize(const CliOptions& options) {
                               : "");
         }
         if (options.saveEvery > 0 && step.iteration % options.saveEvery == 0 && !last) {
-            writeResult(session, photo, choice.displayName, inputs,
+            writeResult(session, masks_, photo, choice.displayName, inputs,
                         intermediateFile(options.outputFile, step.iteration), options.bitDepth,
                         true);
         }
@@ -419,7 +431,8 @@ int StylizeRun::stylize(const CliOptions& options) {
     if (!interrupted) {
         requireMovement(session, learningRate);
     }
-    writeResult(session, photo, choice.displayName, inputs, options.outputFile, options.bitDepth);
+    writeResult(session, masks_, photo, choice.displayName, inputs, options.outputFile,
+                options.bitDepth);
     wroteResult_ = true;
     if (options.reportFile) {
         report.save(*options.reportFile);

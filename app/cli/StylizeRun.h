@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/cli/CliOptions.h"
+#include "core/image/MaskSet.h"
 #include "core/registry/ModelChoice.h"
 #include "core/style/StyleSession.h"
 
@@ -40,6 +41,7 @@ public:
 private:
     ModelChoice choice_;
     StyleSession session_;
+    MaskSet masks_;  // as the session has them, for the exported images to carry
     std::unique_ptr<InterruptGuard> interruptGuard_;
     std::string progressLabel_;
     bool wroteResult_ = false;

@@ -2,16 +2,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "app/cli/Commands.h"
 #include "app/cli/OutputChecks.h"
 #include "app/cli/StylizeRun.h"
 #include "core/common/Error.h"
-#include "core/fast/FastStyleFile.h"
 #include "core/fast/FastStyleTrainer.h"
+#include "core/fast/TrainingCheckpoint.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/PhotoFolder.h"
 #include "core/registry/ModelChoice.h"
 
 namespace impasto::cli {
@@ -20,53 +20,32 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Photos are decoded at most this many times the crop size: crops then show a good part of the
-// picture, and a folder of large photos fits in memory.
-constexpr int kPhotoSideInCrops = 3;
-
 // Before hours of training: the style file and its checkpoint must be writable and neither may
-// be an input. A style file without a checkpoint is a finished training that nothing resumes,
-// so it is refused rather than overwritten by a fresh one.
-void checkTrainingOutputs(const CliOptions& options, const fs::path& output,
-                          const fs::path& checkpoint) {
-    checkOutput(options, output, "--train-style");
-    checkOutput(options, checkpoint, "--train-style's checkpoint");
-    std::error_code error;
-    if (fs::exists(output, error) && !fs::exists(checkpoint, error)) {
-        throw Error("--train-style " + output.string() +
-                    " already holds a trained style and there is no checkpoint to resume: "
-                    "delete it or choose another name");
+// be an input, nor may a finished style be overwritten.
+void checkTrainingOutputs(const CliOptions& options, const TrainingCheckpoint& checkpoint) {
+    checkOutput(options, checkpoint.styleFile(), "--train-style");
+    checkOutput(options, checkpoint.file(), "--train-style's checkpoint");
+    try {
+        checkpoint.refuseFinishedStyle();
+    } catch (const Error& error) {
+        throw Error(std::string("--train-style ") + error.what());
     }
-}
-
-// The folder's photos; one that cannot be decoded is named and skipped.
-std::vector<Image> loadPhotos(const std::string& folder, int maxSide) {
-    std::vector<Image> photos;
-    ImageLoadOptions load;
-    load.maxSide = maxSide;
-    for (const fs::path& file : batchPhotos({folder})) {
-        try {
-            photos.push_back(loadImage(file, load).image);
-        } catch (const Error& error) {
-            std::fprintf(stderr, "Skipped %s: %s\n", file.c_str(), error.what());
-        }
-    }
-    if (photos.empty()) {
-        throw Error("None of the photos in " + folder + " could be read");
-    }
-    return photos;
 }
 
 }  // namespace
 
 int runTrainStyle(const CliOptions& options) {
     const FastStyleOptions& fast = options.fast;
-    const fs::path output = fast.styleFile;
-    const fs::path checkpoint = output.string() + ".checkpoint";
-    checkTrainingOutputs(options, output, checkpoint);
+    const TrainingCheckpoint checkpoint(fast.styleFile);
+    checkTrainingOutputs(options, checkpoint);
     const ModelChoice choice = chooseModelOrFile(options.model);
     const fs::path painting = options.styleFiles.front();
-    std::vector<Image> photos = loadPhotos(fast.photosFolder, fast.trainSize * kPhotoSideInCrops);
+    DecodedPhotos decoded =
+        decodePhotos(batchPhotos({fast.photosFolder}), fast.trainSize * kTrainingPhotoSideInCrops);
+    for (const std::string& skipped : decoded.skipped) {
+        std::fprintf(stderr, "Skipped %s\n", skipped.c_str());
+    }
+    std::vector<Image> photos = std::move(decoded.images);
     std::fprintf(stderr,
                  "Training a fast style for %s on %zu photos with %s (width %g, %d px "
                  "crops, batch %d)\n",
@@ -82,17 +61,10 @@ int runTrainStyle(const CliOptions& options) {
     }
     FastStyleTrainer trainer(loadModel(choice), options.settings, loadImage(painting).image,
                              painting.stem().string(), std::move(photos), training);
-    if (fs::exists(checkpoint)) {
-        TrainingState state;
-        const FastStyle style = readFastStyle(checkpoint, &state);
-        trainer.resume(style, state);
-        std::fprintf(stderr, "Resuming from %s at step %d\n", checkpoint.c_str(),
+    if (checkpoint.resume(trainer)) {
+        std::fprintf(stderr, "Resuming from %s at step %d\n", checkpoint.file().c_str(),
                      trainer.stepsDone());
     }
-    auto writeCheckpoint = [&] {
-        const TrainingState state = trainer.trainingState();
-        writeFastStyle(checkpoint, trainer.style(), &state);
-    };
     const auto guard = watchStopSignals();
     const int firstStep = trainer.stepsDone();
     const auto start = std::chrono::steady_clock::now();
@@ -111,21 +83,19 @@ int runTrainStyle(const CliOptions& options) {
                          timeText(perStep * (fast.steps - step)).c_str());
         }
         if (stopRequested()) {
-            writeCheckpoint();
+            checkpoint.write(trainer);
             std::fprintf(stderr,
                          "Stopped at step %d: checkpoint written to %s; run the same command "
                          "again to resume\n",
-                         step, checkpoint.c_str());
+                         step, checkpoint.file().c_str());
             return stopSignalExitCode();
         }
         if (step % fast.checkpointEvery == 0 && step < fast.steps) {
-            writeCheckpoint();
+            checkpoint.write(trainer);
         }
     }
-    writeFastStyle(output, trainer.style());
-    std::error_code ignored;
-    fs::remove(checkpoint, ignored);
-    std::fprintf(stderr, "Fast style written to %s\n", output.c_str());
+    checkpoint.finish(trainer);
+    std::fprintf(stderr, "Fast style written to %s\n", checkpoint.styleFile().c_str());
     return 0;
 }
 

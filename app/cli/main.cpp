@@ -7,6 +7,7 @@
 
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
+#include "core/model/CudnnUse.h"
 
 namespace {
 
@@ -18,6 +19,7 @@ int run(int argc, char* argv[]) {
         if (!options) {
             return 0;
         }
+        impasto::chooseCudnnUse(options->cudnn);
         switch (options->command) {
             case CliOptions::Command::DownloadModel:
                 return impasto::cli::runDownloadModel(*options);

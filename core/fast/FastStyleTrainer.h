@@ -17,6 +17,10 @@
 
 namespace impasto {
 
+// Training photos are decoded at most this many times the crop size: crops then show a good part
+// of the picture, and a folder of large photos fits in memory.
+inline constexpr int kTrainingPhotoSideInCrops = 3;
+
 struct FastTrainingOptions {
     int trainSize = 256;  // side of the square crops
     int batchSize = 4;

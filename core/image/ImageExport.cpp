@@ -191,6 +191,7 @@ void exportImage(const std::filesystem::path& file, const Image& image,
         PngExportOptions png;
         png.bitDepth = bitDepth;
         png.text = options.pngText;
+        png.masks = options.masks;
         if (!options.settings.empty()) {
             png.text["impasto:settings"] = options.settings;
         }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/image/Image.h"
+#include "core/image/MaskSet.h"
 
 namespace impasto {
 
@@ -24,6 +25,10 @@ struct ImageExportOptions {
     std::string settings;
     // Further PNG text chunks (PngExportOptions::text); other formats have no place for them.
     std::map<std::string, std::string> pngText;
+    // The run's masks, which PNGs embed (core/image/EmbeddedMasks.h); JPEG and TIFF have no
+    // room for them (a JPEG segment holds 64 KB, and a TIFF would need pages of its own that
+    // other programs show as pictures), so they carry the recipe alone.
+    MaskSet masks{};
 };
 
 // Writes `image` in the format its extension names, atomically like exportPng (which writes the

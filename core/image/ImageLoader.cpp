@@ -20,7 +20,8 @@
 #include "core/image/PngDecoder.h"
 #include "core/image/Resize.h"
 #include "core/image/StreamedRows.h"
-#include "core/image/TiffStripDecoder.h"
+#include "core/image/TiffDecoder.h"
+#include "core/image/WebpDecoder.h"
 
 namespace impasto {
 
@@ -283,12 +284,16 @@ LoadedImage decodeChecked(std::span<const uint8_t> bytes, const ImageHeader& hea
     // OpenCV's TIFF decoder applies the Orientation tag itself, even for IMREAD_UNCHANGED; the
     // others leave it to the caller when not asked to apply it, which IMREAD_UNCHANGED forbids.
     const int orientationToApply = header.format == ImageFormat::Tiff ? 1 : header.exifOrientation;
-    // PNG and the common TIFF layouts stream into their shrunk size; the rest decode whole.
+    // PNG, WebP and the common TIFF layouts are decoded into their shrunk size, JPEG by
+    // libjpeg's factors below. BMP is decoded whole, at 8 bits per channel: one such copy is
+    // the most a decode may cost beside the working size.
     std::optional<ShrunkSamples> shrunk;
     if (header.format == ImageFormat::Png) {
         shrunk = decodePngShrunk(bytes, name, options.maxSide);
     } else if (header.format == ImageFormat::Tiff) {
         shrunk = decodeTiffShrunk(bytes, name, options.maxSide);
+    } else if (header.format == ImageFormat::WebP) {
+        shrunk = decodeWebpShrunk(bytes, name, options.maxSide);
     }
     if (shrunk) {
         // OpenCV would have applied a TIFF's orientation itself; here it is still to do.

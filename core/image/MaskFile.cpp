@@ -15,9 +15,6 @@ namespace impasto {
 
 namespace {
 
-constexpr char kBase64Alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 // The weight of each pixel: BT.601 luminance of the colour, times its alpha. Image::rgb is
 // composited over white, so luminance(colour) * alpha = luminance(rgb) - (1 - alpha).
 Mask maskFromImage(const Image& image) {
@@ -32,6 +29,8 @@ Mask maskFromImage(const Image& image) {
     }
     return mask;
 }
+
+}  // namespace
 
 std::vector<uint8_t> encodeMaskPng(const Mask& mask, const std::string& name) {
     if (mask.empty() || mask.values.size() != static_cast<size_t>(mask.width()) * mask.height()) {
@@ -52,7 +51,12 @@ std::vector<uint8_t> encodeMaskPng(const Mask& mask, const std::string& name) {
     return png;
 }
 
-}  // namespace
+Mask decodeMaskAllowingBlack(std::span<const uint8_t> bytes, const std::string& name,
+                             double maxMegapixels) {
+    ImageLoadOptions options;
+    options.maxMegapixels = maxMegapixels;
+    return maskFromImage(decodeImage(bytes, name, options).image);
+}
 
 Mask loadMaskAllowingBlack(const std::filesystem::path& file) {
     return maskFromImage(loadImage(file).image);

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "core/image/Mask.h"
 
@@ -13,6 +17,13 @@ Mask loadMask(const std::filesystem::path& file);
 // As loadMask, black included: a mask the app stored (beside a preset or the autosave) comes
 // back as it was painted, even when it selects nothing yet.
 Mask loadMaskAllowingBlack(const std::filesystem::path& file);
+// A mask in memory (an image file's bytes, e.g. one embedded in an exported PNG), decoded by
+// decodeImage, which refuses images over `maxMegapixels` before decoding them; `name` stands
+// for it in messages.
+Mask decodeMaskAllowingBlack(std::span<const uint8_t> bytes, const std::string& name,
+                             double maxMegapixels);
+// `mask` as the bytes of an 8-bit greyscale PNG; `name` stands for it in messages.
+std::vector<uint8_t> encodeMaskPng(const Mask& mask, const std::string& name);
 // Writes `mask` as an 8-bit greyscale PNG, atomically (core/common/AtomicFile.h).
 void saveMask(const Mask& mask, const std::filesystem::path& file);
 

@@ -63,16 +63,31 @@ private:
     png_infop info_ = nullptr;
 };
 
+// Whether a PNG is shrunk to `maxSide` (0: kept whole) by a real factor.
+bool shrinks(png_structp png, png_infop info, int maxSide) {
+    return maxSide > 0 &&
+           std::max(png_get_image_width(png, info), png_get_image_height(png, info)) >
+               static_cast<unsigned>(maxSide);
+}
+
 // The steps that may longjmp hold nothing with a destructor: a jump skips destructors.
-bool readHeaderAndChooseTransforms(png_structp png, png_infop info) {
+// `storedBitDepth` is the file's, before the transforms.
+bool readHeaderAndChooseTransforms(png_structp png, png_infop info, int maxSide,
+                                   int& storedBitDepth) {
     if (setjmp(png_jmpbuf(png))) {
         return false;
     }
     png_read_info(png, info);
     const int colourType = png_get_color_type(png, info);
     const int bitDepth = png_get_bit_depth(png, info);
+    storedBitDepth = bitDepth;
     const bool colour = (colourType & PNG_COLOR_MASK_COLOR) != 0;
-    if (bitDepth == 16 && std::endian::native == std::endian::little) {
+    const bool interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+    if (bitDepth == 16 && interlaced && shrinks(png, info, maxSide)) {
+        // Adam7 needs the whole image at once; scaled to 8 bits it takes half the memory, and
+        // the precision lost is below what shrinking by a real factor averages away.
+        png_set_scale_16(png);
+    } else if (bitDepth == 16 && std::endian::native == std::endian::little) {
         png_set_swap(png);
     }
     if (colourType == PNG_COLOR_TYPE_PALETTE) {
@@ -102,6 +117,23 @@ bool readRows(png_structp png, png_bytepp rows) {
     return true;
 }
 
+// The whole image, after the transforms chosen, as one cv::Mat.
+cv::Mat decodeRows(const PngReader& reader, int width, int height, int channels, int bitDepth,
+                   const std::string& corrupt) {
+    cv::Mat decoded(height, width, CV_MAKETYPE(bitDepth == 16 ? CV_16U : CV_8U, channels));
+    if (png_get_rowbytes(reader.png(), reader.info()) != decoded.step[0]) {
+        throw Error(corrupt);
+    }
+    std::vector<png_bytep> rows(static_cast<size_t>(height));
+    for (int row = 0; row < height; ++row) {
+        rows[static_cast<size_t>(row)] = decoded.ptr(row);
+    }
+    if (!readRows(reader.png(), rows.data())) {
+        throw Error(corrupt);
+    }
+    return decoded;
+}
+
 bool readRow(png_structp png, png_bytep row) {
     if (setjmp(png_jmpbuf(png))) {
         return false;
@@ -123,65 +155,64 @@ bool readEnd(png_structp png) {
 cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name) {
     const std::string corrupt = name + " is truncated or corrupt";
     PngReader reader(bytes);
-    if (!readHeaderAndChooseTransforms(reader.png(), reader.info())) {
+    int storedBitDepth = 0;
+    if (!readHeaderAndChooseTransforms(reader.png(), reader.info(), 0, storedBitDepth)) {
         throw Error(corrupt);
     }
     const png_uint_32 width = png_get_image_width(reader.png(), reader.info());
     const png_uint_32 height = png_get_image_height(reader.png(), reader.info());
     const int channels = png_get_channels(reader.png(), reader.info());
-    const int depth = png_get_bit_depth(reader.png(), reader.info()) == 16 ? CV_16U : CV_8U;
     // libpng refuses sides over a million pixels (its default limits): they fit an int.
-    cv::Mat decoded(static_cast<int>(height), static_cast<int>(width),
-                    CV_MAKETYPE(depth, channels));
-    if (png_get_rowbytes(reader.png(), reader.info()) != decoded.step[0]) {
-        throw Error(corrupt);
-    }
-    std::vector<png_bytep> rows(height);
-    for (png_uint_32 row = 0; row < height; ++row) {
-        rows[row] = decoded.ptr(static_cast<int>(row));
-    }
-    if (!readRows(reader.png(), rows.data())) {
-        throw Error(corrupt);
-    }
-    return decoded;
+    return decodeRows(reader, static_cast<int>(width), static_cast<int>(height), channels,
+                      png_get_bit_depth(reader.png(), reader.info()) == 16 ? 16 : 8, corrupt);
 }
 
 std::optional<ShrunkSamples> decodePngShrunk(std::span<const uint8_t> bytes,
                                              const std::string& name, int maxSide) {
     const std::string corrupt = name + " is truncated or corrupt";
     PngReader reader(bytes);
-    if (!readHeaderAndChooseTransforms(reader.png(), reader.info())) {
+    int storedBitDepth = 0;
+    if (!readHeaderAndChooseTransforms(reader.png(), reader.info(), maxSide, storedBitDepth)) {
         throw Error(corrupt);
+    }
+    if (!shrinks(reader.png(), reader.info(), maxSide)) {
+        return std::nullopt;
     }
     const auto width = static_cast<int>(png_get_image_width(reader.png(), reader.info()));
     const auto height = static_cast<int>(png_get_image_height(reader.png(), reader.info()));
-    if (maxSide <= 0 || std::max(width, height) <= maxSide ||
-        png_get_interlace_type(reader.png(), reader.info()) != PNG_INTERLACE_NONE) {
-        return std::nullopt;
-    }
     const int channels = png_get_channels(reader.png(), reader.info());
-    const bool sixteenBits = png_get_bit_depth(reader.png(), reader.info()) == 16;
+    const int bitDepth = png_get_bit_depth(reader.png(), reader.info()) == 16 ? 16 : 8;
     const size_t rowBytes = png_get_rowbytes(reader.png(), reader.info());
-    if (rowBytes != static_cast<size_t>(width) * channels * (sixteenBits ? 2 : 1)) {
+    if (rowBytes != static_cast<size_t>(width) * channels * (bitDepth / 8)) {
         throw Error(corrupt);
     }
     const ScaledSize size = sizeForMaxSide(width, height, maxSide);
     AreaShrinker shrinker(width, height, size.width, size.height, channels);
+    std::vector<float> unitRow(static_cast<size_t>(width) * channels);
+    if (png_get_interlace_type(reader.png(), reader.info()) != PNG_INTERLACE_NONE) {
+        // Adam7's passes each cover the whole image: decoded whole (8-bit, see above), then
+        // shrunk row by row.
+        const cv::Mat whole = decodeRows(reader, width, height, channels, bitDepth, corrupt);
+        for (int y = 0; y < height; ++y) {
+            toCompositedUnitRow(whole.ptr(y), bitDepth, width, channels, false, unitRow);
+            shrinker.addRow(unitRow.data());
+        }
+        return ShrunkSamples{shrinker.result(), width, height, storedBitDepth == 16 ? 16 : 8};
+    }
     // 16-bit rows are read into uint16_t storage so that their samples are aligned.
     std::vector<uint16_t> row((rowBytes + 1) / 2);
-    std::vector<float> unitRow(static_cast<size_t>(width) * channels);
     for (int y = 0; y < height; ++y) {
         auto* bytesOfRow = reinterpret_cast<png_bytep>(row.data());
         if (!readRow(reader.png(), bytesOfRow)) {
             throw Error(corrupt);
         }
-        toCompositedUnitRow(bytesOfRow, sixteenBits ? 16 : 8, width, channels, false, unitRow);
+        toCompositedUnitRow(bytesOfRow, bitDepth, width, channels, false, unitRow);
         shrinker.addRow(unitRow.data());
     }
     if (!readEnd(reader.png())) {
         throw Error(corrupt);
     }
-    return ShrunkSamples{shrinker.result(), width, height, sixteenBits ? 16 : 8};
+    return ShrunkSamples{shrinker.result(), width, height, bitDepth};
 }
 
 }  // namespace impasto

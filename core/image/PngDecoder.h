@@ -22,9 +22,9 @@ namespace impasto {
 cv::Mat decodePng(std::span<const uint8_t> bytes, const std::string& name);
 
 // A PNG decoded row by row straight into its shrunk size, so that memory is bounded by the
-// output, not by the file's claims: a 10950 x 10950 16-bit PNG never exists at full size.
-// Nothing when the longest side is at most `maxSide` or the PNG is interlaced (Adam7 passes
-// need the whole image: decodePng then shrinkDecoded). Errors as decodePng's.
+// output, not by the file's claims: a 10950 x 10950 16-bit PNG never exists at full size. An
+// interlaced one (Adam7's passes need the whole image) exists once, at 8 bits per sample.
+// Nothing when the longest side is at most `maxSide`. Errors as decodePng's.
 std::optional<ShrunkSamples> decodePngShrunk(std::span<const uint8_t> bytes,
                                              const std::string& name, int maxSide);
 

@@ -8,6 +8,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageMat.h"
 #include "core/image/PngChunks.h"
 #include "core/image/PngText.h"
@@ -113,7 +114,17 @@ void exportPng(const std::filesystem::path& file, const Image& image,
     for (const auto& [type, payload] : textPayloads) {
         appendPngChunk(png, type, payload);
     }
-    png.insert(png.end(), encoded.begin() + afterHeader, encoded.end());
+    // Masks go last, so that viewers reach the picture without reading past them.
+    const PngChunk& end = chunks.chunks.back();
+    if (end.type != "IEND") {
+        throw Error("Cannot export " + name + ": OpenCV produced a PNG without an end");
+    }
+    const size_t endStart = end.end - end.data.size() - 12;  // its length, type and CRC
+    png.insert(png.end(), encoded.begin() + afterHeader, encoded.begin() + endStart);
+    for (const std::vector<uint8_t>& mask : maskChunkData(options.masks)) {
+        appendPngChunk(png, kMaskChunkType, mask);
+    }
+    png.insert(png.end(), encoded.begin() + endStart, encoded.end());
 
     writeFileAtomically(file, png);
 }

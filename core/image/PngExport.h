@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/image/Image.h"
+#include "core/image/MaskSet.h"
 
 namespace impasto {
 
@@ -14,6 +15,8 @@ struct PngExportOptions {
     // {"impasto:settings", "<json>"}. Keywords: 1 to 79 Latin-1 characters (given as UTF-8),
     // no leading, trailing or double spaces. Text: UTF-8 without NUL.
     std::map<std::string, std::string> text{};
+    // The run's masks, embedded as "maSk" chunks before IEND (core/image/EmbeddedMasks.h).
+    MaskSet masks{};
 };
 
 // Writes `image` as PNG atomically: the bytes go to a temporary file in the same folder, are

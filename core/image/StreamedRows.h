@@ -7,7 +7,7 @@
 
 namespace impasto {
 
-// What a decoder that shrinks while it decodes (PngDecoder, TiffStripDecoder) gives back.
+// What a decoder that shrinks while it decodes (PngDecoder, TiffDecoder, WebpDecoder) gives back.
 struct ShrunkSamples {
     cv::Mat samples;  // CV_32F in [0, 1], gray/BGR(A) as OpenCV orders them, alpha composited
     int storedWidth = 0;

@@ -9,6 +9,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/Text.h"
+#include "core/model/CudnnUse.h"
 #include "core/weights/Shape.h"
 
 namespace impasto {
@@ -162,7 +163,7 @@ void FeatureNetwork::to(const at::Device& device) {
     device_ = device;
     reducedPrecisionWorks_.reset();
     if (device.is_cuda()) {
-        at::globalContext().setBenchmarkCuDNN(true);
+        applyChosenCudnnUse();
     }
     prepareWeights();
 }

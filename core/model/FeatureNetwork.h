@@ -32,8 +32,8 @@ public:
     void requireLayers(const std::vector<std::string>& layers) const;
 
     // Moves the weights; a no-op on the device they are on. Not thread-safe. On CUDA this also
-    // turns on cuDNN's autotuning (a run keeps its image size for hundreds of iterations, so
-    // the per-shape search pays off) and probes whether reduced precision works there.
+    // applies the chosen cuDNN use (CudnnUse.h: autotuned by default) and probes whether
+    // reduced precision works there.
     void to(const at::Device& device);
     const at::Device& device() const { return device_; }
 

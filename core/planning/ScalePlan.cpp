@@ -63,6 +63,19 @@ int ScalePlan::plannedIterations() const {
     return static_cast<int>(std::min<long long>(sum, std::numeric_limits<int>::max()));
 }
 
+int ScalePlan::iterationsToFinish() const {
+    if (!givenIterations() || stages_.empty()) {
+        return 0;
+    }
+    long long sum = std::max(stageIterations(stages_.size() - 1), kMinimumFinalStageSteps);
+    for (std::size_t stage = 0; stage + 1 < stages_.size(); ++stage) {
+        const int given = stageIterations(stage);
+        // A stage left to the rules ends by kMaximumStageSteps at the latest.
+        sum += given > 0 ? given : static_cast<int>(kMaximumStageSteps);
+    }
+    return static_cast<int>(std::min<long long>(sum, std::numeric_limits<int>::max()));
+}
+
 bool ScalePlan::stageOver(std::size_t stage, int stageStart, int iterationsDone,
                           const std::vector<double>& stageLosses) const {
     if (stage + 1 >= stages_.size()) {

@@ -94,6 +94,10 @@ public:
     int stageIterations(std::size_t stage) const;
     // The sum of every stage's given iterations, 0 when any stage's end is left to the rules.
     int plannedIterations() const;
+    // With iterations given per stage: the coarse stages' iterations (kMaximumStageSteps for one
+    // left to the rules) plus the final stage's (at least kMinimumFinalStageSteps), enough to
+    // end at the final size; else 0.
+    int iterationsToFinish() const;
 
     // Whether coarse stage `stage`, begun at iteration `stageStart`, should end after
     // `iterationsDone` iterations of the run, the stage's own total losses (one per step since

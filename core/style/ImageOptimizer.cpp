@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/common/Error.h"
+#include "core/style/CompactLbfgs.h"
 
 namespace impasto {
 
@@ -75,13 +76,18 @@ void ImageOptimizer::rebuildForStart() {
 void ImageOptimizer::rebuild(int warmupSteps) {
     if (kind_ == OptimizerKind::Lbfgs) {
         // One iteration per step and no convergence tests: the user decides when to stop.
-        optimizer_ = std::make_unique<torch::optim::LBFGS>(
-            std::vector<at::Tensor>{image_},
+        const auto options =
             torch::optim::LBFGSOptions(learningRate_)
                 .max_iter(1)
                 .history_size(historySize_ > 0 ? historySize_ : historyFor(image_, classic_))
                 .tolerance_grad(0.0)
-                .tolerance_change(0.0));
+                .tolerance_change(0.0);
+        if (historyType_ == at::kFloat) {
+            optimizer_ =
+                std::make_unique<torch::optim::LBFGS>(std::vector<at::Tensor>{image_}, options);
+        } else {
+            optimizer_ = std::make_unique<CompactLbfgs>(image_, options, historyType_);
+        }
     } else {
         optimizer_ = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{image_},
                                                           torch::optim::AdamOptions(learningRate_));
@@ -166,6 +172,10 @@ LossBreakdown ImageOptimizer::settle(const Objective& objective) {
     return losses;
 }
 
+void ImageOptimizer::clearGradient() {
+    image_.mutable_grad().reset();
+}
+
 LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
                                         const std::function<void()>& checkCancel) {
     auto& options =
@@ -178,7 +188,7 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
     }
     std::optional<LossBreakdown> atStart;
     optimizer_->step([&] {
-        optimizer_->zero_grad();
+        clearGradient();
         ++evaluations_;
         auto [total, terms] = objective(image_);
         checkCancel();  // before the backward pass, the costlier half
@@ -196,7 +206,7 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
 
 LossBreakdown ImageOptimizer::adamStep(const Objective& objective,
                                        const std::function<void()>& checkCancel) {
-    optimizer_->zero_grad();
+    clearGradient();
     ++evaluations_;
     auto [total, terms] = objective(image_);
     checkCancel();

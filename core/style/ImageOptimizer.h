@@ -56,6 +56,10 @@ public:
     // Steps L-BFGS remembers, exactly (jcjohnson/neural-style's -lbfgs_num_correction); 0 sizes
     // it to the image as above. Takes effect at the next rebuild.
     void setHistorySize(int steps) { historySize_ = steps; }
+    // The number format L-BFGS stores its remembered steps in: float32 (LibTorch's L-BFGS), or
+    // bfloat16 to halve them for print sizes (core/style/CompactLbfgs.h). Takes effect at the
+    // next rebuild.
+    void setHistoryType(at::ScalarType type) { historyType_ = type; }
     bool isReady() const { return optimizer_ != nullptr; }
     const at::Tensor& image() const { return image_; }
     int resets() const { return resets_; }
@@ -93,6 +97,9 @@ private:
     void remember(const LossBreakdown& losses, const at::Tensor& start);
     // The image's loss was accepted: a step's result is counted as kept.
     void judgedAccepted();
+    // Drops the image's gradient rather than zeroing it: the backward pass then hands over its
+    // buffer instead of adding it to a zeroed one (an image-sized buffer less at print sizes).
+    void clearGradient();
     LossBreakdown lbfgsStep(const Objective& objective, const std::function<void()>& checkCancel);
     LossBreakdown adamStep(const Objective& objective, const std::function<void()>& checkCancel);
 
@@ -106,6 +113,7 @@ private:
     int evaluations_ = 0;
     bool classic_ = false;
     int historySize_ = 0;
+    at::ScalarType historyType_ = at::kFloat;
     // Whether image_ is the result of a step not judged yet, and rejections since a kept step.
     bool unjudgedStepResult_ = false;
     int rejectionsSinceKept_ = 0;

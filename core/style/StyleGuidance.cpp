@@ -80,7 +80,12 @@ struct MaskedCropsFunction : torch::autograd::Function<MaskedCropsFunction> {
 GuidanceMask::GuidanceMask(at::Tensor mask) : mask_(std::move(mask)), coverage_(meanOf(mask_)) {}
 
 const GuidanceMask::AtLayer& GuidanceMask::atResolutionOf(const at::Tensor& features) const {
-    const std::pair<int64_t, int64_t> size{features.size(2), features.size(3)};
+    return atResolution(features.size(2), features.size(3));
+}
+
+const GuidanceMask::AtLayer& GuidanceMask::atResolution(int64_t layerRows,
+                                                        int64_t layerColumns) const {
+    const std::pair<int64_t, int64_t> size{layerRows, layerColumns};
     auto found = atLayers_.find(size);
     if (found == atLayers_.end()) {
         // Area averaging (adaptive average pooling) whatever the layer's stride.

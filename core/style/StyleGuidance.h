@@ -43,6 +43,8 @@ public:
     };
     // The mask at `features`' resolution (kept once computed).
     const AtLayer& atResolutionOf(const at::Tensor& features) const;
+    // The mask at a layer of `rows` x `columns` positions (kept once computed).
+    const AtLayer& atResolution(int64_t rows, int64_t columns) const;
 
 private:
     at::Tensor mask_;

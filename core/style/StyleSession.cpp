@@ -335,15 +335,15 @@ struct StyleSession::State {
 
     void resetOptimizer(const at::Tensor& image) {
         const uint64_t available = availableMemory(device);
-        const int history = settings.lbfgsHistory > 0
-                                ? settings.lbfgsHistory
-                                : lbfgsHistoryForMemory(image.numel() / 3, available);
-        historyNote =
-            history > 0 && settings.lbfgsHistory == 0 && settings.optimizer == OptimizerKind::Lbfgs
-                ? "L-BFGS remembers " + std::to_string(history) + " steps (" +
-                      gigabytes(static_cast<double>(available)) + " available)"
-                : "";
+        const LbfgsHistoryChoice byMemory = lbfgsHistoryForMemory(image.numel() / 3, available);
+        const int history = settings.lbfgsHistory > 0 ? settings.lbfgsHistory : byMemory.steps;
+        historyNote = byMemory.steps > 0 && settings.optimizer == OptimizerKind::Lbfgs
+                          ? "L-BFGS history " + std::to_string(history) + " steps in " +
+                                (byMemory.reducedPrecision ? "bfloat16" : "float32") + " (" +
+                                gigabytes(static_cast<double>(available)) + " available)"
+                          : "";
         optimizer.setHistorySize(history);
+        optimizer.setHistoryType(byMemory.reducedPrecision ? at::kBFloat16 : at::kFloat);
         optimizer.reset(image, settings.optimizer, learningRate());
         outOfDate.optimizer = false;
         stageLosses.clear();
@@ -434,33 +434,15 @@ struct StyleSession::State {
                         ": raise the style scale or the output size");
         }
         const c10::NoGradGuard noGrad;
-        // Paintings scaled to a print's size are summed tile by tile too (not with source masks:
-        // tiles do not compute guided statistics).
-        std::optional<TiledEvaluation> tiles;
+        // Paintings scaled to a print's size are summed tile by tile too.
         TilingChoice styleTiling;
-        if (std::none_of(sourceMasks.begin(), sourceMasks.end(),
-                         [](const std::optional<Mask>& mask) { return mask.has_value(); })) {
-            tiles = tilesFor(side, side, styleTiling);
-        }
-        if (tiles) {
-            std::vector<StyleTargets::Features> grams, means;
-            for (size_t i = 0; i < styles.size(); ++i) {
-                beforeImage(static_cast<int>(i));
-                auto [gram, mean] =
-                    tiles->statistics(toDevice(resampledToLongestSide(styles[i], side)), layers);
-                grams.push_back(std::move(gram));
-                means.push_back(std::move(mean));
-            }
-            targets.setStyleStatistics(std::move(grams), std::move(means));
-            styleSide = side;
-            return;
-        }
-        std::vector<StyleTargets::Features> features;
+        const std::optional<TiledEvaluation> tiles = tilesFor(side, side, styleTiling);
+        std::vector<StyleTargets::Features> features, grams, means;
         std::vector<GuidanceMask> sources(sourceMasks.size());
         for (size_t i = 0; i < styles.size(); ++i) {
             beforeImage(static_cast<int>(i));
             const Image scaled = resampledToLongestSide(styles[i], side);
-            features.push_back(network().extract(toDevice(scaled), layers, settings.pooling));
+            const GuidanceMask* source = nullptr;
             if (i < sourceMasks.size() && sourceMasks[i]) {
                 sources[i] = GuidanceMask(
                     maskTensor(*sourceMasks[i], scaled.width(), scaled.height(), device));
@@ -468,7 +450,20 @@ struct StyleSession::State {
                     throw Error("The source mask of style image " + std::to_string(i + 1) +
                                 " selects no pixel of the painting");
                 }
+                source = &sources[i];
             }
+            if (tiles) {
+                auto [gram, mean] = tiles->statistics(toDevice(scaled), layers, source);
+                grams.push_back(std::move(gram));
+                means.push_back(std::move(mean));
+            } else {
+                features.push_back(network().extract(toDevice(scaled), layers, settings.pooling));
+            }
+        }
+        if (tiles) {
+            targets.setStyleStatistics(std::move(grams), std::move(means));
+            styleSide = side;
+            return;
         }
         targets.setStyles(features, sources);
         styleSide = side;
@@ -493,8 +488,7 @@ struct StyleSession::State {
 
     ImageOptimizer::Objective objective() {
         return [this](const at::Tensor& image) {
-            // Masks (guided statistics) are evaluated on whole images for now.
-            if (tiled && !targets.guided()) {
+            if (tiled) {
                 return tiled->losses(image, targets, settings);
             }
             return targets.losses(image, network().extract(image, activeNames, settings.pooling),
@@ -873,8 +867,7 @@ std::string StyleSession::tiling() const {
         const TileLayout layout = s.tiled->layoutFor(s.width, s.height);
         text = "Tiled: " + std::to_string(layout.columns().size()) + " x " +
                std::to_string(layout.rows().size()) + " tiles of " +
-               std::to_string(s.tiling.tileSide) + " px (" + s.tiling.reason +
-               (s.targets.guided() ? "; masks are evaluated whole" : "") + ")";
+               std::to_string(s.tiling.tileSide) + " px (" + s.tiling.reason + ")";
     } else if (!s.tiling.reason.empty() && s.tiling.reason != kFitsUntiled) {
         text = "Untiled: " + s.tiling.reason;
     }
@@ -930,6 +923,10 @@ int StyleSession::stagesLeftOutForBudget() const {
 
 int StyleSession::plannedIterations() const {
     return state_->plan.plannedIterations();
+}
+
+int StyleSession::iterationsToFinish() const {
+    return state_->plan.iterationsToFinish();
 }
 
 }  // namespace impasto

@@ -151,6 +151,8 @@ public:
     // With iterations given per stage (settings.initialIterations, scaleIterations): their sum
     // over the stages, the run's natural length (after prepare()); else 0.
     int plannedIterations() const;
+    // ScalePlan::iterationsToFinish() for the current plan (after prepare()).
+    int iterationsToFinish() const;
 
     // Interrupts prepare() or step() at their next checkpoint (between images, between
     // line-search evaluations), which then throws Cancelled and undoes the unfinished step.

@@ -136,23 +136,35 @@ at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& 
     const std::vector<GuidedFeatures> regions = guidedFeatures(activation, masks);
     at::Tensor error;
     for (size_t i = 0; i < regions.size(); ++i) {
-        const StyleRegion& region = guidance_.regions[i];
         const at::Tensor mean = wasserstein ? regions[i].mean() : at::Tensor();
-        const at::Tensor gram = regions[i].gram(gramMethod_);
-        const at::Tensor term =
-            (region.style ? errorAgainst(perImageGrams_.at(*region.style),
-                                         perImageGaussians_.at(*region.style), layer, mean, gram)
-                          : styleErrorOf(layer, mean, gram)) *
-            region.weight;
+        const at::Tensor term = regionErrorOf(i, layer, mean, regions[i].gram(gramMethod_));
         error = error.defined() ? error + term : term;
     }
     return error;
 }
 
-at::Tensor StyleTargets::keepError(const at::Tensor& image) const {
-    const at::Tensor difference = image - guidance_.photo.to(image.scalar_type());
-    return (difference * difference * guidance_.keep.pixels()).mean() /
-           std::max(guidance_.keep.coverage(), 1e-12);
+at::Tensor StyleTargets::regionErrorOf(size_t region, const std::string& layer,
+                                       const at::Tensor& mean, const at::Tensor& gram) const {
+    const StyleRegion& guided = guidance_.regions.at(region);
+    return (guided.style ? errorAgainst(perImageGrams_.at(*guided.style),
+                                        perImageGaussians_.at(*guided.style), layer, mean, gram)
+                         : styleErrorOf(layer, mean, gram)) *
+           guided.weight;
+}
+
+at::Tensor StyleTargets::keepTerm(const at::Tensor& rows, int64_t top,
+                                  const StyleSettings& settings) const {
+    if (!guidance_.keep.defined() || !guidance_.photo.defined()) {
+        return {};
+    }
+    const at::Tensor& keep = guidance_.keep.pixels();
+    const at::Tensor difference =
+        rows - guidance_.photo.narrow(2, top, rows.size(2)).to(rows.scalar_type());
+    // The mean squared difference from the photo over the kept area (the coverage), weighed by
+    // that area: the whole image's mean of the masked squares.
+    const double values = static_cast<double>(rows.size(1) * keep.size(2) * keep.size(3));
+    return (difference * difference * keep.narrow(2, top, rows.size(2))).sum() *
+           (kKeepWeight * (settings.contentWeight + settings.styleWeight) / values);
 }
 
 at::Tensor StyleTargets::styleErrorOf(const std::string& layer, const at::Tensor& mean,
@@ -220,13 +232,10 @@ std::pair<at::Tensor, LossBreakdown> StyleTargets::losses(const at::Tensor& imag
     const at::Tensor tvTerm = totalVariation(image) * (settings.tvWeight * kSmoothnessScale);
     at::Tensor total = contentTerm + styleTerm + tvTerm;
     at::Tensor reportedContent = contentTerm;
-    if (guidance_.keep.defined() && guidance_.photo.defined()) {
+    if (const at::Tensor keep = keepTerm(image, 0, settings); keep.defined()) {
         // Reported with the content term: both hold the photo.
-        const at::Tensor keepTerm =
-            keepError(image) * (guidance_.keep.coverage() * kKeepWeight *
-                                (settings.contentWeight + settings.styleWeight));
-        total = total + keepTerm;
-        reportedContent = contentTerm + keepTerm;
+        total = total + keep;
+        reportedContent = contentTerm + keep;
     }
     // One transfer for all four numbers: on a GPU each read waits for the queued work.
     const at::Tensor values =

@@ -55,11 +55,19 @@ public:
     // The content target of `layer`, or nullptr when there is none.
     const LayerTarget* contentTarget(const std::string& layer) const;
     bool hasStyleTargets() const { return !blended_.empty() || !gaussians_.empty(); }
-    // Whether masks guide the loss (setGuidance): tiles do not evaluate those yet.
-    bool guided() const { return guidance_.guided() || guidance_.keep.defined(); }
+    // The masks guiding the loss (setGuidance).
+    const StyleGuidance& guidance() const { return guidance_; }
     // The error of one style layer from the image's feature mean and Gram matrix at it.
     at::Tensor styleErrorOf(const std::string& layer, const at::Tensor& mean,
                             const at::Tensor& gram) const;
+    // The same for guidance().regions[region], from the image's statistics over the region,
+    // times the region's weight.
+    at::Tensor regionErrorOf(size_t region, const std::string& layer, const at::Tensor& mean,
+                             const at::Tensor& gram) const;
+    // The keep mask's pixel term (a share of the content term's scale) over the rows of the
+    // image from `top` whose pixels are `rows`: the bands of an image sum to its term. Undefined
+    // without a keep mask.
+    at::Tensor keepTerm(const at::Tensor& rows, int64_t top, const StyleSettings& settings) const;
 
 private:
     using Targets = std::map<std::string, LayerTarget>;
@@ -73,8 +81,6 @@ private:
     at::Tensor errorAgainst(const Targets& grams, const Gaussians& gaussians,
                             const std::string& layer, const at::Tensor& mean,
                             const at::Tensor& gram) const;
-    // The keep mask's term: the mean squared difference from the photo over the kept area.
-    at::Tensor keepError(const at::Tensor& image) const;
 
     // The error of one style layer (`activation`) against its target.
     at::Tensor styleError(const std::string& layer, const at::Tensor& activation) const;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/common/Error.h"
 #include "core/settings/SmoothnessScale.h"
@@ -42,11 +43,13 @@ void accumulate(at::Tensor& sum, const at::Tensor& value) {
     sum = sum.defined() ? sum + value : value;
 }
 
+// Rows of the image that whole-image pixel terms handle at once: autograd over a print-sized
+// image would hold several image-sized temporaries at once.
+constexpr int64_t kBandRows = 256;
+
 // Total variation (Losses.h's totalVariation times `weight`) of `pixels`, its gradient added into
-// `gradient`, in bands of rows: autograd over a print-sized image would hold several
-// image-sized temporaries at once.
+// `gradient`, in bands of rows.
 double addTotalVariation(const at::Tensor& pixels, double weight, at::Tensor& gradient) {
-    constexpr int64_t kBandRows = 256;
     const int64_t height = pixels.size(2);
     const int64_t width = pixels.size(3);
     const double planes = static_cast<double>(pixels.size(0) * pixels.size(1));
@@ -74,6 +77,110 @@ double addTotalVariation(const at::Tensor& pixels, double weight, at::Tensor& gr
         }
     }
     return weight * (horizontal / horizontalCount + vertical / verticalCount);
+}
+
+// The keep mask's term (StyleTargets::keepTerm) of `pixels`, its gradient added into `gradient`,
+// in bands of rows.
+double addKeepTerm(const at::Tensor& pixels, const StyleTargets& targets,
+                   const StyleSettings& settings, at::Tensor& gradient) {
+    if (!targets.guidance().keep.defined()) {
+        return 0.0;
+    }
+    const c10::AutoGradMode gradients(true);
+    const int64_t height = pixels.size(2);
+    double value = 0.0;
+    for (int64_t top = 0; top < height; top += kBandRows) {
+        const int64_t rows = std::min(kBandRows, height - top);
+        const at::Tensor band = pixels.narrow(2, top, rows).detach().requires_grad_(true);
+        const at::Tensor term = targets.keepTerm(band, top, settings);
+        if (!term.defined()) {
+            return 0.0;
+        }
+        value += term.item<double>();
+        gradient.narrow(2, top, rows).add_(torch::autograd::grad({term}, {band})[0]);
+    }
+    return value;
+}
+
+// Where one region of a style layer is (its mask at the layer's resolution; nullptr: the whole
+// layer, unguided) and the sum of its mask's squares there, which normalises its statistics as
+// GuidedFeatures does.
+struct LayerRegion {
+    const GuidanceMask::AtLayer* mask = nullptr;
+    double area = 0.0;
+};
+
+// The owned features of a tile (`part`, at `begin` in the layer) that lie in a region: their
+// offset in `part`, and the region's mask over them (undefined: unguided).
+struct RegionPart {
+    at::Tensor features;
+    at::Tensor mask;
+    int64_t top = 0;
+    int64_t left = 0;
+
+    // The features weighted by the mask, GuidedFeatures::weighted's share in this tile.
+    at::Tensor weighted() const {
+        return mask.defined() ? features * mask.to(features.scalar_type()) : features;
+    }
+    // `value` (the part's size or broadcast to it) times the mask, where there is one.
+    at::Tensor masked(const at::Tensor& value) const {
+        return mask.defined() ? value * mask.to(value.scalar_type()) : value;
+    }
+};
+
+std::optional<RegionPart> regionPart(const at::Tensor& part, std::pair<int, int> begin,
+                                     const LayerRegion& region) {
+    if (region.mask == nullptr) {
+        return RegionPart{part, at::Tensor()};
+    }
+    // The rectangle both cover, in layer positions.
+    const GuidanceMask::AtLayer& mask = *region.mask;
+    const int64_t top = std::max<int64_t>(begin.first, mask.top);
+    const int64_t left = std::max<int64_t>(begin.second, mask.left);
+    const int64_t bottom = std::min(begin.first + part.size(2), mask.top + mask.mask.size(2));
+    const int64_t right = std::min(begin.second + part.size(3), mask.left + mask.mask.size(3));
+    if (bottom <= top || right <= left) {
+        return std::nullopt;
+    }
+    return RegionPart{
+        part.narrow(2, top - begin.first, bottom - top)
+            .narrow(3, left - begin.second, right - left),
+        mask.mask.narrow(2, top - mask.top, bottom - top).narrow(3, left - mask.left, right - left),
+        top - begin.first, left - begin.second};
+}
+
+// The region `mask` guides (nullptr: the whole layer) in a layer of `rows` x `columns` positions.
+LayerRegion layerRegion(const GuidanceMask* mask, int rows, int columns) {
+    if (mask == nullptr) {
+        return {nullptr, static_cast<double>(rows) * columns};
+    }
+    const GuidanceMask::AtLayer& atLayer = mask->atResolution(rows, columns);
+    return {&atLayer, static_cast<double>(atLayer.mask.numel()) * atLayer.meanSquare};
+}
+
+// The regions a style layer of `rows` x `columns` positions is compared over: guidance's, or
+// the whole layer.
+std::vector<LayerRegion> layerRegions(const StyleGuidance& guidance, int rows, int columns) {
+    if (!guidance.guided()) {
+        return {layerRegion(nullptr, rows, columns)};
+    }
+    std::vector<LayerRegion> result;
+    for (const StyleRegion& region : guidance.regions) {
+        result.push_back(layerRegion(&region.mask, rows, columns));
+    }
+    return result;
+}
+
+// Adds a tile's share of a region's Gram matrix and feature mean, times the region's area (the
+// sums the statistics are made of), to `gram` and `mean`.
+void addRegionSums(const std::optional<RegionPart>& region, at::Tensor& gram, at::Tensor& mean) {
+    if (!region || region->features.numel() == 0) {
+        return;
+    }
+    const at::Tensor weighted = region->weighted();
+    const double positions = static_cast<double>(weighted.size(2) * weighted.size(3));
+    accumulate(gram, gramMatrix(weighted) * positions);
+    accumulate(mean, featureMean(region->masked(weighted)) * positions);
 }
 
 }  // namespace
@@ -176,28 +283,29 @@ TiledEvaluation::Features TiledEvaluation::features(const at::Tensor& rgb,
 }
 
 std::pair<TiledEvaluation::Features, TiledEvaluation::Features> TiledEvaluation::statistics(
-    const at::Tensor& rgb, const std::vector<std::string>& layers) const {
+    const at::Tensor& rgb, const std::vector<std::string>& layers,
+    const GuidanceMask* source) const {
     const c10::NoGradGuard noGrad;
     const int height = static_cast<int>(rgb.size(2));
     const int width = static_cast<int>(rgb.size(3));
+    std::map<std::string, LayerRegion> regions;
+    for (const std::string& layer : layers) {
+        const auto [layerHeight, layerWidth] = featureSize(layer, height, width);
+        regions[layer] = layerRegion(source, layerHeight, layerWidth);
+    }
     Features grams;
     Features means;
     for (const Tile& tile : tiles(rgb)) {
         const Features features = network_->extract(input(rgb, tile), layers, pooling_);
         for (const auto& [layer, activation] : features) {
-            const at::Tensor part = owned(activation, layer, tile, height, width);
-            const double positions = static_cast<double>(part.size(2) * part.size(3));
-            if (positions > 0) {
-                accumulate(grams[layer], gramMatrix(part) * positions);
-                accumulate(means[layer], featureMean(part) * positions);
-            }
+            std::pair<int, int> begin;
+            const at::Tensor part = owned(activation, layer, tile, height, width, &begin);
+            addRegionSums(regionPart(part, begin, regions.at(layer)), grams[layer], means[layer]);
         }
     }
     for (const std::string& layer : layers) {
-        const auto [layerHeight, layerWidth] = featureSize(layer, height, width);
-        const double positions = static_cast<double>(layerHeight) * layerWidth;
-        grams[layer] = grams[layer] / positions;
-        means[layer] = means[layer] / positions;
+        grams[layer] = grams[layer] / regions.at(layer).area;
+        means[layer] = means[layer] / regions.at(layer).area;
     }
     return {grams, means};
 }
@@ -227,24 +335,39 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
     }
     const at::Tensor pixels = image.detach();
     const std::vector<Tile> all = tiles(pixels);
-    auto positionsAt = [&](const std::string& layer) {
-        const auto [layerHeight, layerWidth] = featureSize(layer, height, width);
-        return static_cast<double>(layerHeight) * layerWidth;
+    const StyleGuidance& guidance = targets.guidance();
+
+    // Each style layer's regions (masks at the whole layer's resolution, cropped per tile below)
+    // and their statistics' sums over the tiles, then the error's gradient with respect to them.
+    struct StyleLayer {
+        std::vector<LayerRegion> regions;
+        std::vector<at::Tensor> grams, means, gramGradients, meanGradients;
     };
+    std::vector<StyleLayer> styleLayers;
+    for (const WeightedLayer& term : style) {
+        const auto [layerHeight, layerWidth] = featureSize(term.layer, height, width);
+        StyleLayer& layer = styleLayers.emplace_back();
+        layer.regions = layerRegions(guidance, layerHeight, layerWidth);
+        for (auto* list :
+             {&layer.grams, &layer.means, &layer.gramGradients, &layer.meanGradients}) {
+            list->resize(layer.regions.size());
+        }
+    }
 
     // Pass 1: the whole image's style statistics and content errors.
-    std::map<std::string, at::Tensor> gramSums, meanSums, contentSums;
+    std::map<std::string, at::Tensor> contentSums;
     if (!layers.empty()) {
         const c10::NoGradGuard noGrad;
         for (const Tile& tile : all) {
             const Features features = network_->extract(input(pixels, tile), layers, pooling_);
-            for (const WeightedLayer& term : style) {
+            for (size_t i = 0; i < style.size(); ++i) {
+                std::pair<int, int> begin;
                 const at::Tensor part =
-                    owned(features.at(term.layer), term.layer, tile, height, width);
-                const double positions = static_cast<double>(part.size(2) * part.size(3));
-                if (positions > 0) {
-                    accumulate(gramSums[term.layer], gramMatrix(part) * positions);
-                    accumulate(meanSums[term.layer], featureMean(part) * positions);
+                    owned(features.at(style[i].layer), style[i].layer, tile, height, width, &begin);
+                StyleLayer& layer = styleLayers[i];
+                for (size_t r = 0; r < layer.regions.size(); ++r) {
+                    addRegionSums(regionPart(part, begin, layer.regions[r]), layer.grams[r],
+                                  layer.means[r]);
                 }
             }
             for (const WeightedLayer& term : content) {
@@ -262,24 +385,32 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
 
     // The style error from the statistics, and its gradient with respect to them.
     double styleValue = 0.0;
-    std::map<std::string, at::Tensor> gramGradients, meanGradients;
     if (!style.empty()) {
         const c10::AutoGradMode gradients(true);
         std::vector<at::Tensor> statistics;
         at::Tensor error = at::zeros({}, image.options());
-        for (const WeightedLayer& term : style) {
-            const double positions = positionsAt(term.layer);
-            const at::Tensor gram = (gramSums.at(term.layer) / positions).requires_grad_(true);
-            const at::Tensor mean = (meanSums.at(term.layer) / positions).requires_grad_(true);
-            error = error + targets.styleErrorOf(term.layer, mean, gram) * term.weight;
-            statistics.push_back(gram);
-            statistics.push_back(mean);
+        for (size_t i = 0; i < style.size(); ++i) {
+            StyleLayer& layer = styleLayers[i];
+            for (size_t r = 0; r < layer.regions.size(); ++r) {
+                const double area = layer.regions[r].area;
+                const at::Tensor gram = (layer.grams[r] / area).requires_grad_(true);
+                const at::Tensor mean = (layer.means[r] / area).requires_grad_(true);
+                const at::Tensor regionError =
+                    guidance.guided() ? targets.regionErrorOf(r, style[i].layer, mean, gram)
+                                      : targets.styleErrorOf(style[i].layer, mean, gram);
+                error = error + regionError * style[i].weight;
+                statistics.push_back(gram);
+                statistics.push_back(mean);
+            }
         }
         const auto derivatives =
             torch::autograd::grad({error}, statistics, {}, false, false, /*allow_unused=*/true);
-        for (size_t i = 0; i < style.size(); ++i) {
-            gramGradients[style[i].layer] = derivatives[2 * i];
-            meanGradients[style[i].layer] = derivatives[2 * i + 1];
+        size_t next = 0;
+        for (StyleLayer& layer : styleLayers) {
+            for (size_t r = 0; r < layer.regions.size(); ++r) {
+                layer.gramGradients[r] = derivatives[next++];
+                layer.meanGradients[r] = derivatives[next++];
+            }
         }
         styleValue = error.item<double>();
     }
@@ -298,23 +429,44 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
             const at::Tensor tilePixels = input(pixels, tile).clone().requires_grad_(true);
             const Features features = network_->extract(tilePixels, layers, pooling_);
             std::map<std::string, at::Tensor> parts, partGradients;
-            for (const WeightedLayer& term : style) {
+            // dL/d`part` (a tile's owned features at `layer`) receives `value` from `top`, `left`.
+            auto addGradient = [&](const std::string& layer, const at::Tensor& part,
+                                   const at::Tensor& value, int64_t top, int64_t left) {
+                parts.emplace(layer, part);
+                at::Tensor& sum = partGradients[layer];
+                if (!sum.defined()) {
+                    sum = at::zeros(part.sizes(), part.options().dtype(at::kFloat));
+                }
+                sum.narrow(2, top, value.size(2)).narrow(3, left, value.size(3)).add_(value);
+            };
+            for (size_t i = 0; i < style.size(); ++i) {
+                std::pair<int, int> begin;
                 const at::Tensor part =
-                    owned(features.at(term.layer), term.layer, tile, height, width);
-                const double positions = positionsAt(term.layer);
-                const at::Tensor gram = gramGradients.at(term.layer);
-                at::Tensor partGradient;
-                if (gram.defined()) {
-                    const at::Tensor symmetric = (gram[0] + gram[0].t()) / positions;
-                    partGradient = at::matmul(part.to(at::kFloat).permute({0, 2, 3, 1}), symmetric)
-                                       .permute({0, 3, 1, 2});
-                }
-                if (const at::Tensor& mean = meanGradients.at(term.layer); mean.defined()) {
-                    accumulate(partGradient, (mean / positions).view({1, -1, 1, 1}));
-                }
-                parts[term.layer] = part;
-                if (partGradient.defined()) {
-                    accumulate(partGradients[term.layer], partGradient.expand_as(part));
+                    owned(features.at(style[i].layer), style[i].layer, tile, height, width, &begin);
+                const StyleLayer& layer = styleLayers[i];
+                for (size_t r = 0; r < layer.regions.size(); ++r) {
+                    const auto region = regionPart(part, begin, layer.regions[r]);
+                    if (!region || region->features.numel() == 0) {
+                        continue;
+                    }
+                    // dL/dF = m^2 (F (dL/dG + dL/dG^T) + dL/dmean) / area, m the mask (or 1).
+                    const double area = layer.regions[r].area;
+                    at::Tensor regionGradient;
+                    if (const at::Tensor& gram = layer.gramGradients[r]; gram.defined()) {
+                        const at::Tensor symmetric = (gram[0] + gram[0].t()) / area;
+                        regionGradient =
+                            at::matmul(region->weighted().to(at::kFloat).permute({0, 2, 3, 1}),
+                                       symmetric)
+                                .permute({0, 3, 1, 2});
+                    }
+                    if (const at::Tensor& mean = layer.meanGradients[r]; mean.defined()) {
+                        accumulate(regionGradient, region->masked((mean / area).view({1, -1, 1, 1}))
+                                                       .expand_as(region->features));
+                    }
+                    if (regionGradient.defined()) {
+                        addGradient(style[i].layer, part, region->masked(regionGradient),
+                                    region->top, region->left);
+                    }
                 }
             }
             for (const WeightedLayer& term : content) {
@@ -327,8 +479,7 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
                 // d/dF of mean((F - T)^2) / p over the whole layer.
                 const double scale =
                     2.0 * term.weight / (static_cast<double>(target.target.numel()) * target.power);
-                parts.emplace(term.layer, part);
-                accumulate(partGradients[term.layer], (part.to(at::kFloat) - targetPart) * scale);
+                addGradient(term.layer, part, (part.to(at::kFloat) - targetPart) * scale, 0, 0);
             }
             std::vector<at::Tensor> outputs, outputGradients;
             for (const auto& [layer, partGradient] : partGradients) {
@@ -347,7 +498,8 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
     }
 
     LossBreakdown breakdown;
-    breakdown.content = contentValue;
+    // The keep mask's term is reported with the content term, as StyleTargets::losses does.
+    breakdown.content = contentValue + addKeepTerm(pixels, targets, settings, gradient);
     breakdown.style = styleValue;
     breakdown.totalVariation =
         addTotalVariation(pixels, settings.tvWeight * kSmoothnessScale, gradient);

@@ -11,6 +11,7 @@
 #include "core/planning/TileLayout.h"
 #include "core/settings/StyleSettings.h"
 #include "core/style/LossBreakdown.h"
+#include "core/style/StyleGuidance.h"
 #include "core/style/StyleTargets.h"
 
 namespace impasto {
@@ -29,12 +30,14 @@ namespace impasto {
 //   dL/dF = F (dL/dG + dL/dG^T) / N + dL/dmean / N plus the content term's 2 (F - T) / (n p),
 //   adding the tile's whole input gradient (halo included: owned features see it) into the
 //   image's;
-// - total variation and its gradient (in closed form) are computed on the whole image, in bands
-//   of rows, so they are exact across tiles.
+// - masks (StyleTargets::guidance()): each region's statistics are sums over positions too,
+//   weighted by its mask at the whole layer's resolution (GuidanceMask::atResolution, computed
+//   once for the picture and cropped to each tile's positions), so dL/dF gains the mask's square;
+// - total variation and the keep mask's pixel term, and their gradients, are computed on the
+//   whole image, in bands of rows, so they are exact across tiles.
 // normalizeGradients scales each layer's gradient by its L1 norm over the whole image, which
-// would need a third pass: unsupported() says so and the session evaluates whole images then,
-// as it does for masks (StyleTargets::guided(): a mask's guided statistics are sums over
-// positions too, weighted by the mask at each layer's resolution, not done here yet).
+// tiles would learn only from a third pass: unsupported() says so and the session evaluates
+// whole images then.
 class TiledEvaluation {
 public:
     using Features = StyleTargets::Features;
@@ -53,9 +56,11 @@ public:
 
     // The whole image's features at `layers` (content targets), computed tile by tile.
     Features features(const at::Tensor& rgb, const std::vector<std::string>& layers) const;
-    // The Gram matrices and feature means at `layers` of `rgb` (style targets).
+    // The Gram matrices and feature means at `layers` of `rgb` (style targets), over the region
+    // `source` guides (its pixels at `rgb`'s size) when given, as StyleTargets::setStyles.
     std::pair<Features, Features> statistics(const at::Tensor& rgb,
-                                             const std::vector<std::string>& layers) const;
+                                             const std::vector<std::string>& layers,
+                                             const GuidanceMask* source = nullptr) const;
     // What StyleTargets::losses gives for `image` (which requires gradients): the total, whose
     // gradient with respect to `image` is the whole image's, and the terms.
     std::pair<at::Tensor, LossBreakdown> losses(const at::Tensor& image,

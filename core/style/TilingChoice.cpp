@@ -62,14 +62,15 @@ TilingChoice chooseTiling(int requested, int width, int height, double bytesPerP
                       " available, the whole image would need about " + gigabytes(whole)};
 }
 
-int lbfgsHistoryForMemory(int64_t pixels, uint64_t available) {
+LbfgsHistoryChoice lbfgsHistoryForMemory(int64_t pixels, uint64_t available) {
     const double pairBytes = 2.0 * 3.0 * static_cast<double>(pixels) * sizeof(float);
     const int ownChoice = automaticLbfgsHistory(3 * pixels);
-    const double budget = available / 4.0;
+    const double budget = available / 8.0;
     if (available == 0 || ownChoice * pairBytes <= budget) {
-        return 0;
+        return {};
     }
-    return std::clamp(static_cast<int>(budget / pairBytes), 2, 10);
+    const double reducedPairBytes = pairBytes / 2.0;
+    return {std::clamp(static_cast<int>(budget / reducedPairBytes), 2, ownChoice), true};
 }
 
 std::string gigabytes(double bytes) {

@@ -31,10 +31,16 @@ double evaluationBytesPerPixel(const NetworkDescription& description,
 TilingChoice chooseTiling(int requested, int width, int height, double bytesPerPixel, int halo,
                           uint64_t available);
 
-// L-BFGS's remembered steps for an image of `pixels` with `available` bytes: 0 (the optimiser's
-// own choice, up to 2 GB of history) when that fits in a quarter of them, else as many as fit
-// there, from 2 to 10.
-int lbfgsHistoryForMemory(int64_t pixels, uint64_t available);
+// How L-BFGS remembers its steps for an image of `pixels`.
+struct LbfgsHistoryChoice {
+    int steps = 0;                  // 0: the optimiser's own choice (automaticLbfgsHistory)
+    bool reducedPrecision = false;  // stored in bfloat16 instead of float32
+};
+
+// With `available` bytes: the optimiser's own choice (up to 2 GB) in float32 when it fits in an
+// eighth of them; else in bfloat16, its steps or as many as fit there, from 2 to 10. An eighth:
+// print sizes' images, gradients and snapshots take most of the rest.
+LbfgsHistoryChoice lbfgsHistoryForMemory(int64_t pixels, uint64_t available);
 
 // "1.5 GB"
 std::string gigabytes(double bytes);

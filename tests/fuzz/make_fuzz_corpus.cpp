@@ -149,6 +149,15 @@ void writePngTextSeeds() {
                         .text = {{"impasto:settings", impasto::toJson({})},
                                  {"impasto:iterations", "10"},
                                  {"Title", "caf\xC3\xA9"}}});
+    // With masks: a soft one for the first painting, a source region and a keep mask.
+    impasto::Mask soft(3, 2);
+    soft.values = {0.0f, 0.5f, 1.0f, 1.0f, 0.5f, 0.0f};
+    impasto::exportPng(root / "png_text" / "masks.png", image,
+                       {.bitDepth = 8,
+                        .text = {{"impasto:settings", impasto::toJson({})}},
+                        .masks = {.paintings = {soft},
+                                  .keep = impasto::Mask(2, 2, 1.0f),
+                                  .sources = {std::nullopt, soft}}});
 }
 
 // A manifest as RecoveryStore writes it, and one from before the settings were nested.

@@ -13,6 +13,8 @@
 #include <QVBoxLayout>
 
 #include "ui/session/BatchQueue.h"
+#include "ui/session/SessionController.h"
+#include "ui/settings/AppSettings.h"
 
 namespace impasto::ui {
 
@@ -28,9 +30,10 @@ QString nameOf(const QString& file) {
 
 }  // namespace
 
-BatchDialog::BatchDialog(SessionController& controller, int iterations, QWidget* parent)
+BatchDialog::BatchDialog(SessionController& window, int iterations, QWidget* parent)
     : QDialog(parent),
-      queue_(new BatchQueue(controller, this)),
+      batchSession_(new SessionController(320, this)),
+      queue_(new BatchQueue(*batchSession_, this)),
       iterations_(iterations),
       photos_(new QListWidget),
       outputFolder_(new QLineEdit),
@@ -71,19 +74,46 @@ BatchDialog::BatchDialog(SessionController& controller, int iterations, QWidget*
     layout->addWidget(buttons);
     summary_->setWordWrap(true);
 
+    // The batch's own worker takes the window's model, paintings, settings and masks as they
+    // are now; the window's picture, history and autosave are never touched by the batch.
+    connect(
+        &window.worker(), &SessionWorker::inputsShared, this,
+        [this](const SharedSessionInputs& inputs) {
+            batchSession_->post([inputs](SessionWorker& worker) { worker.adoptInputs(inputs); });
+        },
+        Qt::SingleShotConnection);
+    window.post([](SessionWorker& worker) { worker.shareInputs(); });
+    summary_->setText(tr("Getting the model and paintings ready..."));
+    connect(&batchSession_->worker(), &SessionWorker::inputsAdopted, this, [this] {
+        inputsReady_ = true;
+        summary_->clear();
+        updateButtons();
+    });
+
     connect(addPhotosButton, &QPushButton::clicked, this, [this] {
-        addPhotos(QFileDialog::getOpenFileNames(this, tr("Add Photos"), QString(),
-                                                tr("Images (%1)").arg(kImagePatterns.join(' '))));
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Add Photos"), AppSettings().lastFolder("batch-photos"),
+            tr("Images (%1)").arg(kImagePatterns.join(' ')));
+        if (!files.isEmpty()) {
+            AppSettings().rememberFolderOf("batch-photos", files.first());
+        }
+        addPhotos(files);
     });
     connect(addFolderButton, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Add Folder"));
-        if (!folder.isEmpty())
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Add Folder"), AppSettings().lastFolder("batch-photos"));
+        if (!folder.isEmpty()) {
+            AppSettings().rememberFolderOf("batch-photos", folder + "/");
             addFolder(folder);
+        }
     });
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Results Folder"));
-        if (!folder.isEmpty())
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Results Folder"), AppSettings().lastFolder("batch-results"));
+        if (!folder.isEmpty()) {
+            AppSettings().rememberFolderOf("batch-results", folder + "/");
             setOutputFolder(folder);
+        }
     });
     connect(outputFolder_, &QLineEdit::textChanged, this, &BatchDialog::updateButtons);
     connect(start_, &QPushButton::clicked, this, &BatchDialog::startBatch);
@@ -169,7 +199,8 @@ void BatchDialog::startBatch() {
 
 void BatchDialog::updateButtons() {
     const bool running = queue_->isRunning();
-    start_->setEnabled(!running && !files_.isEmpty() && !outputFolder_->text().isEmpty());
+    start_->setEnabled(inputsReady_ && !running && !files_.isEmpty() &&
+                       !outputFolder_->text().isEmpty());
     cancel_->setEnabled(running);
 }
 

@@ -17,12 +17,13 @@ class SessionController;
 // Batch: the current paintings and settings applied to several photos. The user adds photos or
 // a folder of them, chooses the output folder and starts; each photo's row says how it went (a
 // failed one says why and is skipped), with progress for the photo and overall, and Cancel
-// stops. The work runs in the session's worker through BatchQueue.
+// stops. The work runs through BatchQueue in a session worker of the dialog's own, set up with
+// the window's model, paintings, settings and masks.
 class BatchDialog : public QDialog {
     Q_OBJECT
 
 public:
-    BatchDialog(SessionController& controller, int iterations, QWidget* parent = nullptr);
+    BatchDialog(SessionController& window, int iterations, QWidget* parent = nullptr);
 
     void addPhotos(const QStringList& files);
     // The images in `folder`, sorted by name.
@@ -39,8 +40,10 @@ private:
     void startBatch();
     void updateButtons();
 
+    SessionController* batchSession_;
     BatchQueue* queue_;
     int iterations_;
+    bool inputsReady_ = false;  // the batch's worker has the window's inputs
     QStringList files_;
     QListWidget* photos_;
     QLineEdit* outputFolder_;

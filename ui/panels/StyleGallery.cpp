@@ -1,39 +1,20 @@
 #include "ui/panels/StyleGallery.h"
 
-#include <QApplication>
 #include <QFileInfo>
 #include <QLabel>
-#include <QPointer>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 #include "ui/settings/AppSettings.h"
 #include "ui/widgets/FileThumbnail.h"
+#include "ui/widgets/ThumbnailGrid.h"
 #include "ui/widgets/ThumbnailPixmap.h"
 
 namespace impasto::ui {
 
-namespace {
-
-QListWidget* thumbnailList(const QString& accessibleName) {
-    auto* list = new QListWidget;
-    list->setAccessibleName(accessibleName);
-    list->setViewMode(QListView::IconMode);
-    list->setIconSize({StyleGallery::kThumbnailSize, StyleGallery::kThumbnailSize});
-    list->setResizeMode(QListView::Adjust);
-    list->setMovement(QListView::Static);
-    list->setWordWrap(true);
-    list->setUniformItemSizes(true);
-    list->setGridSize({StyleGallery::kThumbnailSize + 24, StyleGallery::kThumbnailSize + 36});
-    return list;
-}
-
-}  // namespace
-
 StyleGallery::StyleGallery(QWidget* parent)
     : QWidget(parent),
-      paintings_(thumbnailList(tr("Recent paintings"))),
-      presets_(thumbnailList(tr("Recent presets"))) {
+      paintings_(thumbnailGrid(tr("Recent paintings"), kThumbnailSize)),
+      presets_(thumbnailGrid(tr("Recent presets"), kThumbnailSize)) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(tr("Paintings: click to add")));
     layout->addWidget(paintings_, 1);
@@ -67,17 +48,10 @@ void StyleGallery::fill(QListWidget* list, const QString& purpose) {
         item->setToolTip(file);
         ++thumbnailsPending_;
         const int row = list->count() - 1;
-        QPointer<StyleGallery> gallery(this);
-        const int generation = generation_;
-        QThreadPool::globalInstance()->start([gallery, generation, list, row, file, side] {
-            const QImage thumbnail = fileThumbnail(file, side);
-            // The gallery may be gone by now: it is looked at on its own (the GUI) thread.
-            QMetaObject::invokeMethod(qApp, [gallery, generation, list, row, thumbnail] {
-                if (gallery) {
-                    gallery->showThumbnail(generation, list, row, thumbnail);
-                }
-            });
-        });
+        fileThumbnailInBackground(this, file, side,
+                                  [this, generation = generation_, list, row](const QImage& image) {
+                                      showThumbnail(generation, list, row, image);
+                                  });
     }
 }
 

@@ -11,9 +11,15 @@ namespace impasto::ui {
 
 namespace {
 
-std::filesystem::path maskFile(const std::filesystem::path& file, const std::string& which) {
+// "<stem>.mask-<which>.png" for where the paintings apply and the keep mask,
+// "<stem>.source-mask-<n>.png" for the regions of the paintings used.
+constexpr char kPaintingMasks[] = ".mask-";
+constexpr char kSourceMasks[] = ".source-mask-";
+
+std::filesystem::path maskFile(const std::filesystem::path& file, const std::string& kind,
+                               const std::string& which) {
     std::filesystem::path path = file;
-    path.replace_filename(file.stem().string() + ".mask-" + which + ".png");
+    path.replace_filename(file.stem().string() + kind + which + ".png");
     return path;
 }
 
@@ -34,15 +40,15 @@ std::optional<Mask> readIfThere(const std::filesystem::path& path) {
     return loadMaskAllowingBlack(path);
 }
 
-}  // namespace
-
-void saveMasksBeside(const std::filesystem::path& file, const MaskSet& masks) {
+// Writes one mask per painting and removes those of paintings past the last (an earlier save
+// had more of them).
+void savePerPainting(const std::filesystem::path& file, const std::string& kind,
+                     const std::vector<std::optional<Mask>>& masks) {
     int index = 0;
-    for (const std::optional<Mask>& mask : masks.paintings) {
-        writeOrRemove(mask, maskFile(file, std::to_string(++index)));
+    for (const std::optional<Mask>& mask : masks) {
+        writeOrRemove(mask, maskFile(file, kind, std::to_string(++index)));
     }
-    // Those of paintings an earlier save had and this one has not.
-    const std::string prefix = file.stem().string() + ".mask-";
+    const std::string prefix = file.stem().string() + kind;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(
              file.parent_path().empty() ? "." : file.parent_path(), error)) {
@@ -57,15 +63,34 @@ void saveMasksBeside(const std::filesystem::path& file, const MaskSet& masks) {
             }
         }
     }
-    writeOrRemove(masks.keep, maskFile(file, "keep"));
+}
+
+std::vector<std::optional<Mask>> loadPerPainting(const std::filesystem::path& file,
+                                                 const std::string& kind, int paintings) {
+    std::vector<std::optional<Mask>> masks;
+    for (int i = 1; i <= paintings; ++i) {
+        masks.push_back(readIfThere(maskFile(file, kind, std::to_string(i))));
+    }
+    // None there: as none for every painting, and equal to a set that never had any.
+    const bool none = std::none_of(masks.begin(), masks.end(), [](const std::optional<Mask>& mask) {
+        return mask.has_value();
+    });
+    return none ? std::vector<std::optional<Mask>>{} : masks;
+}
+
+}  // namespace
+
+void saveMasksBeside(const std::filesystem::path& file, const MaskSet& masks) {
+    savePerPainting(file, kPaintingMasks, masks.paintings);
+    savePerPainting(file, kSourceMasks, masks.sources);
+    writeOrRemove(masks.keep, maskFile(file, kPaintingMasks, "keep"));
 }
 
 MaskSet loadMasksBeside(const std::filesystem::path& file, int paintings) {
     MaskSet masks;
-    for (int i = 1; i <= paintings; ++i) {
-        masks.paintings.push_back(readIfThere(maskFile(file, std::to_string(i))));
-    }
-    masks.keep = readIfThere(maskFile(file, "keep"));
+    masks.paintings = loadPerPainting(file, kPaintingMasks, paintings);
+    masks.sources = loadPerPainting(file, kSourceMasks, paintings);
+    masks.keep = readIfThere(maskFile(file, kPaintingMasks, "keep"));
     return masks;
 }
 

@@ -37,16 +37,22 @@ void RecoveryCoordinator::removeStyleFile(int index) {
 }
 
 bool RecoveryCoordinator::autosaveDue(bool now) const {
-    return autosave_.due(now);
+    return !keepingNothing_ && autosave_.due(now);
 }
 
 std::optional<QString> RecoveryCoordinator::autosave(const Image& image,
                                                      const StyleSettings& settings, int iteration,
                                                      bool now) {
+    if (keepingNothing_) {
+        return std::nullopt;
+    }
     return autosave_.save(image, settings, iteration, now);
 }
 
 std::optional<QString> RecoveryCoordinator::saveMasks(const MaskSet& masks) {
+    if (keepingNothing_) {
+        return std::nullopt;
+    }
     try {
         std::filesystem::create_directories(masksBeside_.parent_path());
         saveMasksBeside(masksBeside_, masks);
@@ -67,12 +73,18 @@ MaskSet RecoveryCoordinator::restoreMasks(int paintings) {
 }
 
 void RecoveryCoordinator::resultExported() {
+    if (keepingNothing_) {
+        return;
+    }
     saveMasks({});
     autosave_.discard();
     archive_.discard();
 }
 
 std::optional<QString> RecoveryCoordinator::keepSnapshot(int id, const Snapshot& snapshot) {
+    if (keepingNothing_) {
+        return std::nullopt;
+    }
     try {
         archive_.keep(id, snapshot);
         return std::nullopt;
@@ -117,6 +129,9 @@ std::vector<Snapshot> RecoveryCoordinator::restoreHistory() {
 
 void RecoveryCoordinator::discard() {
     offered_.reset();
+    if (keepingNothing_) {
+        return;
+    }
     saveMasks({});
     autosave_.discard();
     archive_.discard();

@@ -41,6 +41,10 @@ public:
     void removeStyleFile(int index);
     RunInputs inputFiles() const { return autosave_.inputFiles(); }
 
+    // For a worker whose runs are not the user's picture (a batch): from now on nothing is
+    // written or discarded, so the window's autosave, masks and history stay as they are.
+    void keepNothing() { keepingNothing_ = true; }
+
     // Whether autosave() would write now: lets the caller skip making the image.
     bool autosaveDue(bool now) const;
     // Saves the running image when the interval has passed, or `now` (at a pause or a stop).
@@ -75,6 +79,7 @@ private:
     RunAutosave autosave_;
     SnapshotArchive archive_;
     std::optional<RecoveredRun> offered_;
+    bool keepingNothing_ = false;
 };
 
 }  // namespace impasto::ui

@@ -31,14 +31,18 @@ SessionController::SessionController(int thumbnailSide, QObject* parent)
 
 SessionController::~SessionController() {
     worker_->interrupt();
-    thread_->quit();
-    if (thread_->wait(QDeadlineTimer(kStopGrace))) {
-        delete thread_;
+    stopWorkerThread(thread_, "style session");
+}
+
+void SessionController::stopWorkerThread(QThread* thread, const char* work) {
+    thread->quit();
+    if (thread->wait(QDeadlineTimer(kStopGrace))) {
+        delete thread;
         return;
     }
     // Work without checkpoints (decoding a large image, reading a model) still holds the worker:
     // the thread is left to finish it and end, so that closing never waits on it.
-    qWarning("The style session's worker did not stop within %lld ms; leaving it behind",
+    qWarning("The %s's worker did not stop within %lld ms; leaving it behind", work,
              static_cast<long long>(kStopGrace.count()));
     workerAbandoned = true;
 }

@@ -52,6 +52,10 @@ public:
     // Whether a controller has left a busy worker behind: the process must then end without
     // static destructors (std::_Exit), which the worker may still be using.
     static bool anyWorkerAbandoned();
+    // Quits `thread` (made without a parent) and deletes it once it ends within kStopGrace, else
+    // leaves it behind, and so its worker, counted by anyWorkerAbandoned(). For every worker
+    // thread of the app's, whose `work` the warning names.
+    static void stopWorkerThread(QThread* thread, const char* work);
 
 private:
     QThread* thread_;

@@ -11,6 +11,8 @@
 
 #include "core/common/Error.h"
 #include "core/common/Text.h"
+#include "core/fast/FastStyleApply.h"
+#include "core/fast/FastStyleFile.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/image/Resize.h"
@@ -173,6 +175,7 @@ void SessionWorker::loadModel(const QString& nameOrFile) {
         }
         useAllCores();  // per thread: this is the one that computes, and its count is shown
         modelName_ = QString::fromStdString(choice.displayName);
+        modelSource_ = nameOrFile;
         started_ = false;
         setState(RunState::Idle);
         Q_EMIT modelLoaded(summaryOf(*session_, modelName_));
@@ -250,6 +253,9 @@ void SessionWorker::removeStyle(int index) {
     if (index < static_cast<int>(masks_.paintings.size())) {
         masks_.paintings.erase(masks_.paintings.begin() + index);
     }
+    if (index < static_cast<int>(masks_.sources.size())) {
+        masks_.sources.erase(masks_.sources.begin() + index);
+    }
     recovery_.removeStyleFile(index);
     handToSession(Input::Styles);
     Q_EMIT styleRemoved(index);
@@ -269,6 +275,65 @@ void SessionWorker::loadInitImage(const QString& file) {
         initImage_ = loadInput(file).image;
         handToSession(Input::InitImage);
         Q_EMIT initImageLoaded(file);
+    });
+}
+
+void SessionWorker::shareInputs() {
+    std::vector<QString> paintingFiles;
+    for (const std::string& file : recovery_.inputFiles().styles) {
+        paintingFiles.push_back(QString::fromStdString(file));
+    }
+    Q_EMIT inputsShared(std::make_shared<const SessionInputs>(
+        SessionInputs{modelSource_, styles_, std::move(paintingFiles), settings_, masks_}));
+}
+
+void SessionWorker::adoptInputs(const SharedSessionInputs& inputs) {
+    recovery_.keepNothing();
+    styles_ = inputs->paintings;
+    for (size_t i = 0; i < styles_.size(); ++i) {
+        recovery_.addStyleFile(i < inputs->paintingFiles.size() ? inputs->paintingFiles[i]
+                                                                : QString());
+    }
+    // Each photo starts from itself: the window's starting image belongs to its own photo.
+    StyleSettings settings = inputs->settings;
+    if (settings.init == InitKind::Image) {
+        settings.init = InitKind::Content;
+    }
+    mailbox_.submit(settings);
+    mailbox_.submitMasks(inputs->masks);
+    takeSettings();
+    if (!inputs->model.isEmpty()) {
+        loadModel(inputs->model);  // without one, each run says to choose a model
+    }
+    Q_EMIT inputsAdopted();
+}
+
+void SessionWorker::applyFastStyle(const QString& file) {
+    if (!content_) {
+        Q_EMIT loadFailed(tr("Open a photo first: a fast style stylises the photo"));
+        return;
+    }
+    tryLoad([&] {
+        const FastStyle style = readFastStyle(file.toStdString());
+        FastApplyOptions options;
+        options.threads = computeThreads();  // the session's count, left as it is
+        // At full strength: the strength slider blends it over the photo as it does a run's.
+        Image styled = impasto::applyFastStyle(
+            *style.network, resizeToMaxSide(*content_, settings_.outputSize), options);
+        if (state_ == RunState::Running) {
+            stop();
+        }
+        initImage_ = styled;
+        handToSession(Input::InitImage);
+        const int id = keepSnapshot({styled, 0, settings_, ++runNumber_});
+        showSnapshot(id);
+        restoredSnapshot_ = id;  // what Export writes until a run steps from it
+        started_ = false;
+        if (session_) {
+            session_->setCurrentImage(styled, 0);
+            setState(RunState::Stopped);
+        }
+        Q_EMIT fastStyleApplied(QString::fromStdString(style.paintingName));
     });
 }
 
@@ -396,6 +461,15 @@ void SessionWorker::stepOnce() {
     if (snapshots_.dueAt(report.iteration)) {
         recordSnapshot();
     }
+    // The artist's iterations per scale may add up to more than the target: the run is
+    // lengthened rather than ending before the final size.
+    if (const int needed = session_->iterationsToFinish(); needed > iterationTarget_) {
+        setIterationTarget(needed);
+        Q_EMIT iterationTargetRaised(
+            needed, tr("Running %1 iterations: the iterations per scale need them to reach the "
+                       "final size")
+                        .arg(needed));
+    }
     autosave(report.iteration >= iterationTarget_);
     if (report.iteration >= iterationTarget_) {
         // Before the state, so the last frame is there with it.
@@ -489,11 +563,8 @@ bool SessionWorker::applyToSession() {
 }
 
 void SessionWorker::handMasksToSession(StyleSession& session) {
-    auto paintings = masks_.forPaintings(static_cast<int>(styles_.size()));
-    if (std::none_of(paintings.begin(), paintings.end(),
-                     [](const std::optional<Mask>& mask) { return mask.has_value(); })) {
-        paintings.clear();  // every painting everywhere: no guidance to compute
-    }
+    const int count = static_cast<int>(styles_.size());
+    const auto paintings = masks_.paintingsForSession(count);
     if (paintings != sessionMasks_.paintings) {
         session.setStyleMasks(paintings);
         sessionMasks_.paintings = paintings;
@@ -501,6 +572,12 @@ void SessionWorker::handMasksToSession(StyleSession& session) {
     if (masks_.keep != sessionMasks_.keep) {
         session.setKeepMask(masks_.keep);
         sessionMasks_.keep = masks_.keep;
+    }
+    // A new source region recomputes that painting's target alone (StyleSession).
+    const auto sources = masks_.sourcesForSession(count);
+    if (sources != sessionMasks_.sources) {
+        session.setStyleSourceMasks(sources);
+        sessionMasks_.sources = sources;
     }
 }
 
@@ -774,6 +851,9 @@ void SessionWorker::writePng(const QString& file, const Image& image, int iterat
     png.text["impasto:settings"] = recipeToJson(settings, inputs);
     png.text["impasto:model"] = modelName_.toStdString();
     png.text["impasto:iterations"] = std::to_string(iteration);
+    // The masks go inside, so that the picture is the whole recipe (core/image/EmbeddedMasks.h).
+    const int paintings = static_cast<int>(styles_.size());
+    png.masks = {masks_.forPaintings(paintings), masks_.keep, masks_.sourcesFor(paintings)};
     exportPng(std::filesystem::path(file.toStdString()), image, png);
 }
 

@@ -21,6 +21,7 @@
 #include "ui/session/RecoveryCoordinator.h"
 #include "ui/session/RunState.h"
 #include "ui/session/SessionFrame.h"
+#include "ui/session/SessionInputs.h"
 #include "ui/session/SettingsMailbox.h"
 #include "ui/session/SnapshotStore.h"
 
@@ -68,6 +69,15 @@ public:
     // so that it acts on the paintings the worker has, whatever else is queued before it.
     void replaceStyles(const QStringList& files);
     void loadInitImage(const QString& file);
+    // Stylises the photo at the output size with the fast style in `file` (one forward pass)
+    // and makes that the starting image, kept as a snapshot and shown: Export writes it, Start
+    // (from the image) and Resume refine it. A file that does not read is reported by loadFailed.
+    void applyFastStyle(const QString& file);
+    // Sends inputsShared with this worker's model, paintings, settings and masks.
+    void shareInputs();
+    // Takes another worker's inputs (shareInputs) for runs that are not the user's picture (a
+    // batch): nothing is autosaved, and the window's autosave and history are left alone.
+    void adoptInputs(const impasto::ui::SharedSessionInputs& inputs);
 
     // Begins a run from the initial image; iterates until `iterationTarget`.
     void start(int iterationTarget);
@@ -113,6 +123,8 @@ Q_SIGNALS:
     void styleAdded(const QString& name, const QImage& thumbnail, QSize fullSize);
     void styleRemoved(int index);
     void initImageLoaded(const QString& name);
+    // applyFastStyle made the starting image; `painting` names the style's painting.
+    void fastStyleApplied(const QString& painting);
     // A file could not be loaded; nothing changed.
     void loadFailed(const QString& message);
     // The model could not be loaded; the previous one, if any, stays.
@@ -154,6 +166,11 @@ Q_SIGNALS:
     // of 64 px (--tile 64)", StyleSession::tiling()), sent with the stage's first frame; empty
     // when it is one whole image again.
     void tilingChosen(const QString& tiling);
+    void inputsShared(const impasto::ui::SharedSessionInputs& inputs);
+    // adoptInputs() is done: the worker can run.
+    void inputsAdopted();
+    // The run was lengthened to `target` iterations (why: in words for the status bar).
+    void iterationTargetRaised(int target, const QString& why);
 
 private:
     // The inputs, each handed to the session on its own so that only what depends on it is
@@ -213,6 +230,7 @@ private:
     mutable std::mutex sessionMutex_;
     std::unique_ptr<StyleSession> session_;
     QString modelName_;
+    QString modelSource_;  // as loadModel() was given it
 
     std::optional<Image> content_;
     std::vector<Image> styles_;

@@ -6,6 +6,7 @@
 #include <QSaveFile>
 
 #include "ui/session/ImageConversion.h"
+#include "ui/widgets/BackgroundWork.h"
 
 namespace impasto::ui {
 
@@ -32,6 +33,12 @@ QImage fileThumbnail(const QString& file, int side) {
     }
     reader.setScaledSize(size.scaled(side, side, Qt::KeepAspectRatio).boundedTo(size));
     return reader.read();
+}
+
+void fileThumbnailInBackground(const QObject* receiver, const QString& file, int side,
+                               std::function<void(const QImage&)> shown) {
+    inBackground(
+        receiver, [file, side] { return fileThumbnail(file, side); }, std::move(shown));
 }
 
 }  // namespace impasto::ui

@@ -3,6 +3,10 @@
 #include <QImage>
 #include <QString>
 
+#include <functional>
+
+class QObject;
+
 namespace impasto::ui {
 
 // Where the app keeps the picture of a JSON preset's result: beside it, as "<name>.thumbnail.png"
@@ -18,5 +22,10 @@ bool savePresetThumbnail(const QString& preset, const QImage& picture);
 // beside it. A null image when there is none. Reads the file: call it off the window's thread
 // for files that may be large.
 QImage fileThumbnail(const QString& file, int side);
+
+// fileThumbnail() in the background (inBackground): `shown` is called on the GUI thread, unless
+// `receiver` is gone by then.
+void fileThumbnailInBackground(const QObject* receiver, const QString& file, int side,
+                               std::function<void(const QImage&)> shown);
 
 }  // namespace impasto::ui

@@ -142,10 +142,13 @@ double LossCurveView::shownValue(Series series, int index) const {
 
 std::optional<QPointF> LossCurveView::plotPosition(int iteration, double value) const {
     const std::optional<Axes> found = axes();
-    if (!found || !(value > 0.0) || !std::isfinite(value)) {
+    return found ? positionIn(*found, iteration, value) : std::nullopt;
+}
+
+std::optional<QPointF> LossCurveView::positionIn(const Axes& a, int iteration, double value) {
+    if (!(value > 0.0) || !std::isfinite(value)) {
         return std::nullopt;
     }
-    const Axes& a = *found;
     const double x = a.plot.left() + (iteration - a.firstIteration) /
                                          (a.lastIteration - a.firstIteration) * a.plot.width();
     const double y = a.plot.bottom() - (std::log10(value) - a.logMinimum) /
@@ -287,7 +290,7 @@ void LossCurveView::paintGrid(QPainter& painter, const Axes& a) const {
     const int labelEvery =
         std::max(1, int(std::ceil(decades * metrics.height() * 1.5 / a.plot.height())));
     for (int exponent = int(a.logMinimum); exponent <= int(a.logMaximum); ++exponent) {
-        const double y = plotPosition(int(a.firstIteration), std::pow(10.0, exponent))->y();
+        const double y = positionIn(a, int(a.firstIteration), std::pow(10.0, exponent))->y();
         painter.setPen(line);
         painter.drawLine(QPointF(a.plot.left(), y), QPointF(a.plot.right(), y));
         if ((exponent - int(a.logMinimum)) % labelEvery == 0) {
@@ -300,7 +303,7 @@ void LossCurveView::paintGrid(QPainter& painter, const Axes& a) const {
             painter.setPen(minorLine);
             for (int multiple = 2; multiple <= 9; ++multiple) {
                 const double minorY =
-                    plotPosition(int(a.firstIteration), multiple * std::pow(10.0, exponent))->y();
+                    positionIn(a, int(a.firstIteration), multiple * std::pow(10.0, exponent))->y();
                 painter.drawLine(QPointF(a.plot.left(), minorY), QPointF(a.plot.right(), minorY));
             }
         }
@@ -331,7 +334,7 @@ void LossCurveView::paintSeries(QPainter& painter, const Axes& a) const {
         bool drawing = false;
         for (int index = 0; index < points_.size(); ++index) {
             const std::optional<QPointF> at =
-                plotPosition(points_[index].iteration, shownValue(Series(series), index));
+                positionIn(a, points_[index].iteration, shownValue(Series(series), index));
             if (!at) {
                 drawing = false;  // a gap where the term was switched off
             } else if (drawing) {

@@ -85,6 +85,8 @@ private:
     };
 
     std::optional<Axes> axes() const;
+    // plotPosition() on axes computed once for a whole paint (axes() goes through every point).
+    static std::optional<QPointF> positionIn(const Axes& axes, int iteration, double value);
     QList<PlacedLabel> placeLabels(const Axes& axes) const;
     const Weights* weightsAt(int iteration) const;
     QColor seriesColour(Series series) const;

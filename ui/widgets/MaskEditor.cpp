@@ -76,6 +76,7 @@ void MaskEditor::setMaskSize(QSize size) {
 void MaskEditor::setMasks(MaskSet masks) {
     masks_ = std::move(masks);
     masks_.paintings.resize(size_t(paintingCount_));
+    masks_.sources.resize(size_t(paintingCount_));
     if (!size_.isEmpty()) {
         const QSize size = size_;
         size_ = {};
@@ -90,6 +91,7 @@ void MaskEditor::setPaintingCount(int count) {
     const bool first = paintingCount_ == 0 && count > 0;
     paintingCount_ = count;
     masks_.paintings.resize(size_t(count));
+    masks_.sources.resize(size_t(count));
     if (first && target_ == kKeepTarget && !masks_.keep) {
         setTarget(0);  // what a brush is mostly for: where a painting goes
     } else if (target_ >= count) {
@@ -102,10 +104,14 @@ void MaskEditor::removePainting(int index) {
         return;
     }
     // The masks after it move up a place: the run must hear of that as much as of a lost mask.
-    const bool shifted =
-        std::any_of(masks_.paintings.begin() + index, masks_.paintings.end(),
-                    [](const std::optional<Mask>& mask) { return mask.has_value(); });
+    // (paintings and sources both hold paintingCount_ entries.)
+    const auto anyFrom = [index](const std::vector<std::optional<Mask>>& masks) {
+        return std::any_of(masks.begin() + index, masks.end(),
+                           [](const std::optional<Mask>& mask) { return mask.has_value(); });
+    };
+    const bool shifted = anyFrom(masks_.paintings) || anyFrom(masks_.sources);
     masks_.paintings.erase(masks_.paintings.begin() + index);
+    masks_.sources.erase(masks_.sources.begin() + index);
     --paintingCount_;
     undo_.clear();  // its steps name paintings by their place in the list
     if (target_ >= paintingCount_) {
@@ -232,6 +238,14 @@ void MaskEditor::invert() {
         value = 1.0f - value;
     }
     pushChange(tr("Invert mask"), std::move(mask));
+}
+
+void MaskEditor::setSourceMask(int painting, std::optional<Mask> mask) {
+    if (painting < 0 || painting >= paintingCount_ || masks_.sources[size_t(painting)] == mask) {
+        return;
+    }
+    masks_.sources[size_t(painting)] = std::move(mask);
+    Q_EMIT masksChanged(masks_);
 }
 
 void MaskEditor::replaceTargetMask(const Mask& mask) {

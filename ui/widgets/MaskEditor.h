@@ -61,6 +61,9 @@ public:
     void invert();
     // `mask` (any size, resampled) as the target's mask, one undo step.
     void replaceTargetMask(const Mask& mask);
+    // The region of `painting` its style is taken from (nullopt: all of it), kept at its own
+    // size since it lies over the painting, not the photo; no undo step (it is imported whole).
+    void setSourceMask(int painting, std::optional<Mask> mask);
 
     QUndoStack* undoStack() { return &undo_; }
     // All masks in their colours (the keep mask's on top); null when there are none.

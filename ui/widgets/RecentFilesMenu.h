@@ -1,5 +1,8 @@
 #pragma once
 
+#include <QDateTime>
+#include <QHash>
+#include <QIcon>
 #include <QMenu>
 #include <QString>
 
@@ -7,7 +10,8 @@ namespace impasto::ui {
 
 // A menu of the files used lately for one purpose (AppSettings::recentFiles), each with a
 // thumbnail where the file is an image, newest first, for one-click reuse: recent paintings,
-// recent presets (an exported PNG is a preset with its picture). Rebuilt whenever it opens.
+// recent presets (an exported PNG is a preset with its picture). Rebuilt whenever it opens; the
+// thumbnails are decoded off the GUI thread and kept while their file is unchanged.
 class RecentFilesMenu : public QMenu {
     Q_OBJECT
 
@@ -23,7 +27,15 @@ Q_SIGNALS:
     void fileChosen(const QString& file);
 
 private:
+    struct Thumbnail {
+        QDateTime modified;
+        QIcon icon;
+    };
+
+    void showThumbnail(QAction* action, const QString& file, const QImage& thumbnail);
+
     QString purpose_;
+    QHash<QString, Thumbnail> thumbnails_;
 };
 
 }  // namespace impasto::ui

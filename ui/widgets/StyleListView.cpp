@@ -33,6 +33,10 @@ void StyleListView::addStyle(const QString& path, const QImage& thumbnail, doubl
     });
     connect(row, &StyleRow::removeRequested, this,
             [this, row] { Q_EMIT removeRequested(static_cast<int>(rows_.indexOf(row))); });
+    connect(row, &StyleRow::partRequested, this,
+            [this, row] { Q_EMIT partRequested(static_cast<int>(rows_.indexOf(row))); });
+    connect(row, &StyleRow::wholeRequested, this,
+            [this, row] { Q_EMIT wholeRequested(static_cast<int>(rows_.indexOf(row))); });
     rows_.append(row);
     rowsLayout_->addWidget(row);
     emptyLabel_->hide();
@@ -42,6 +46,12 @@ void StyleListView::addStyle(const QString& path, const QImage& thumbnail, doubl
 void StyleListView::showMaskColours() {
     for (int i = 0; i < count(); ++i) {
         rows_[i]->setMaskColour(paintingMaskColour(i));
+    }
+}
+
+void StyleListView::showUsedParts(const std::vector<bool>& usesPart) {
+    for (int i = 0; i < count(); ++i) {
+        rows_[i]->showUsesPart(size_t(i) < usesPart.size() && usesPart[size_t(i)]);
     }
 }
 

@@ -6,6 +6,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <vector>
+
 class QLabel;
 class QVBoxLayout;
 
@@ -34,10 +36,15 @@ public:
     // Emits weightChanged when the weight changes; an index out of range is ignored.
     void setWeight(int index, double weight);
     StyleRow* row(int index) const;
+    // Which paintings use only part of themselves (a source mask), by index.
+    void showUsedParts(const std::vector<bool>& usesPart);
 
 Q_SIGNALS:
     void weightChanged(int index, double weight);
     void removeRequested(int index);
+    // The painting's "Use Part..." and "Use All" (StyleRow::partButton).
+    void partRequested(int index);
+    void wholeRequested(int index);
 
 private:
     // Each card's strip in the colour of its painting's mask, which goes by the place in the list.

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QSlider>
 #include <QStyle>
 #include <QToolButton>
@@ -33,7 +34,8 @@ StyleRow::StyleRow(const QString& path, const QImage& thumbnail, double weight, 
       maskStrip_(new QLabel(this)),
       name_(new QLabel(this)),
       weight_(new ParameterControl(tr("Blend"), kBlendWeight, this)),
-      removeButton_(new QToolButton(this)) {
+      removeButton_(new QToolButton(this)),
+      partButton_(new QToolButton(this)) {
     const QString fileName = QFileInfo(path).fileName();
     setFrameShape(QFrame::StyledPanel);
     setFocusPolicy(Qt::StrongFocus);  // so Delete can remove the row
@@ -65,9 +67,23 @@ StyleRow::StyleRow(const QString& path, const QImage& thumbnail, double weight, 
     removeButton_->setToolTip(tr("Remove %1 from the styles").arg(fileName));
     removeButton_->setAccessibleName(tr("Remove %1").arg(fileName));
 
+    // "Use only the sky of this painting": its mask comes from an image file (white = use).
+    auto* partMenu = new QMenu(partButton_);
+    connect(partMenu->addAction(tr("Use &Part of This Painting...")), &QAction::triggered, this,
+            &StyleRow::partRequested);
+    connect(partMenu->addAction(tr("Use &All of This Painting")), &QAction::triggered, this,
+            &StyleRow::wholeRequested);
+    partButton_->setMenu(partMenu);
+    partButton_->setPopupMode(QToolButton::InstantPopup);
+    // The menu's arrow would be drawn over the short label: the button's frame shows it is one.
+    partButton_->setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }");
+    partButton_->setAccessibleName(tr("Part of %1 used").arg(fileName));
+    showUsesPart(false);
+
     auto* details = new QVBoxLayout;
     auto* top = new QHBoxLayout;
     top->addWidget(name_, 1);
+    top->addWidget(partButton_);
     top->addWidget(removeButton_);
     details->addLayout(top);
     details->addWidget(weight_);
@@ -90,6 +106,17 @@ void StyleRow::setMaskColour(const QColor& colour) {
     palette.setColor(QPalette::Window, colour);
     maskStrip_->setPalette(palette);
     maskStrip_->setToolTip(tr("Its mask is shown in this colour in the mask mode (M)"));
+}
+
+void StyleRow::showUsesPart(bool usesPart) {
+    partButton_->setText(usesPart ? tr("Part") : tr("All"));
+    QFont font = partButton_->font();
+    font.setBold(usesPart);
+    partButton_->setFont(font);
+    partButton_->setToolTip(usesPart ? tr("Only the part of this painting its mask marks gives "
+                                          "the style; click to choose another or all of it")
+                                     : tr("All of this painting gives the style; click to use "
+                                          "only a part of it (a mask image, white = use)"));
 }
 
 void StyleRow::keyPressEvent(QKeyEvent* event) {

@@ -12,7 +12,8 @@ namespace impasto::ui {
 
 class ParameterControl;
 
-// One style image in a StyleListView: thumbnail, file name, blend weight and a remove button.
+// One style image in a StyleListView: thumbnail, file name, blend weight, the part of it used
+// and a remove button.
 // Delete or Backspace on the focused row asks for removal too.
 class StyleRow : public QFrame {
     Q_OBJECT
@@ -24,6 +25,10 @@ public:
     QString path() const { return path_; }
     ParameterControl* weightControl() const { return weight_; }
     QToolButton* removeButton() const { return removeButton_; }
+    // "All" or, in bold, "Part" while a source mask is in use: a menu to use only a region of
+    // the painting (a source mask) or all of it.
+    QToolButton* partButton() const { return partButton_; }
+    void showUsesPart(bool usesPart);
     QLabel* nameLabel() const { return name_; }
     // The strip at the card's edge: the colour its mask is shown in over the preview.
     void setMaskColour(const QColor& colour);
@@ -34,6 +39,8 @@ public:
 Q_SIGNALS:
     void weightChanged(double weight);
     void removeRequested();
+    void partRequested();
+    void wholeRequested();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -47,6 +54,7 @@ private:
     QLabel* name_;
     ParameterControl* weight_;
     QToolButton* removeButton_;
+    QToolButton* partButton_;
 };
 
 }  // namespace impasto::ui

@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -30,13 +31,16 @@
 #include <exception>
 
 #include "core/common/Error.h"
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/RecipeFile.h"
 #include "core/registry/ModelChoice.h"
 #include "core/registry/ModelRegistry.h"
 #include "core/settings/PresetFile.h"
 #include "ui/dialogs/BatchDialog.h"
+#include "ui/dialogs/FastTrainingDialog.h"
 #include "ui/dialogs/PrintSizeDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
+#include "ui/panels/FastStyleList.h"
 #include "ui/panels/MaskToolBar.h"
 #include "ui/panels/MessageBanner.h"
 #include "ui/panels/ModelSelector.h"
@@ -78,6 +82,7 @@ const QString kImageFilter =
     MainWindow::tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)");
 const QString kWeightFilter =
     MainWindow::tr("Weight files (*.safetensors *.caffemodel);;All files (*)");
+const QString kFastStyleFilter = MainWindow::tr("Fast styles (*.safetensors);;All files (*)");
 const QString kPresetFilter = MainWindow::tr("Impasto presets (*.json)");
 const QString k8BitFilter = MainWindow::tr("PNG image, 8 bits per channel (*.png)");
 const QString k16BitFilter = MainWindow::tr("PNG image, 16 bits per channel (*.png)");
@@ -129,7 +134,8 @@ MainWindow::MainWindow(const QString& model, QWidget* parent)
       runStatus_(new RunStatusBar(statusBar())),
       maskMode_(new MaskMode(*preview_, this)),
       strength_(new StrengthSlider),
-      gallery_(new StyleGallery) {
+      gallery_(new StyleGallery),
+      fastStyles_(new FastStyleList) {
     setWindowTitle(tr("Impasto"));
     setAcceptDrops(true);
     buildActions();
@@ -238,6 +244,7 @@ void MainWindow::buildMenus() {
     file->addMenu(recentPaintings_);
     file->addSeparator();
     file->addAction(openWeightsAction_);
+    file->addAction(tr("Open &Fast Style..."), this, &MainWindow::openFastStyle);
     file->addSeparator();
     file->addAction(exportAction_);
     file->addSeparator();
@@ -253,11 +260,12 @@ void MainWindow::buildMenus() {
     run->addSeparator();
     run->addActions({pauseAction_, resumeAction_, continueAction_, stopAction_});
     run->addSeparator();
-    // The current paintings and settings on several photos, through this window's worker.
+    // The current paintings and settings on several photos, in a worker of the batch's own.
     run->addAction(tr("&Batch..."), this, [this] {
         BatchDialog dialog(*controller_, parameters_->iterationsBox()->value(), this);
         dialog.exec();
     });
+    run->addAction(tr("&Train Fast Style..."), this, &MainWindow::trainFastStyle);
     run->addAction(snapshotAction_);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName("ViewMenu");
@@ -317,15 +325,27 @@ void MainWindow::buildLayout() {
     QDockWidget* galleryDock = dock(tr("Gallery"), "GalleryDock", gallery_);
     addDockWidget(Qt::LeftDockWidgetArea, galleryDock);
     tabifyDockWidget(picturesDock, galleryDock);
+    QDockWidget* fastStylesDock = dock(tr("Fast Styles"), "FastStylesDock", fastStyles_);
+    addDockWidget(Qt::LeftDockWidgetArea, fastStylesDock);
+    tabifyDockWidget(galleryDock, fastStylesDock);
     picturesDock->raise();
     QAction* showGallery = galleryDock->toggleViewAction();
     showGallery->setShortcut(QKeySequence(tr("Ctrl+G")));
     menuBar()->findChild<QMenu*>("ViewMenu")->addAction(showGallery);
+    menuBar()->findChild<QMenu*>("ViewMenu")->addAction(fastStylesDock->toggleViewAction());
     connect(gallery_, &StyleGallery::paintingChosen, this, [this](const QString& file) {
         banner_->clearLoadErrors();
         controller_->post([file](SessionWorker& worker) { worker.addStyle(file); });
     });
     connect(gallery_, &StyleGallery::presetChosen, this, &MainWindow::loadPresetFile);
+    connect(fastStyles_, &FastStyleList::styleChosen, this, [this](const QString& file) {
+        banner_->clearLoadErrors();
+        runStatus_->showMessage(tr("Stylising the photo..."));
+        controller_->post([file](SessionWorker& worker) { worker.applyFastStyle(file); });
+    });
+    connect(fastStyles_, &FastStyleList::loadFailed, this, &MainWindow::showError);
+    connect(fastStyles_, &FastStyleList::openRequested, this, &MainWindow::openFastStyle);
+    connect(fastStyles_, &FastStyleList::trainRequested, this, &MainWindow::trainFastStyle);
 
     auto* settingsScroll = new QScrollArea;
     settingsScroll->setWidgetResizable(true);
@@ -401,6 +421,18 @@ void MainWindow::connectSession() {
         sendSettings();
         inputsChanged();
     });
+    connect(session, &SessionWorker::fastStyleApplied, this, [this](const QString& painting) {
+        // The run starts from the stylised photo: Start refines it.
+        StyleSettings settings = currentSettings();
+        settings.init = InitKind::Image;
+        showSettings(settings);
+        parameters_->setInitImageName(tr("the fast style of %1").arg(painting));
+        exportAction_->setEnabled(true);
+        runStatus_->showMessage(
+            tr("Stylised with the fast style of %1: export it, or Start to refine it")
+                .arg(painting),
+            10000);
+    });
     connect(session, &SessionWorker::initImageLoaded, this, [this](const QString& name) {
         parameters_->setInitImageName(QFileInfo(name).fileName());
     });
@@ -427,6 +459,11 @@ void MainWindow::connectSession() {
             runStatus_->showMessage(tiling, 10000);
         }
     });
+    connect(session, &SessionWorker::iterationTargetRaised, this,
+            [this](int target, const QString& why) {
+                runTarget_ = target;
+                runStatus_->showMessage(why, 10000);
+            });
     connect(session, &SessionWorker::frameReady, this, &MainWindow::showFrame);
     connect(session, &SessionWorker::stateChanged, this, &MainWindow::showState);
     connect(
@@ -479,7 +516,16 @@ void MainWindow::connectSession() {
 
     connect(&maskMode_->editor(), &MaskEditor::masksChanged, this, [this](const MaskSet& masks) {
         sentRevision_ = controller_->worker().submitMasks(masks);
+        std::vector<bool> usesPart;
+        for (const std::optional<Mask>& source : masks.sources) {
+            usesPart.push_back(source.has_value());
+        }
+        styleList_->showUsedParts(usesPart);
     });
+    // A painting's source region goes with the other masks (MaskSet::sources).
+    connect(styleList_, &StyleListView::partRequested, maskMode_, &MaskMode::askPartOfPainting);
+    connect(styleList_, &StyleListView::wholeRequested, this,
+            [this](int index) { maskMode_->editor().setSourceMask(index, std::nullopt); });
     connect(maskMode_, &MaskMode::failed, this, &MainWindow::showError);
     connect(maskMode_, &MaskMode::message, this,
             [this](const QString& text) { runStatus_->showMessage(text, 5000); });
@@ -860,6 +906,36 @@ void MainWindow::chooseInitImage() {
     }
 }
 
+void MainWindow::openFastStyle() {
+    const QString file = askFileToOpen(tr("Open Fast Style"), "fast-styles", kFastStyleFilter);
+    if (!file.isEmpty()) {
+        banner_->clearLoadErrors();
+        fastStyles_->addFile(file);
+    }
+}
+
+void MainWindow::trainFastStyle() {
+    FastTrainingRequest defaults;
+    defaults.painting = styleList_->paths().value(0);
+    defaults.photosFolder = appSettings_.lastFolder("training-photos");
+    if (!defaults.painting.isEmpty()) {
+        defaults.styleFile =
+            QDir(appSettings_.lastFolder("fast-styles"))
+                .filePath(QFileInfo(defaults.painting).completeBaseName() + ".safetensors");
+    }
+    defaults.model = appSettings_.lastModel();
+    defaults.settings = currentSettings();
+    defaults.previewPhoto = contentSlot_->path();
+    // Modeless: the window stays usable while it trains; closing it cancels the training.
+    auto* dialog = new FastTrainingDialog(defaults, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &FastTrainingDialog::styleTrained, this, [this](const QString& file) {
+        appSettings_.rememberFolderOf("fast-styles", file);
+        fastStyles_->addFile(file);
+    });
+    dialog->show();
+}
+
 void MainWindow::openWeightFile() {
     const QString file = askFileToOpen(tr("Open Weight File"), "models", kWeightFilter);
     if (!file.isEmpty()) {
@@ -1035,19 +1111,30 @@ void MainWindow::loadPreset() {
 void MainWindow::loadPresetFile(const QString& file) {
     try {
         const Recipe recipe = impasto::loadRecipe(file.toStdString());
-        showSettings(recipe.settings);
-        // A preset's masks are PNG files beside it (ui/session/MaskFilesBeside.h).
         const auto [paintings, missing] = presetPaintings(recipe.inputs);
-        if (!paintings.isEmpty() && paintings != styleList_->paths()) {
+        const bool replacing = !paintings.isEmpty() && paintings != styleList_->paths();
+        // A preset's masks are PNG files beside it (ui/session/MaskFilesBeside.h); an exported
+        // image's are inside it (core/image/EmbeddedMasks.h). Read before anything is applied:
+        // a damaged one leaves the window as it was.
+        const MaskSet embedded = readEmbeddedMasks(file.toStdString());
+        MaskSet masks =
+            embedded.any()
+                ? embedded
+                : loadMasksBeside(file.toStdString(), replacing ? static_cast<int>(paintings.size())
+                                                                : styleList_->count());
+        if (!missing.isEmpty() || paintings.isEmpty()) {
+            // The paintings' masks belong to the preset's own paintings, not to those here.
+            masks.paintings.clear();
+            masks.sources.clear();
+        }
+        showSettings(recipe.settings);
+        if (replacing) {
             // Its own paintings replace these (still a click away in the gallery); its blend
             // weights and masks follow once the worker has them all.
-            pendingPreset_ = PendingPreset{
-                paintings, recipe.settings,
-                loadMasksBeside(file.toStdString(), static_cast<int>(paintings.size()))};
+            pendingPreset_ = PendingPreset{paintings, recipe.settings, std::move(masks)};
             controller_->post(
                 [paintings](SessionWorker& worker) { worker.replaceStyles(paintings); });
         } else {
-            MaskSet masks = loadMasksBeside(file.toStdString(), styleList_->count());
             if (masks.any()) {
                 maskMode_->editor().setMasks(std::move(masks));
             }

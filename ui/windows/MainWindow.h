@@ -20,6 +20,7 @@ class QStackedWidget;
 
 namespace impasto::ui {
 
+class FastStyleList;
 class ImageSlot;
 class LossCurveView;
 class MaskMode;
@@ -89,6 +90,7 @@ public:
     RecentFilesMenu* recentPaintingsMenu() const { return recentPaintings_; }
     RecentFilesMenu* recentPresetsMenu() const { return recentPresets_; }
     StyleGallery* gallery() const { return gallery_; }
+    FastStyleList* fastStyles() const { return fastStyles_; }
     // Saves the settings, the paintings' file names, the masks and the picture's thumbnail as
     // a preset (what File > Save Preset does after its dialog).
     void savePresetTo(const QString& file);
@@ -163,6 +165,9 @@ private:
     void addStyles();
     void chooseInitImage();
     void openWeightFile();
+    void openFastStyle();
+    // The Train Fast Style dialog, filled with the current painting, photo and settings.
+    void trainFastStyle();
     void paste();
     void exportResult();
     void exportSnapshot(int id);
@@ -202,6 +207,7 @@ private:
     MaskMode* maskMode_;
     StrengthSlider* strength_;
     StyleGallery* gallery_;
+    FastStyleList* fastStyles_;
 
     QAction* openContentAction_;
     QAction* addStyleAction_;

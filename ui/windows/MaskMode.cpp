@@ -29,6 +29,13 @@ QAction* makeAction(QWidget* window, const QString& text, const QKeySequence& sh
     return action;
 }
 
+// An image file to read a mask from (white = here), or empty when the user cancels.
+QString askMaskImage(QWidget* window, const QString& title) {
+    return QFileDialog::getOpenFileName(
+        window, title, QString(),
+        MaskMode::tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"));
+}
+
 }  // namespace
 
 MaskMode::MaskMode(PreviewView& preview, QWidget* window)
@@ -66,9 +73,7 @@ MaskMode::MaskMode(PreviewView& preview, QWidget* window)
     connect(larger_, &QAction::triggered, editor_, &MaskEditor::growBrush);
     connect(eraser_, &QAction::triggered, editor_, &MaskEditor::toggleEraser);
     connect(import_, &QAction::triggered, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            window_, tr("Import Mask"), QString(),
-            tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"));
+        const QString file = askMaskImage(window_, tr("Import Mask"));
         if (!file.isEmpty()) {
             importMaskFile(file);
         }
@@ -114,6 +119,23 @@ void MaskMode::importMaskFile(const QString& file) {
     try {
         editor_->replaceTargetMask(loadMask(file.toStdString()));
         Q_EMIT message(tr("Mask imported from %1").arg(file));
+    } catch (const std::exception& error) {
+        Q_EMIT failed(QString::fromUtf8(error.what()));
+    }
+}
+
+void MaskMode::askPartOfPainting(int painting) {
+    const QString file = askMaskImage(window_, tr("Use Part of This Painting"));
+    if (!file.isEmpty()) {
+        usePartOfPainting(painting, file);
+    }
+}
+
+void MaskMode::usePartOfPainting(int painting, const QString& file) {
+    try {
+        editor_->setSourceMask(painting, loadMask(file.toStdString()));
+        Q_EMIT message(
+            tr("Painting %1 gives its style from the part %2 marks").arg(painting + 1).arg(file));
     } catch (const std::exception& error) {
         Q_EMIT failed(QString::fromUtf8(error.what()));
     }

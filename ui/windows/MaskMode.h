@@ -49,6 +49,10 @@ public:
     // The file dialogs' work, for the menu actions and the tests; errors go to `failed`.
     void importMaskFile(const QString& file);
     void exportMaskFile(const QString& file);
+    // A painting's source region ("use only the sky of this painting"): asked for with a file
+    // dialog, or read from `file` (white = use), at the painting's own shape.
+    void askPartOfPainting(int painting);
+    void usePartOfPainting(int painting, const QString& file);
 
 Q_SIGNALS:
     void failed(const QString& message);
