@@ -41,6 +41,7 @@
 #include "core/image/RecipeFile.h"
 #include "core/image/Resize.h"
 #include "support/LocalHttpServer.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
 
 namespace {
@@ -889,16 +890,9 @@ private Q_SLOTS:
 
         // A damaged mask chunk fails a run that would take masks from it, not one whose flags
         // give every kind.
-        QFile exportedFile(exported);
-        QVERIFY(exportedFile.open(QIODevice::ReadOnly));
-        QByteArray bytes = exportedFile.readAll();
-        const qsizetype chunk = bytes.indexOf("maSk");
-        QVERIFY(chunk > 0);
-        bytes[chunk + 8] = char(bytes[chunk + 8] ^ 0x01);  // fails the chunk's checksum
         const QString damaged = path("damaged.png");
-        QFile damagedFile(damaged);
-        QVERIFY(damagedFile.open(QIODevice::WriteOnly) && damagedFile.write(bytes) == bytes.size());
-        damagedFile.close();
+        // Its first mask chunk fails its checksum.
+        QVERIFY(impasto::test::copyWithDamagedMaskChunk(exported, damaged));
         const QStringList fromDamaged = {
             "--preset", damaged,        "--model", squeezeNet(), "--device",
             "cpu",      "--iterations", "2",       "--output",   path("fromDamaged.png")};

@@ -372,16 +372,9 @@ private Q_SLOTS:
         }
 
         // A damaged mask chunk changes nothing, the settings included.
-        QFile exportedFile(exported);
-        QVERIFY(exportedFile.open(QIODevice::ReadOnly));
-        QByteArray bytes = exportedFile.readAll();
-        const qsizetype chunk = bytes.indexOf("maSk");
-        QVERIFY(chunk > 0);
-        bytes[chunk + 8] = char(bytes[chunk + 8] ^ 0x01);  // fails the chunk's checksum
         const QString damaged = folder.filePath("damaged.png");
-        QFile damagedFile(damaged);
-        QVERIFY(damagedFile.open(QIODevice::WriteOnly) && damagedFile.write(bytes) == bytes.size());
-        damagedFile.close();
+        // Its first mask chunk fails its checksum.
+        QVERIFY(test::copyWithDamagedMaskChunk(exported, damaged));
         card->partButton()->menu()->actions().at(1)->trigger();
         const int revision = window->sentSettingsRevision();
         Q_EMIT window->recentPresetsMenu()->fileChosen(damaged);

@@ -51,14 +51,8 @@ int runTrainStyle(const CliOptions& options) {
                  "crops, batch %d)\n",
                  painting.c_str(), photos.size(), choice.displayName.c_str(), fast.width,
                  fast.trainSize, fast.batchSize);
-    FastTrainingOptions training;
-    training.trainSize = fast.trainSize;
-    training.batchSize = fast.batchSize;
-    training.width = fast.width;
-    training.seed = options.settings.seed;
-    if (options.settings.learningRate > 0.0) {
-        training.learningRate = options.settings.learningRate;
-    }
+    const FastTrainingOptions training =
+        trainingOptions(fast.trainSize, fast.batchSize, fast.width, options.settings);
     FastStyleTrainer trainer(loadModel(choice), options.settings, loadImage(painting).image,
                              painting.stem().string(), std::move(photos), training);
     if (checkpoint.resume(trainer)) {

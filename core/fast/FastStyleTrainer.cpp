@@ -11,6 +11,19 @@
 
 namespace impasto {
 
+FastTrainingOptions trainingOptions(int trainSize, int batchSize, double width,
+                                    const StyleSettings& settings) {
+    FastTrainingOptions options;
+    options.trainSize = trainSize;
+    options.batchSize = batchSize;
+    options.width = width;
+    options.seed = settings.seed;
+    if (settings.learningRate > 0.0) {
+        options.learningRate = settings.learningRate;
+    }
+    return options;
+}
+
 namespace {
 
 constexpr double kBeta1 = 0.9;

@@ -29,6 +29,11 @@ struct FastTrainingOptions {
     uint64_t seed = 0;
 };
 
+// The options for crops of `trainSize` px, batches of `batchSize` and a network of `width`,
+// with the seed of `settings` and its learning rate when it sets one.
+FastTrainingOptions trainingOptions(int trainSize, int batchSize, double width,
+                                    const StyleSettings& settings);
+
 // Trains a TransformNetwork for one painting against a loss network, with the content, style
 // and smoothness losses of the optimisation mode (StyleTargets, the same settings and layer
 // choices). One step() is one Adam step on a batch of random square crops of the photos; the

@@ -29,6 +29,20 @@ bool writeBytes(const QString& file, const QByteArray& bytes) {
     return out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(bytes) == bytes.size();
 }
 
+bool copyWithDamagedMaskChunk(const QString& exported, const QString& damaged) {
+    QFile in(exported);
+    if (!in.open(QIODevice::ReadOnly)) {
+        return false;
+    }
+    QByteArray bytes = in.readAll();
+    const qsizetype chunk = bytes.indexOf("maSk");
+    if (chunk < 0 || chunk + 8 >= bytes.size()) {
+        return false;
+    }
+    bytes[chunk + 8] = char(bytes[chunk + 8] ^ 0x01);
+    return writeBytes(damaged, bytes);
+}
+
 void writeBytes(const std::filesystem::path& file, std::span<const uint8_t> bytes) {
     std::ofstream(file, std::ios::binary)
         .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));

@@ -22,6 +22,11 @@ Bytes readBytes(const std::filesystem::path& file);
 
 std::filesystem::path toPath(const QString& file);
 
+// `exported` (a PNG with embedded masks) copied to `damaged` with one bit of its first mask
+// chunk's data flipped, so that the chunk fails its checksum. False when there is no mask chunk
+// or a file cannot be read or written.
+bool copyWithDamagedMaskChunk(const QString& exported, const QString& damaged);
+
 // Names of the entries in `folder`, sorted, hidden (temporary) ones included.
 std::vector<std::string> filesIn(const std::filesystem::path& folder);
 

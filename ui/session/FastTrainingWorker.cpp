@@ -70,14 +70,8 @@ void FastTrainingWorker::train(const FastTrainingRequest& request) {
             // No photo open (or it is gone): the training's own first photo shows the style.
             previewPhoto_ = resizeToMaxSide(photos.images.front(), kPreviewSide);
         }
-        FastTrainingOptions options;
-        options.trainSize = request.trainSize;
-        options.batchSize = request.batchSize;
-        options.width = request.width;
-        options.seed = request.settings.seed;
-        if (request.settings.learningRate > 0.0) {
-            options.learningRate = request.settings.learningRate;
-        }
+        const FastTrainingOptions options =
+            trainingOptions(request.trainSize, request.batchSize, request.width, request.settings);
         const std::filesystem::path painting = request.painting.toStdString();
         trainer_ = std::make_unique<FastStyleTrainer>(
             loadModel(chooseModelOrFile(request.model.toStdString())), request.settings,
