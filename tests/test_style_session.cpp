@@ -13,6 +13,7 @@
 #include "core/image/Resize.h"
 #include "core/model/KernelCache.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/TensorMemoryLimit.h"
 #include "core/style/StyleSession.h"
 #include "support/SharedPictures.h"
 #include "support/TestPaths.h"
@@ -520,6 +521,26 @@ private Q_SLOTS:
         QCOMPARE(session->counters().styleTargetComputations, styleComputations + 1);
         QCOMPARE(session->step().iteration, 3);
         QCOMPARE(session->stageWidth(), 640);
+    }
+
+    // The CLI frees the optimiser's state before writing a print-size result: the memory goes,
+    // the image stays, and a later step goes on from it.
+    void releasingTheOptimizerStateKeepsTheImage() {
+        auto session = tubingenSession(192);
+        for (int i = 0; i < 6; ++i) {
+            session->step();  // L-BFGS remembers its steps
+        }
+        session->settle();
+        const Image before = session->currentImage();
+        const uint64_t held = tensorMemoryInUse();
+        session->releaseOptimizerState();
+        const uint64_t after = tensorMemoryInUse();
+        // At least two remembered float32 images (a step and its gradient change) are gone.
+        const uint64_t image = uint64_t{3} * before.width() * before.height() * sizeof(float);
+        QVERIFY2(after + 2 * image <= held,
+                 qPrintable(QString("%1 -> %2 bytes").arg(held).arg(after)));
+        QCOMPARE(meanAbsoluteDifference(session->currentImage(), before), 0.0);
+        QCOMPARE(session->step().iteration, 7);
     }
 
     void withoutCoarseToFineEveryStepIsFullSize() {

@@ -144,11 +144,15 @@ ImageExportOptions resultExportOptions(const StyleSession& session, const MaskSe
 // settle() also moves a coarse-to-fine run to the full size, so an intermediate image taken
 // during a coarse stage is written unchecked at that stage's size instead. After Ctrl+C a
 // coarse stage stays where it is (settle() does not prepare the full size) and is upsampled.
+// The final write frees the optimiser's state first: at print sizes it is gigabytes.
 void writeResult(StyleSession& session, const MaskSet& masks, const std::optional<Image>& photo,
                  const std::string& modelName, const RunInputs& inputs,
                  const std::filesystem::path& file, int bitDepth, bool intermediate = false) {
     if (!intermediate || session.atFinalScale()) {
         session.settle();
+    }
+    if (!intermediate) {
+        session.releaseOptimizerState();  // the run ends here: room for the result's copies
     }
     if (!intermediate && !session.atFinalScale()) {
         std::fprintf(stderr,

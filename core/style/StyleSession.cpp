@@ -819,6 +819,10 @@ LossBreakdown StyleSession::settle() {
     }
 }
 
+void StyleSession::releaseOptimizerState() {
+    state_->optimizer.forgetHistory();
+}
+
 Image StyleSession::currentImage() const {
     const State& s = *state_;
     if (!s.optimizer.isReady()) {

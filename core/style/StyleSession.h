@@ -111,6 +111,10 @@ public:
     // then full size; later steps refine at that size. With a cancel pending it stays at the
     // stage it is at (judging the image there), so that a cancelled run can still be written.
     LossBreakdown settle();
+    // Frees what the optimiser remembers (L-BFGS's steps, Adam's moments), keeping the image:
+    // before a print-size result is written, whose copies would otherwise come on top of it. A
+    // later step starts the optimiser afresh from the image.
+    void releaseOptimizerState();
 
     // The image as it stands: clamped, colours preserved if asked, content alpha put back.
     Image currentImage() const;
