@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 
 #include "core/fast/FastStyleFile.h"
+#include "core/fast/FastTrainingOptions.h"
 #include "core/fast/TransformNetwork.h"
 #include "core/image/Image.h"
 #include "core/model/ModelLoader.h"
@@ -16,23 +17,6 @@
 #include "core/style/StyleTargets.h"
 
 namespace impasto {
-
-// Training photos are decoded at most this many times the crop size: crops then show a good part
-// of the picture, and a folder of large photos fits in memory.
-inline constexpr int kTrainingPhotoSideInCrops = 3;
-
-struct FastTrainingOptions {
-    int trainSize = 256;  // side of the square crops
-    int batchSize = 4;
-    double width = 0.5;
-    double learningRate = 1e-3;  // Adam's, as in Johnson et al.
-    uint64_t seed = 0;
-};
-
-// The options for crops of `trainSize` px, batches of `batchSize` and a network of `width`,
-// with the seed of `settings` and its learning rate when it sets one.
-FastTrainingOptions trainingOptions(int trainSize, int batchSize, double width,
-                                    const StyleSettings& settings);
 
 // Trains a TransformNetwork for one painting against a loss network, with the content, style
 // and smoothness losses of the optimisation mode (StyleTargets, the same settings and layer

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "core/fast/FastStyleFile.h"
+#include "core/fast/FastStyleInfo.h"
 #include "ui/session/ImageConversion.h"
 
 namespace impasto::ui {
@@ -11,11 +11,11 @@ FastStyleSummary readFastStyleSummary(const QString& file) {
     FastStyleSummary summary;
     summary.file = file;
     try {
-        const FastStyle style = readFastStyle(file.toStdString());
+        const FastStyleInfo style = readFastStyleInfo(file.toStdString());
         summary.paintingName = QString::fromStdString(style.paintingName);
         summary.thumbnail = toQImage(style.thumbnail);
         summary.steps = style.steps;
-        summary.width = style.network->width();
+        summary.width = style.width;
     } catch (const std::exception& error) {
         summary.error = QString::fromUtf8(error.what());
     }

@@ -7,14 +7,12 @@
 #include <string>
 #include <utility>
 
-#include "core/fast/FastStyleApply.h"
-#include "core/fast/FastStyleTrainer.h"
+#include "core/fast/FastTraining.h"
 #include "core/fast/TrainingCheckpoint.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PhotoFolder.h"
 #include "core/image/Resize.h"
 #include "core/model/ComputeDevice.h"
-#include "core/registry/ModelChoice.h"
 #include "ui/session/ImageConversion.h"
 
 namespace impasto::ui {
@@ -72,11 +70,9 @@ void FastTrainingWorker::train(const FastTrainingRequest& request) {
         }
         const FastTrainingOptions options =
             trainingOptions(request.trainSize, request.batchSize, request.width, request.settings);
-        const std::filesystem::path painting = request.painting.toStdString();
-        trainer_ = std::make_unique<FastStyleTrainer>(
-            loadModel(chooseModelOrFile(request.model.toStdString())), request.settings,
-            loadImage(painting).image, painting.stem().string(), std::move(photos.images), options);
-        checkpoint_->resume(*trainer_);
+        trainer_ = std::make_unique<FastTraining>(
+            request.model.toStdString(), request.settings, request.painting.toStdString(),
+            std::move(photos.images), options, checkpoint_->styleFile());
         firstStep_ = trainer_->stepsDone();
         Q_EMIT prepared(photoCount, firstStep_, skipped);
         showPreview();
@@ -105,14 +101,14 @@ void FastTrainingWorker::trainSteps() {
     try {
         while (!done()) {
             if (cancelRequested_) {
-                checkpoint_->write(*trainer_);
+                trainer_->writeCheckpoint();
                 const int step = trainer_->stepsDone();
                 trainer_.reset();
                 Q_EMIT cancelled(step, QString::fromStdString(checkpoint_->file().string()));
                 return;
             }
             if (pauseRequested_) {
-                checkpoint_->write(*trainer_);
+                trainer_->writeCheckpoint();
                 pauseRequested_ = false;
                 Q_EMIT paused(trainer_->stepsDone());
                 return;
@@ -140,12 +136,12 @@ void FastTrainingWorker::trainSteps() {
                 lastPreview = Clock::now();
             }
             if (secondsSince(lastCheckpoint) * 1000 >= kCheckpointIntervalMs) {
-                checkpoint_->write(*trainer_);
+                trainer_->writeCheckpoint();
                 lastCheckpoint = Clock::now();
             }
         }
         showPreview();
-        checkpoint_->finish(*trainer_);
+        trainer_->finish();
         const int steps = trainer_->stepsDone();
         trainer_.reset();
         Q_EMIT finished(QString::fromStdString(checkpoint_->styleFile().string()), steps);
@@ -156,8 +152,7 @@ void FastTrainingWorker::trainSteps() {
 }
 
 void FastTrainingWorker::showPreview() {
-    Q_EMIT previewReady(toQImage(applyFastStyle(trainer_->network(), previewPhoto_)),
-                        trainer_->stepsDone());
+    Q_EMIT previewReady(toQImage(trainer_->apply(previewPhoto_)), trainer_->stepsDone());
     useAllCores();  // applying chose threads by the load: training takes every core again
 }
 

@@ -12,7 +12,7 @@
 #include "core/settings/StyleSettings.h"
 
 namespace impasto {
-class FastStyleTrainer;
+class FastTraining;
 class TrainingCheckpoint;
 }  // namespace impasto
 
@@ -34,7 +34,7 @@ struct FastTrainingRequest {
     int timeLimitSeconds = 0;  // ends after this much training; 0: by steps alone
 };
 
-// Trains a fast style (core/fast's FastStyleTrainer) on a thread of its own
+// Trains a fast style (core/fast's FastTraining) on a thread of its own
 // (FastTrainingController's), one step after another inside train() or resume(): pause and
 // cancel are flags the loop reads between two steps, so either takes effect within a step.
 // Both write the checkpoint (TrainingCheckpoint, as the CLI's Ctrl+C does): a paused training
@@ -81,7 +81,7 @@ private:
 
     FastTrainingRequest request_;
     std::unique_ptr<TrainingCheckpoint> checkpoint_;
-    std::unique_ptr<FastStyleTrainer> trainer_;
+    std::unique_ptr<FastTraining> trainer_;
     Image previewPhoto_;
     int firstStep_ = 0;
     double trainedSeconds_ = 0.0;  // training time of this request, pauses left out
