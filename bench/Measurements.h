@@ -47,7 +47,8 @@ public:
                                OptimizerKind optimizer);
     // What masks (issue 13) add to an iteration at `size` px on the second variant's paths:
     // one painting with a half-image style mask and a keep square against the same painting
-    // unmasked, and two paintings on complementary halves against the two blended.
+    // unmasked, and two paintings on complementary halves against the two blended; profiles of
+    // each pair's steps show where the masks' time goes.
     void maskCost(const BenchNetwork& network, int size);
     // Profiles Adam iterations of the second variant at `size` px and prints (and saves) where
     // their time goes.
@@ -59,6 +60,9 @@ private:
     // photo's.
     void race(const BenchNetwork& network, int size, double target,
               const std::array<Variant, 2>& variants, const std::string& where);
+    // Profiles a few steps of `session` and prints (and saves, named after `title`) where their
+    // time goes.
+    void printAndSaveProfile(StyleSession& session, const std::string& title);
 
     const BenchOptions& options_;
     const BenchImages& images_;

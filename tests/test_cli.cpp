@@ -253,6 +253,22 @@ private:
         return QTest::currentTestFailed() ? QJsonObject() : pngSettings(output);
     }
 
+    // A style mask over the left 40 columns of a 64 x 48 output and a kept square inside it,
+    // saved as left.png and keep.png.
+    std::pair<impasto::Mask, impasto::Mask> saveLeftAndKeepMasks() const {
+        impasto::Mask left(64, 48);
+        impasto::Mask keep(64, 48);
+        for (int y = 0; y < 48; ++y) {
+            for (int x = 0; x < 64; ++x) {
+                left.values[size_t(y) * 64 + x] = x < 40 ? 1.0f : 0.0f;
+                keep.values[size_t(y) * 64 + x] = x >= 8 && x < 32 && y >= 12 && y < 36;
+            }
+        }
+        impasto::saveMask(left, path("left.png").toStdString());
+        impasto::saveMask(keep, path("keep.png").toStdString());
+        return {left, keep};
+    }
+
     // The stylized output differs clearly from the plainly resized photo.
     static void expectChangedFromContent(const QString& output) {
         const impasto::Image written = loadPng(output);
@@ -367,7 +383,7 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < entries.size(); ++i) {
             const QJsonObject entry = entries[i].toObject();
             for (const char* key : {"iteration", "content", "style", "tv", "total", "seconds",
-                                    "width", "height", "stage", "learningRate"}) {
+                                    "width", "height", "stage", "learningRate", "evaluations"}) {
                 QVERIFY2(entry.value(key).isDouble(),
                          qPrintable(QString("entry %1 lacks \"%2\"").arg(i).arg(key)));
             }
@@ -841,26 +857,23 @@ private Q_SLOTS:
                  qPrintable(QString("strength 0: %1 from the photo").arg(difference)));
     }
 
-    // An exported PNG carries its masks: --preset of it with no mask flag runs with them again
-    // (the kept square stays the photo there, unlike the rest) and its result carries them too.
+    // An exported picture carries its masks (PNG: maSk chunks; JPEG: APP9 segments): --preset
+    // of it with no mask flag runs with them again (the kept square stays the photo there,
+    // unlike the rest and unlike a run without masks) and its result carries them too.
+    void masksTravelInTheExportedImage_data() {
+        QTest::addColumn<QString>("extension");
+        QTest::newRow("png") << "png";
+        QTest::newRow("jpeg") << "jpg";
+    }
+
     void masksTravelInTheExportedImage() {
-        impasto::Mask left(64, 48);
-        impasto::Mask keep(64, 48);
-        for (int y = 0; y < 48; ++y) {
-            for (int x = 0; x < 64; ++x) {
-                left.values[size_t(y) * 64 + x] = x < 40 ? 1.0f : 0.0f;
-                keep.values[size_t(y) * 64 + x] = x >= 8 && x < 32 && y >= 12 && y < 36;
-            }
-        }
-        impasto::saveMask(left, path("left.png").toStdString());
-        impasto::saveMask(keep, path("keep.png").toStdString());
-        const QString exported = path("exported.png");
-        expectSuccess(stylizeArguments(exported, 20) << "--style-mask" << path("left.png")
-                                                     << "--keep-mask" << path("keep.png"),
-                      exported, 64, 48);
-        if (QTest::currentTestFailed()) {
-            return;
-        }
+        QFETCH(QString, extension);
+        const auto [left, keep] = saveLeftAndKeepMasks();
+        const QString exported = path("exported." + extension);
+        const CliResult masked =
+            run(stylizeArguments(exported, 20)
+                << "--style-mask" << path("left.png") << "--keep-mask" << path("keep.png"));
+        QVERIFY2(masked.succeeded(), masked.describe());
         const impasto::MaskSet stored = impasto::readEmbeddedMasks(exported.toStdString());
         QCOMPARE(stored.paintings, std::vector<std::optional<impasto::Mask>>{left});
         QCOMPARE(stored.keep, std::optional(keep));
@@ -873,25 +886,35 @@ private Q_SLOTS:
                                      "photo stays"),
                  result.describe());
         QVERIFY(impasto::readEmbeddedMasks(again.toStdString()) == stored);
-        // Mean difference from the photo inside the kept square and in the styled strip left
-        // of it (x 0..8 and 32..40, all rows).
+        const QString unmasked = path("unmasked.png");
+        expectSuccess(stylizeArguments(unmasked, 20), unmasked, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        // Mean difference in the kept square from the photo, from the run without masks, and
+        // the styled strip left of the square's from the photo (x 0..8 and 32..40, all rows).
         const impasto::Image written = loadPng(again);
         const impasto::Image content = resizedContent(64, 48);
+        const impasto::Image withoutMasks = loadPng(unmasked);
         const cv::Mat photo = rgbView(content);
         const cv::Mat painted = rgbView(written);
-        const double kept =
-            meanDifference(painted(cv::Rect(8, 12, 24, 24)), photo(cv::Rect(8, 12, 24, 24)));
+        const cv::Rect square(8, 12, 24, 24);
+        const double kept = meanDifference(painted(square), photo(square));
+        const double fromUnmasked = meanDifference(painted(square), rgbView(withoutMasks)(square));
         const double styled =
             (meanDifference(painted(cv::Rect(0, 0, 8, 48)), photo(cv::Rect(0, 0, 8, 48))) +
              meanDifference(painted(cv::Rect(32, 0, 8, 48)), photo(cv::Rect(32, 0, 8, 48)))) /
             2.0;
-        QVERIFY2(kept < 0.02 && styled > 3.0 * kept,
-                 qPrintable(QString("from the photo: %1 kept, %2 styled").arg(kept).arg(styled)));
+        QVERIFY2(kept < 0.02 && styled > 3.0 * kept && fromUnmasked > 3.0 * kept,
+                 qPrintable(QString("kept square: %1 from the photo, %2 from the unmasked run; "
+                                    "styled strip %3 from the photo")
+                                .arg(kept)
+                                .arg(fromUnmasked)
+                                .arg(styled)));
 
-        // A damaged mask chunk fails a run that would take masks from it, not one whose flags
-        // give every kind.
-        const QString damaged = path("damaged.png");
-        // Its first mask chunk fails its checksum.
+        // A damaged mask chunk (its first fails its checksum) fails a run that would take masks
+        // from it, not one whose flags give every kind.
+        const QString damaged = path("damaged." + extension);
         QVERIFY(impasto::test::copyWithDamagedMaskChunk(exported, damaged));
         const QStringList fromDamaged = {
             "--preset", damaged,        "--model", squeezeNet(), "--device",
@@ -1262,6 +1285,33 @@ private Q_SLOTS:
         QCOMPARE(rerun, recipe);
     }
 
+    // A run that started from an image names the image in its recipe (recipes used to say only
+    // "init": "image"), and --preset of the export starts from it again.
+    void recipeNamesItsStartingImage() {
+        const QString start = path("start.jpg");
+        QFile::remove(start);
+        QVERIFY(QFile::copy(image("the_scream.jpg"), start));
+        const QString output = path("from-start.png");
+        const QJsonObject recipe =
+            expectSuccess(stylizeArguments(output, 2) << "--init" << start, output, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(recipe.value("init").toString(), QString("image"));
+        QCOMPARE(recipe.value("initImage").toString(), start);
+
+        const QString again = path("from-start-again.png");
+        const QJsonObject rerun = expectSuccess(
+            {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
+            again, 64, 48);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+        QCOMPARE(rerun, recipe);
+        // Deterministic on the CPU: the same start gives the same picture.
+        QCOMPARE(meanDifference(rgbView(loadPng(again)), rgbView(loadPng(output))), 0.0);
+    }
+
     void badInputFailsCleanly_data() {
         // Arguments may name {dir} (the test's folder, holding the files badInputFailsCleanly
         // writes); --output is added unless the row gives one.
@@ -1366,6 +1416,14 @@ private Q_SLOTS:
             QStringList(good) << "--preset"
                               << "{dir}/image-init.json",
             "--init");
+        row("preset starting from an image that is gone",
+            QStringList(good) << "--preset"
+                              << "{dir}/gone-init.json",
+            "no-such-start.png, which is no longer there");
+        row("preset starting from a fast style",
+            QStringList(good) << "--preset"
+                              << "{dir}/fast-init.json",
+            "starry.safetensors, which is no longer there");
         row("output folder missing",
             QStringList(good) << "--output"
                               << "{dir}/nowhere/out.png",
@@ -1487,6 +1545,10 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("random.safetensors"), noise));
         QVERIFY(writeFile(path("typo.json"), R"({"styleWieght": 5})"));
         QVERIFY(writeFile(path("image-init.json"), R"({"init": "image"})"));
+        QVERIFY(writeFile(path("gone-init.json"),
+                          R"({"init": "image", "initImage": "no-such-start.png"})"));
+        QVERIFY(writeFile(path("fast-init.json"),
+                          R"({"init": "image", "initFastStyle": "starry.safetensors"})"));
         QVERIFY(writeFile(path("huge-rate.json"), R"({"learningRate": 1e308})"));
         QVERIFY(QDir(dir_->path()).mkdir("folder.png"));
         QVERIFY(QFile::link(path("loop"), path("loop")));

@@ -3,6 +3,9 @@
 // --train-style and --fast-style end to end.
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -16,6 +19,7 @@
 #include "core/fast/FastStyleTrainer.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PhotoFolder.h"
+#include "core/image/RecipeFile.h"
 #include "core/weights/SafetensorsWriter.h"
 #include "support/SharedPictures.h"
 #include "support/TestPaths.h"
@@ -203,8 +207,12 @@ private Q_SLOTS:
         TrainingState state;
         const FastStyle style = readFastStyle(checkpoint, &state);
         QCOMPARE(state.step, 2);
+        // The training time too, so that a timed training resumed trains only the time left.
+        QVERIFY(written.trainedSeconds > 0.0);
+        QCOMPARE(state.trainedSeconds, written.trainedSeconds);
         resumed.resume(style, state);
         QCOMPARE(resumed.stepsDone(), 2);
+        QCOMPARE(resumed.trainedSeconds(), written.trainedSeconds);
         resumed.step();
         resumed.step();
         QCOMPARE(resumed.stepsDone(), 4);
@@ -271,6 +279,27 @@ private Q_SLOTS:
         QVERIFY2(apply.exitCode() == 0, apply.readAllStandardError().constData());
         const Image result = loadImage(output.toStdString()).image;
         QCOMPARE(std::max(result.width(), result.height()), 80);
+
+        // A recipe that started from the fast style (the app's export of its result) runs again
+        // from the style's result on its photo, and says so in its own recipe.
+        const QString preset = folder.filePath("from-style.json");
+        const QJsonObject recipe{
+            {"init", "image"},
+            {"outputSize", 64},
+            {"initFastStyle", style},
+            {"content", test::sharedImage("tubingen.jpg")},
+            {"styles", QJsonArray{QJsonObject{{"file", test::sharedImage("starry_night.jpg")}}}}};
+        std::ofstream(preset.toStdString()) << QJsonDocument(recipe).toJson().constData();
+        const QString refined = folder.filePath("refined.png");
+        QProcess fromStyle;
+        fromStyle.start(
+            cli, {"--preset", preset, "--iterations", "1", "--output", refined, "--device", "cpu",
+                  "--model", test::sharedWeights("squeezenet1_1-features.safetensors")});
+        QVERIFY(fromStyle.waitForFinished(60000));
+        QVERIFY2(fromStyle.exitCode() == 0, fromStyle.readAllStandardError().constData());
+        const RunInputs inputs = loadRecipe(refined.toStdString()).inputs;
+        QCOMPARE(inputs.initImage, std::optional(style.toStdString()));
+        QVERIFY(inputs.initIsFastStyle);
 
         // A folder of photos into --output-dir.
         QProcess batch;

@@ -1,7 +1,8 @@
 // Fast styles in the desktop app, offscreen, on the real engine with the SqueezeNet weights and
 // the shared pictures: the Train Fast Style dialog trains a tiny style (64 px crops, width 0.25)
 // in its worker thread, reports progress, a preview and skipped photos, pauses, cancels within a
-// step and resumes from the checkpoint; the window's fast style list shows the style, choosing
+// step and resumes from the checkpoint (a timed training only for the time it has left); the
+// window's fast style list shows the style (styles of one painting told apart), choosing
 // it stylises the photo into an exportable starting image, and broken style files are reported.
 #include <QApplication>
 #include <QComboBox>
@@ -21,13 +22,16 @@
 
 #include <cmath>
 
+#include "core/image/RecipeFile.h"
 #include "support/MainWindowDriver.h"
 #include "support/PictureDifference.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
 #include "ui/dialogs/FastTrainingDialog.h"
 #include "ui/panels/FastStyleList.h"
 #include "ui/panels/MessageBanner.h"
+#include "ui/panels/RunStatusBar.h"
 #include "ui/session/FastStyleSummary.h"
 #include "ui/session/FastTrainingController.h"
 #include "ui/session/SessionController.h"
@@ -144,7 +148,8 @@ private Q_SLOTS:
         qInfo("paused %lld ms after the click", static_cast<long long>(sinceClick.elapsed()));
         QVERIFY(paused.at(0).at(0).toInt() <= clickedAt + 2);
         QVERIFY(sinceClick.elapsed() < 5000);
-        QVERIFY(dialog->resumeButton()->isEnabled());
+        // The spy hears it on the worker's thread, before the dialog's queued slot runs.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->resumeButton()->isEnabled(), kTimeoutMs);
         QVERIFY(QFileInfo::exists(styleFile + ".checkpoint"));
         const int pausedSteps = progressed.count();
         QTest::qWait(300);
@@ -179,6 +184,64 @@ private Q_SLOTS:
         // Closing the dialog cancels the training and joins its thread.
         dialog->reject();
         dialog.reset();
+    }
+
+    // A timed training resumed after a stop trains only the time it has left: the checkpoint
+    // keeps the training time (a resume used to start the full time again), and the dialog
+    // says how much is left.
+    void aTimedTrainingResumedTrainsOnlyTheTimeLeft() {
+        const QString styleFile = home_.filePath("timed.safetensors");
+        auto dialog = tinyTraining(styleFile, 1);
+        FastTrainingWorker& worker = dialog->controller().worker();
+        QSignalSpy progressed(&worker, &FastTrainingWorker::progressed);
+        QSignalSpy prepared(&worker, &FastTrainingWorker::prepared);
+        QSignalSpy cancelled(&worker, &FastTrainingWorker::cancelled);
+        QSignalSpy finished(&worker, &FastTrainingWorker::finished);
+        FastTrainingRequest threeSeconds = dialog->request();
+        threeSeconds.steps = 0;
+        threeSeconds.timeLimitSeconds = 3;
+        dialog->controller().train(threeSeconds);
+        QTRY_VERIFY_WITH_TIMEOUT(!progressed.isEmpty() && progressed.last().at(1).toDouble() >= 0.4,
+                                 kTimeoutMs);
+        dialog->controller().cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, kTimeoutMs);
+        const double trained = progressed.last().at(1).toDouble() * 3;
+        QVERIFY(trained < 3.0);
+
+        // The Quick preset resumed: 5 minutes less the time trained.
+        QString shownWhenPrepared;
+        connect(&worker, &FastTrainingWorker::prepared, dialog.get(),
+                [&] { shownWhenPrepared = dialog->statusLabel()->text(); });
+        dialog->durationBox()->setCurrentIndex(dialog->durationBox()->findData(5 * 60));
+        // The spy hears the cancel on the worker's thread, before the dialog re-enables Train.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->trainButton()->isEnabled(), kTimeoutMs);
+        QTest::mouseClick(dialog->trainButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!shownWhenPrepared.isEmpty(), kTimeoutMs);
+        QVERIFY(qAbs(prepared.last().at(3).toDouble() - trained) < 1e-6);
+        const QString left = RunStatusBar::duration(5 * 60 - trained) + " left";
+        QVERIFY2(shownWhenPrepared.contains(left), qPrintable(shownWhenPrepared));
+        int before = progressed.count();
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() > before, kTimeoutMs);
+        QVERIFY(progressed.at(before).at(2).toDouble() < 5 * 60 - trained);
+        dialog->controller().cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 2, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->trainButton()->isEnabled(), kTimeoutMs);
+
+        // Three seconds in all: it goes on where it stopped and finishes on time.
+        const double trainedSoFar = progressed.last().at(1).toDouble() * 5 * 60;
+        before = progressed.count();
+        QElapsedTimer resumed;
+        resumed.start();
+        dialog->controller().train(threeSeconds);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY(qAbs(prepared.last().at(3).toDouble() - trainedSoFar) < 1e-3);
+        if (progressed.count() > before) {
+            QVERIFY(progressed.at(before).at(1).toDouble() > trainedSoFar / 3);
+        }
+        QCOMPARE(progressed.last().at(1).toDouble(), 1.0);
+        qInfo("resumed at %.2f s of 3 s, finished %lld ms later", trainedSoFar,
+              static_cast<long long>(resumed.elapsed()));
+        QVERIFY(QFileInfo::exists(styleFile));
     }
 
     void choosingAStyleStylisesThePhoto() {
@@ -221,12 +284,46 @@ private Q_SLOTS:
         window->exportTo(exported, 8);
         QTRY_COMPARE_WITH_TIMEOUT(written.count(), 1, kTimeoutMs);
         QVERIFY(test::meanDifference(QImage(exported), styled) * 255.0 < 2.0);
+        // Its recipe names the fast style it is the result of: the start, refined 0 iterations.
+        const Recipe recipe = loadRecipe(test::toPath(exported));
+        QCOMPARE(recipe.settings.init, InitKind::Image);
+        QCOMPARE(recipe.inputs.initImage, std::optional(trainedStyle_.toStdString()));
+        QVERIFY(recipe.inputs.initIsFastStyle);
+        QCOMPARE(recipe.inputs.iterations, std::optional(0));
 
         // Remembered: a new list shows it again.
         FastStyleList again;
         QSignalSpy againLoaded(&again, &FastStyleList::stylesLoaded);
         QTRY_VERIFY_WITH_TIMEOUT(againLoaded.count() >= 1, kTimeoutMs);
         QCOMPARE(again.list()->count(), 1);
+    }
+
+    // Two styles trained from one painting used to show the same name: the file's name tells
+    // them apart, and its folder too where the files' names are alike.
+    void stylesOfOnePaintingAreToldApart() {
+        QVERIFY(!trainedStyle_.isEmpty());
+        const QString longer = home_.filePath("starry-long.safetensors");
+        const QString elsewhere = home_.filePath("other/starry.safetensors");
+        QVERIFY(QDir().mkpath(home_.filePath("other")));
+        QVERIFY(QFile::copy(trainedStyle_, longer));
+        QVERIFY(QFile::copy(trainedStyle_, elsewhere));
+        FastStyleList list;
+        list.addFile(longer);
+        list.addFile(elsewhere);
+        const auto names = [&list] {
+            QStringList shown;
+            for (int row = 0; row < list.list()->count(); ++row) {
+                shown << list.list()->item(row)->text();
+            }
+            shown.sort();
+            return shown;
+        };
+        const QString folder = QFileInfo(home_.path()).fileName();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            names(),
+            (QStringList{"starry_night (other/starry)", "starry_night (starry-long)",
+                         "starry_night (" + folder + "/starry)"}),
+            kTimeoutMs);
     }
 
     void brokenStyleFilesAreReportedInTheWindow() {

@@ -182,6 +182,48 @@ private Q_SLOTS:
         QVERIFY2(error < 0.01, qPrintable(QString::number(error)));
     }
 
+    // The Gram matrix with the (weighted) mean from one node: the same values and gradient as
+    // LibTorch's autograd through at::bmm and at::mean, in the features' layout, also where
+    // only some positions count (a mask's weights).
+    void gramAndMeanMatchLibTorch_data() {
+        QTest::addColumn<bool>("weighted");
+        QTest::newRow("plain mean") << false;
+        QTest::newRow("weighted mean") << true;
+    }
+
+    void gramAndMeanMatchLibTorch() {
+        QFETCH(bool, weighted);
+        at::manual_seed(5);
+        const at::Tensor values =
+            at::randn({1, 40, 13, 17}).contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor positionWeights = weighted ? at::rand({1, 1, 13, 17}) : at::Tensor();
+        const at::Tensor gramWeights = at::randn({1, 40, 40});
+        const at::Tensor meanWeights = at::randn({1, 40});
+        const at::Tensor fused = values.clone(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+        const GramAndMean both = gramAndMean(fused, positionWeights);
+        ((both.gram * gramWeights).sum() + (both.mean * meanWeights).sum()).backward();
+        const at::Tensor plain = values.clone().requires_grad_(true);
+        const at::Tensor gram = gramMatrix(plain, GramMethod::Plain);
+        const at::Tensor mean =
+            at::mean(weighted ? plain * positionWeights : plain, {2, 3}, false, at::kFloat);
+        ((gram * gramWeights).sum() + (mean * meanWeights).sum()).backward();
+        QVERIFY(at::allclose(both.gram, gram, 1e-4, 1e-5));
+        QVERIFY(at::allclose(both.mean, mean, 1e-5, 1e-6));
+        QVERIFY(at::allclose(fused.grad(), plain.grad(), 1e-4, 1e-5));
+        QVERIFY(fused.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+    }
+
+    // The products of the Wasserstein loss: oneDNN's GEMM on float32, of transposed views too.
+    void matrixProductMatchesLibTorch() {
+        at::manual_seed(6);
+        const at::Tensor a = at::randn({2, 30, 20});
+        const at::Tensor b = at::randn({2, 30, 20});
+        QVERIFY(at::allclose(matrixProduct(a, b.transpose(1, 2)), at::matmul(a, b.transpose(1, 2)),
+                             1e-4, 1e-5));
+        QVERIFY(at::allclose(matrixProduct(a.transpose(1, 2), b), at::matmul(a.transpose(1, 2), b),
+                             1e-4, 1e-5));
+    }
+
     // Style targets are computed without autograd.
     void worksWithoutAutograd() {
         const at::Tensor features = at::randn({1, 32, 8, 8}).requires_grad_(true);

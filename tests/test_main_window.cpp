@@ -27,6 +27,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageMat.h"
 #include "core/image/PngTextReader.h"
 #include "core/image/RecipeFile.h"
@@ -46,11 +47,13 @@
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LayerWeightsEditor.h"
 #include "ui/widgets/LossCurveView.h"
+#include "ui/widgets/MaskEditor.h"
 #include "ui/widgets/ParameterControl.h"
 #include "ui/widgets/PreviewView.h"
 #include "ui/widgets/SnapshotStrip.h"
 #include "ui/widgets/StyleListView.h"
 #include "ui/windows/MainWindow.h"
+#include "ui/windows/MaskMode.h"
 
 using namespace impasto;
 using namespace impasto::ui;
@@ -269,6 +272,60 @@ private Q_SLOTS:
 
         const QString screenshot = test::binaryDir() + "/main_window.png";
         QVERIFY(window->grab().save(screenshot));
+    }
+
+    // A snapshot exports the masks and the starting image it was made with, not those of now
+    // (it used to embed the masks of the moment of the export with its own settings).
+    void aSnapshotExportsItsOwnMasksAndStart() {
+        auto window = readyWindow(100000);
+        QVERIFY(window);
+        Mask left(40, 30, 0.0f);
+        for (int y = 0; y < 30; ++y) {
+            std::fill_n(left.values.begin() + y * 40, 20, 1.0f);
+        }
+        Mask top(40, 30, 0.0f);
+        std::fill_n(top.values.begin(), 40 * 15, 1.0f);
+        window->maskMode().editor().setMasks(MaskSet{{left}, std::nullopt, {}});
+        const auto leftMasks = window->maskMode().editor().masks().paintings;  // at its size
+        const QString start = test::sharedImage("the_scream.jpg");
+        window->controller().post([start](SessionWorker& worker) { worker.loadInitImage(start); });
+        {
+            // Chosen without its file dialog; the next change sends it.
+            const QSignalBlocker quiet(window->parameterPanel()->initBox());
+            window->parameterPanel()->initBox()->setCurrentIndex(
+                window->parameterPanel()->initBox()->findData(static_cast<int>(InitKind::Image)));
+        }
+        QTest::keyClick(window->parameterPanel()->styleWeightControl()->slider(), Qt::Key_PageUp);
+        window->startAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(window->shownIteration() >= 2, kTimeoutMs);
+        QSignalSpy taken(&window->controller().worker(), &SessionWorker::snapshotTaken);
+        window->controller().post([](SessionWorker& worker) { worker.takeSnapshot(); });
+        QTRY_COMPARE_WITH_TIMEOUT(taken.count(), 1, kTimeoutMs);
+        const int id = taken.first().at(0).toInt();
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window->controller().state(), RunState::Stopped, kTimeoutMs);
+
+        window->maskMode().editor().setMasks(MaskSet{{top}, std::nullopt, {}});
+        const auto topMasks = window->maskMode().editor().masks().paintings;
+        QVERIFY(topMasks != leftMasks);
+        QTemporaryDir output;
+        const QString now = output.filePath("now.png");
+        const QString kept = output.filePath("kept.png");
+        QSignalSpy written(&window->controller().worker(), &SessionWorker::exported);
+        window->exportTo(now, 8);
+        window->controller().post(
+            [id, kept](SessionWorker& worker) { worker.exportSnapshot(id, kept, 8); });
+        QTRY_COMPARE_WITH_TIMEOUT(written.count(), 2, kTimeoutMs);
+        const auto paintingMasks = [](const QString& file) {
+            return readEmbeddedMasks(test::toPath(file)).paintings;
+        };
+        QCOMPARE(paintingMasks(now), topMasks);
+        QCOMPARE(paintingMasks(kept), leftMasks);
+        for (const QString& file : {now, kept}) {
+            const std::string recipe = readPngText(file.toStdString()).at("impasto:settings");
+            QCOMPARE(settingsFromJson(recipe).init, InitKind::Image);
+            QCOMPARE(runInputsFromJson(recipe).initImage, std::optional(start.toStdString()));
+        }
     }
 
     // A run is autosaved as it goes; the next start offers it back, and restoring brings the

@@ -563,7 +563,12 @@ private Q_SLOTS:
         QCOMPARE(kept->text(), QString("kept.png"));
         QTRY_VERIFY_WITH_TIMEOUT(!kept->icon().isNull(), kTimeoutMs);
         window.parameterPanel()->styleWeightControl()->setValue(5.0);
+        QSignalSpy read(&window, &MainWindow::presetRead);
         kept->trigger();
+        // Read with its masks off the window's thread, which goes on meanwhile; then shown.
+        QCOMPARE(read.count(), 0);
+        QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), 5.0);
+        QVERIFY(read.wait(kTimeoutMs));
         QCOMPARE(window.parameterPanel()->styleWeightControl()->value(), 432.0);
     }
 

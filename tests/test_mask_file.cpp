@@ -12,9 +12,11 @@
 #include "core/image/FileBytes.h"
 #include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
+#include "core/image/JpegMaskSegments.h"
 #include "core/image/MaskFile.h"
 #include "core/image/PngExport.h"
 #include "core/image/PngTextReader.h"
+#include "core/image/RecipeFile.h"
 #include "core/image/StrengthBlend.h"
 #include "support/TestFiles.h"
 
@@ -55,6 +57,39 @@ float largestDifference(const Samples& a, const Samples& b) {
         largest = std::max(largest, std::abs(a[i] - b[i]));
     }
     return largest;
+}
+
+// A mask of 8-bit noise (PNG cannot compress it: a 400 x 300 one needs two JPEG segments).
+Mask noise(int width, int height, unsigned seed) {
+    Mask mask(width, height);
+    for (float& value : mask.values) {
+        seed = seed * 1103515245u + 12345u;
+        value = float((seed >> 16) & 0xFF) / 255.0f;
+    }
+    return mask;
+}
+
+// Whether `read` holds the masks of `written`, each within 8-bit rounding.
+bool sameMasks(const std::vector<std::optional<Mask>>& read,
+               const std::vector<std::optional<Mask>>& written) {
+    return std::equal(read.begin(), read.end(), written.begin(), written.end(),
+                      [](const std::optional<Mask>& a, const std::optional<Mask>& b) {
+                          return a.has_value() == b.has_value() &&
+                                 (!a || (a->width() == b->width() &&
+                                         largestDifference(a->values, b->values) < 1e-6f));
+                      });
+}
+
+// Where the payloads of a JPEG's mask segments begin and end in `jpeg`.
+std::vector<std::pair<size_t, size_t>> maskSegmentsIn(const std::vector<uint8_t>& jpeg) {
+    std::vector<std::pair<size_t, size_t>> found;
+    for (const JpegSegment& segment : readJpegHeader(jpeg).segments) {
+        if (segment.marker == kJpegMaskMarker) {
+            const size_t start = size_t(segment.data.data() - jpeg.data());
+            found.emplace_back(start, start + segment.data.size());
+        }
+    }
+    return found;
 }
 
 // `png` with `chunks` (type, data) put before its IEND.
@@ -148,7 +183,7 @@ private Q_SLOTS:
     }
 
     // Masks travel inside an exported PNG (soft values at 8 bits exactly, painting numbers
-    // kept), which viewers and the recipe reader still read as before; other files hold none.
+    // kept), which viewers and the recipe reader still read as before; a mask file holds none.
     void masksTravelInsideAnExportedPng() {
         QTemporaryDir dir;
         const std::filesystem::path file = dir.filePath("exported.png").toStdString();
@@ -168,16 +203,103 @@ private Q_SLOTS:
         QCOMPARE(loadImage(file).image.width(), 2);
         QCOMPARE(readPngText(file).at("impasto:settings"), std::string("{}"));
 
-        // JPEG and TIFF carry the recipe alone; a mask file is no export.
-        const std::filesystem::path tiff = dir.filePath("exported.tiff").toStdString();
-        ImageExportOptions tiffOptions;
-        tiffOptions.settings = "{}";
-        tiffOptions.masks = masks;
-        exportImage(tiff, uniform(0.2f, 0.4f, 0.6f), tiffOptions);
-        QVERIFY(!readEmbeddedMasks(tiff).any());
+        // A mask file is no export.
         const std::filesystem::path plain = dir.filePath("plain.png").toStdString();
         saveMask(ramp(), plain);
         QVERIFY(!readEmbeddedMasks(plain).any());
+    }
+
+    // Every format Impasto exports carries the masks beside its recipe, the same 8-bit values
+    // as a PNG; the picture and the recipe read as before, and an export without masks holds
+    // none.
+    void masksTravelInEveryExportFormat() {
+        QTemporaryDir dir;
+        const MaskSet masks{.paintings = {noise(400, 300, 1), std::nullopt, ramp()},
+                            .keep = noise(64, 48, 2),
+                            .sources = {std::nullopt, Mask(3, 3, 1.0f)}};
+        ImageExportOptions options;
+        options.settings = R"({"styleWeight": 7})";
+        options.masks = masks;
+        MaskSet fromPng;
+        for (const std::string extension : {".png", ".jpg", ".tiff"}) {
+            const std::filesystem::path file = dir.filePath("exported").toStdString() + extension;
+            exportImage(file, uniform(0.2f, 0.4f, 0.6f), options);
+            const MaskSet read = readEmbeddedMasks(file);
+            QVERIFY2(sameMasks(read.paintings, masks.paintings) &&
+                         sameMasks(read.sources, masks.sources) && read.keep &&
+                         sameMasks({read.keep}, {masks.keep}),
+                     extension.c_str());
+            if (extension == ".png") {
+                fromPng = read;
+            } else {
+                QVERIFY2(read == fromPng, extension.c_str());  // exactly the PNG's values
+            }
+            QCOMPARE(loadImage(file).image.width(), 2);
+            QCOMPARE(loadRecipe(file).settings.styleWeight, 7.0);
+
+            ImageExportOptions plain;
+            plain.settings = "{}";
+            const std::filesystem::path without = dir.filePath("plain").toStdString() + extension;
+            exportImage(without, uniform(0.2f, 0.4f, 0.6f), plain);
+            QVERIFY2(!readEmbeddedMasks(without).any(), extension.c_str());
+        }
+        const size_t segments =
+            maskSegmentsIn(readFileBytes(dir.filePath("exported.jpg").toStdString())).size();
+        QVERIFY2(segments >= 2, qPrintable(QString("%1 mask segments").arg(segments)));
+    }
+
+    // A JPEG or TIFF whose masks are damaged, cut short or missing a part is refused with a
+    // message that says so, rather than read in part.
+    void damagedMasksInJpegAndTiffAreRefused() {
+        QTemporaryDir dir;
+        ImageExportOptions options;
+        options.settings = "{}";
+        options.masks = {.paintings = {noise(400, 300, 3)}, .keep = {}, .sources = {}};
+        const std::filesystem::path jpegFile = dir.filePath("exported.jpg").toStdString();
+        exportImage(jpegFile, uniform(0.5f, 0.5f, 0.5f), options);
+        const std::vector<uint8_t> jpeg = readFileBytes(jpegFile);
+        const auto parts = maskSegmentsIn(jpeg);
+        QCOMPARE(parts.size(), size_t(2));
+        const auto errorFor = [](const std::vector<uint8_t>& bytes) {
+            return requiredErrorFrom([&] { embeddedMasks(bytes, "crafted"); });
+        };
+
+        std::vector<uint8_t> flipped = jpeg;
+        flipped[parts[0].first + 100] ^= 0x01;  // inside the first mask's chunk
+        const QString checksum = errorFor(flipped);
+        QVERIFY2(checksum.contains("checksum"), qPrintable(checksum));
+
+        // Without its second segment (its marker and length are the 4 bytes before it).
+        std::vector<uint8_t> missing(jpeg.begin(), jpeg.begin() + ptrdiff_t(parts[1].first - 4));
+        missing.insert(missing.end(), jpeg.begin() + ptrdiff_t(parts[1].second), jpeg.end());
+        const QString partMissing = errorFor(missing);
+        QVERIFY2(partMissing ==
+                     "crafted is truncated or damaged: it holds 1 of the 2 segments "
+                     "of its masks",
+                 qPrintable(partMissing));
+
+        // The second segment twice.
+        std::vector<uint8_t> repeated(jpeg.begin(), jpeg.begin() + ptrdiff_t(parts[1].second));
+        repeated.insert(repeated.end(), jpeg.begin() + ptrdiff_t(parts[1].first - 4), jpeg.end());
+        QVERIFY2(errorFor(repeated).contains("out of order"), qPrintable(errorFor(repeated)));
+
+        const std::vector<uint8_t> cut(jpeg.begin(), jpeg.begin() + ptrdiff_t(parts[1].first + 10));
+        QVERIFY2(errorFor(cut).contains("1 of the 2 segments"), qPrintable(errorFor(cut)));
+
+        const std::filesystem::path tiffFile = dir.filePath("exported.tiff").toStdString();
+        exportImage(tiffFile, uniform(0.5f, 0.5f, 0.5f), options);
+        const std::vector<uint8_t> tiff = readFileBytes(tiffFile);
+        const auto stream =
+            std::search(tiff.begin(), tiff.end(), kPngSignature.begin(), kPngSignature.end());
+        QVERIFY(stream != tiff.end());
+        const size_t at = size_t(stream - tiff.begin());
+        std::vector<uint8_t> damagedTiff = tiff;
+        damagedTiff[at + 100] ^= 0x01;
+        QVERIFY2(errorFor(damagedTiff).contains("checksum"), qPrintable(errorFor(damagedTiff)));
+        const std::vector<uint8_t> cutTiff(tiff.begin(), tiff.begin() + ptrdiff_t(at + 100));
+        const QString endsEarly = errorFor(cutTiff);
+        QVERIFY2(endsEarly == "crafted is truncated or corrupt (its masks end early)",
+                 qPrintable(endsEarly));
     }
 
     // What a reader takes is bounded: a mask whose header claims more pixels than Impasto

@@ -15,6 +15,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QToolButton>
 #include <QUndoStack>
 
@@ -24,11 +25,16 @@
 #include <memory>
 
 #include "core/image/EmbeddedMasks.h"
+#include "core/image/ImageExport.h"
+#include "core/image/ImageLoader.h"
 #include "core/image/MaskFile.h"
+#include "core/image/PngTextReader.h"
 #include "support/MainWindowDriver.h"
+#include "support/MaskStrokes.h"
 #include "support/PictureDifference.h"
 #include "support/TestFiles.h"
 #include "support/TestTimeouts.h"
+#include "ui/panels/MessageBanner.h"
 #include "ui/session/MaskFilesBeside.h"
 #include "ui/session/MaskSet.h"
 #include "ui/session/RecoveryCoordinator.h"
@@ -51,31 +57,8 @@ namespace {
 const int kTimeoutMs = test::scaledTimeoutMs(20000);
 constexpr int kSize = 80;
 
-// A left-button drag over `view` from one point of the picture to another (fractions of its
-// width and height), in eight moves, as the mouse sends it.
-void drag(PreviewView* view, QPointF from, QPointF to) {
-    const auto at = [view](QPointF fraction) {
-        const QImage image = view->image();
-        return view->widgetPosition(
-            QPointF(fraction.x() * image.width(), fraction.y() * image.height()));
-    };
-    const auto send = [view](QEvent::Type type, QPointF point, Qt::MouseButtons buttons) {
-        QMouseEvent event(type, point, view->mapToGlobal(point), Qt::LeftButton, buttons,
-                          Qt::NoModifier);
-        QApplication::sendEvent(view, &event);
-    };
-    send(QEvent::MouseButtonPress, at(from), Qt::LeftButton);
-    for (int step = 1; step <= 8; ++step) {
-        send(QEvent::MouseMove, at(from + (to - from) * (step / 8.0)), Qt::LeftButton);
-    }
-    send(QEvent::MouseButtonRelease, at(to), Qt::NoButton);
-}
-
-float valueAt(const Mask& mask, QPointF fraction) {
-    const int x = std::min(mask.width() - 1, int(fraction.x() * mask.width()));
-    const int y = std::min(mask.height() - 1, int(fraction.y() * mask.height()));
-    return mask.values[size_t(y) * mask.width() + x];
-}
+using test::drag;
+using test::valueAt;
 
 }  // namespace
 
@@ -321,7 +304,7 @@ private Q_SLOTS:
     // "Use only the sky of this painting": a source mask given to a painting's card reaches the
     // running worker (the iterations go on), the card says "Part", and the mask goes beside a
     // preset (<stem>.source-mask-1.png) and into an exported PNG; "Use All" on the card drops
-    // it, and loading the preset or the exported image brings it back.
+    // it, and loading the preset or the exported image (PNG or JPEG) brings it back.
     void aPaintingsSourceMaskTravelsWithTheRun() {
         QTemporaryDir folder;
         Mask sky(40, 30, 0.0f);
@@ -358,15 +341,21 @@ private Q_SLOTS:
         QCOMPARE(readEmbeddedMasks(test::toPath(exported)).sources,
                  std::vector<std::optional<Mask>>{sky});
         window->stopAction()->trigger();
+        // The same picture as a JPEG (as the CLI exports it): its masks load the same way.
+        const QString jpeg = folder.filePath("sky-look.jpg");
+        ImageExportOptions asJpeg;
+        asJpeg.settings = readPngText(test::toPath(exported)).at("impasto:settings");
+        asJpeg.masks = readEmbeddedMasks(test::toPath(exported));
+        exportImage(test::toPath(jpeg), loadImage(test::toPath(exported)).image, asJpeg);
 
         const auto partUsed = [&] {
             return window->maskMode().editor().masks().sources.at(0) == std::optional(sky);
         };
-        for (const QString& file : {preset, exported}) {
+        for (const QString& file : {preset, exported, jpeg}) {
             card->partButton()->menu()->actions().at(1)->trigger();  // Use All of This Painting
             QVERIFY(!partUsed());
             QCOMPARE(card->partButton()->text(), QString("All"));
-            Q_EMIT window->recentPresetsMenu()->fileChosen(file);
+            QVERIFY(test::loadPresetAndWait(*window, file, kTimeoutMs));
             QVERIFY2(partUsed(), qPrintable(file));
             QCOMPARE(card->partButton()->text(), QString("Part"));
         }
@@ -377,7 +366,9 @@ private Q_SLOTS:
         QVERIFY(test::copyWithDamagedMaskChunk(exported, damaged));
         card->partButton()->menu()->actions().at(1)->trigger();
         const int revision = window->sentSettingsRevision();
-        Q_EMIT window->recentPresetsMenu()->fileChosen(damaged);
+        QVERIFY(test::loadPresetAndWait(*window, damaged, kTimeoutMs));
+        QVERIFY2(window->banner()->text().contains("damaged.png"),
+                 qPrintable(window->banner()->text()));
         QCOMPARE(window->sentSettingsRevision(), revision);
         QVERIFY(!partUsed());
 
@@ -394,8 +385,20 @@ private Q_SLOTS:
         goneFile.close();
         QVERIFY(QFile::copy(folder.filePath("sky-look.source-mask-1.png"),
                             folder.filePath("gone-look.source-mask-1.png")));
-        Q_EMIT window->recentPresetsMenu()->fileChosen(gone);
+        QVERIFY(test::loadPresetAndWait(*window, gone, kTimeoutMs));
         QVERIFY(window->sentSettingsRevision() > revision);  // the preset was loaded
+        QVERIFY(!partUsed());
+
+        // Two presets chosen back to back: the one chosen last is shown, though the first (an
+        // image with masks, slower to read) may be read after it.
+        QSignalSpy read(window.get(), &MainWindow::presetRead);
+        Q_EMIT window->recentPresetsMenu()->fileChosen(exported);
+        Q_EMIT window->recentPresetsMenu()->fileChosen(gone);
+        QVERIFY(read.wait(kTimeoutMs));
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents();
+        QCOMPARE(read.count(), 1);
+        QCOMPARE(read.first().at(0).toString(), gone);
         QVERIFY(!partUsed());
     }
 };

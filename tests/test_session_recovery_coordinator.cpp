@@ -4,12 +4,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "ui/session/RecoveryCoordinator.h"
+#include "ui/session/SnapshotArchive.h"
 
 using impasto::Image;
 using impasto::StyleSettings;
@@ -74,6 +77,25 @@ private Q_SLOTS:
         QCOMPARE(run->settings.styleWeight, 321.0);
         QCOMPARE(run->styleFiles, std::vector<std::filesystem::path>{"/paintings/second.jpg"});
         QVERIFY(!recovery.restore());  // once
+    }
+
+    // The snapshot history keeps each snapshot's masks and starting image, so that one exported
+    // after a restore still embeds its own.
+    void theHistoryKeepsEachSnapshotsMasksAndStart() {
+        impasto::Mask left(8, 6, 0.0f);
+        std::fill_n(left.values.begin(), 4, 1.0f);
+        impasto::ui::Snapshot snapshot{greyImage(16, 12), 40, settingsWithStyleWeight(7.0), 2};
+        snapshot.masks =
+            std::make_shared<const impasto::MaskSet>(impasto::MaskSet{{left}, std::nullopt, {}});
+        snapshot.start = impasto::ui::StartFile{"/pictures/start.png", false};
+        impasto::ui::SnapshotArchive archive(folder());
+        archive.keep(1, snapshot);
+        const std::vector<impasto::ui::Snapshot> loaded = archive.load();
+        QCOMPARE(loaded.size(), size_t(1));
+        QCOMPARE(loaded[0].iteration, 40);
+        QVERIFY(loaded[0].masks);
+        QVERIFY(*loaded[0].masks == *snapshot.masks);
+        QVERIFY(loaded[0].start == snapshot.start);
     }
 
     void aPastedPhotoIsDescribedAsNone() {

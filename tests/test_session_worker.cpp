@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -15,7 +16,11 @@
 #include <cmath>
 #include <memory>
 
+#include "core/fast/FastStyleFile.h"
+#include "core/fast/TransformNetwork.h"
+#include "core/image/RecipeFile.h"
 #include "core/planning/ScalePlan.h"
+#include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "support/TestTimeouts.h"
 #include "ui/session/SessionController.h"
@@ -402,6 +407,44 @@ private Q_SLOTS:
         // The interrupted preparation never finished the style targets.
         QCOMPARE(recorder.frames.last().counters.styleTargetComputations, 1);
         QVERIFY(recorder.failures.isEmpty());
+    }
+
+    // A fast style's result starts from the photo it was applied to: once another photo is
+    // loaded, an export's recipe no longer names the fast style as its start.
+    void anotherPhotoForgetsTheFastStyleStart() {
+        QTemporaryDir folder;
+        const QString styleFile = folder.filePath("untrained.safetensors");
+        FastStyle style;
+        style.network = std::make_shared<TransformNetwork>(0.25, 3);
+        style.lossNetwork = "squeezenet1_1";
+        style.paintingName = "untrained";
+        style.thumbnail = Image(8, 8);
+        writeFastStyle(test::toPath(styleFile), style);
+        SessionController controller;
+        Recorder recorder(controller);
+        QVERIFY(prepareTubingen(controller, recorder, 64));
+        QSignalSpy applied(&controller.worker(), &SessionWorker::fastStyleApplied);
+        controller.post([styleFile](SessionWorker& worker) { worker.applyFastStyle(styleFile); });
+        QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, kTimeoutMs);
+        const auto exportedStart = [&](const QString& file) {
+            QSignalSpy written(&controller.worker(), &SessionWorker::exported);
+            controller.post([file](SessionWorker& worker) { worker.exportImage(file, 8); });
+            return written.wait(kTimeoutMs) ? loadRecipe(test::toPath(file)).inputs.initIsFastStyle
+                                            : std::optional<bool>();
+        };
+        QCOMPARE(exportedStart(folder.filePath("fast.png")), std::optional(true));
+
+        controller.post([photo = test::sharedImage("the_scream.jpg")](SessionWorker& worker) {
+            worker.loadContent(photo);
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.inputsLoaded, 3, kTimeoutMs);
+        StyleSettings fromStart = settingsAt(64);
+        fromStart.init = InitKind::Image;  // still the fast style's result on tubingen
+        controller.worker().submitSettings(fromStart);
+        controller.start(2);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.state() == RunState::Finished, kTimeoutMs);
+        QCOMPARE(exportedStart(folder.filePath("refined.png")), std::optional(false));
+        QVERIFY2(recorder.failures.isEmpty(), qPrintable(recorder.failures.join("; ")));
     }
 
     void unreadableFileLeavesTheInputsAlone() {

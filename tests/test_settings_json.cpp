@@ -196,8 +196,9 @@ private Q_SLOTS:
                                              << "learning rate must be at most 1e+06, not 1e+308";
         QTest::newRow("style weight 1e12") << R"({"styleWeight": 1e12})"
                                            << "style weight must be at most 1e+09, not 1e+12";
-        QTest::newRow("tile too small") << R"({"tile": 8})"
-                                        << "tile size must be -1 (automatic), 0 (off) or between";
+        QTest::newRow("tile too small")
+            << R"({"tile": 8})"
+            << "tile size must be automatic (auto; -1 in a preset), 0 (off) or between";
     }
 
     void refusesBadSettings() {
@@ -214,6 +215,34 @@ private Q_SLOTS:
         QCOMPARE(impasto::normalisedWeights({3.0, 1.0}), (std::vector<double>{0.75, 0.25}));
         QCOMPARE(impasto::normalisedWeights({0.0, 0.0}), (std::vector<double>{0.5, 0.5}));
         QCOMPARE(impasto::normalisedWeights({}), std::vector<double>{});
+    }
+
+    // A recipe names the image its run started from, or the fast style whose result it was;
+    // recipes written before say only "init": "image", and still read.
+    void recipeNamesTheStartingImage() {
+        impasto::RunInputs inputs;
+        inputs.content = "photo.jpg";
+        inputs.initImage = "start.png";
+        StyleSettings settings;
+        settings.init = InitKind::Image;
+        std::string json = impasto::recipeToJson(settings, inputs);
+        QVERIFY2(json.find(R"("initImage":"start.png")") != std::string::npos, json.c_str());
+        QCOMPARE(impasto::runInputsFromJson(json), inputs);
+        QCOMPARE(settingsFromJson(json), settings);
+
+        inputs.initImage = "starry.safetensors";
+        inputs.initIsFastStyle = true;
+        json = impasto::recipeToJson(settings, inputs);
+        QVERIFY2(json.find(R"("initFastStyle":"starry.safetensors")") != std::string::npos,
+                 json.c_str());
+        QCOMPARE(impasto::runInputsFromJson(json), inputs);
+
+        const impasto::RunInputs old = impasto::runInputsFromJson(R"({"init": "image"})");
+        QVERIFY(!old.initImage);
+        const QString both = requiredErrorFrom([] {
+            impasto::runInputsFromJson(R"({"initImage": "a.png", "initFastStyle": "b.st"})");
+        });
+        QVERIFY2(both.contains("initFastStyle"), qPrintable(both));
     }
 
     void refusesDeepNestingWithoutCrashing() {

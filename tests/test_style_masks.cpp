@@ -1,6 +1,7 @@
 // Masks in the style session (issue 13) on the real SqueezeNet weights and the shared pictures,
 // at 128 px: two paintings with complementary masks paint two halves, a keep mask holds the
-// photo, and a mask changed mid-run recomputes no target and keeps the run going.
+// photo, and a mask changed mid-run recomputes no target and keeps the run going; and the
+// guided statistics and their one gradient against LibTorch's autograd.
 #include <QTest>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "core/style/GramMatrix.h"
 #include "core/style/ImageTensor.h"
 #include "core/style/Losses.h"
+#include "core/style/StyleGuidance.h"
 #include "core/style/StyleSession.h"
 #include "support/SharedPictures.h"
 
@@ -235,6 +237,45 @@ private Q_SLOTS:
         QCOMPARE(sourced->iteration(), 3);
         sourced->setStyleSourceMasks({Mask(16, 16)});
         QVERIFY_THROWS_EXCEPTION(Error, sourced->step());
+    }
+
+    // Two overlapping soft regions of channels-last features: the guided Gram matrices and
+    // means, and the one gradient sent back for both regions, equal LibTorch's autograd of the
+    // masked crops.
+    void guidedStatisticsMatchLibTorch() {
+        at::manual_seed(7);
+        const at::Tensor values =
+            at::randn({1, 8, 12, 16}).contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor columns =
+            at::arange(16, at::kFloat).view({1, 1, 1, 16}).expand({1, 1, 12, 16});
+        // Left region fading out over columns 6..9, right region fading in over 5..10.
+        const GuidanceMask left((1.0 - (columns - 6.0) / 4.0).clamp(0.0, 1.0).contiguous());
+        const GuidanceMask right(((columns - 5.0) / 6.0).clamp(0.0, 1.0).contiguous());
+        const at::Tensor weights = at::randn({2, 8, 8});
+        const at::Tensor fused = values.clone(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+        const std::vector<GuidedFeatures> regions = guidedFeatures(fused, {&left, &right});
+        at::Tensor loss = at::zeros({});
+        std::vector<at::Tensor> grams;
+        for (size_t i = 0; i < regions.size(); ++i) {
+            const GramAndMean statistics = regions[i].statistics(GramMethod::Symmetric);
+            grams.push_back(statistics.gram.detach());
+            loss = loss + (statistics.gram * weights[i]).sum() + statistics.mean.sum();
+        }
+        loss.backward();
+        const at::Tensor plain = values.clone().requires_grad_(true);
+        at::Tensor expectedLoss = at::zeros({});
+        for (size_t i = 0; i < regions.size(); ++i) {
+            const GuidanceMask::AtLayer& crop = *regions[i].crop;
+            const at::Tensor weighted = crop.crop(plain) * crop.mask;
+            const at::Tensor gram = gramMatrix(weighted, GramMethod::Plain) / crop.meanSquare;
+            const at::Tensor mean = at::mean(weighted * crop.mask, {2, 3}) / crop.meanSquare;
+            QVERIFY(at::allclose(grams[i], gram, 1e-4, 1e-5));
+            expectedLoss = expectedLoss + (gram * weights[i]).sum() + mean.sum();
+        }
+        expectedLoss.backward();
+        QVERIFY(at::allclose(loss, expectedLoss, 1e-4, 1e-5));
+        QVERIFY(at::allclose(fused.grad(), plain.grad(), 1e-4, 1e-5));
+        QVERIFY(fused.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
     }
 };
 

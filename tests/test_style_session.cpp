@@ -567,7 +567,7 @@ private Q_SLOTS:
         QCOMPARE(session->stageWidth(), 512);
     }
 
-    // L-BFGS searches for its step size in the first iteration (several evaluations) and then
+    // L-BFGS searches for its step size in the first iteration (two evaluations or more) and then
     // takes plain steps, one evaluation each; the classic set-up (the benchmark's baseline)
     // searches in the first five.
     void lbfgsSearchesOnlyInTheFirstStepUnlessClassic() {
@@ -586,6 +586,25 @@ private Q_SLOTS:
         QCOMPARE(plain->counters().evaluations, plainFirst + 3);
         QVERIFY2(classic->counters().evaluations > classicFirst + 3,
                  qPrintable(QString::number(classic->counters().evaluations - classicFirst)));
+    }
+
+    // L-BFGS's first step is sized per sample, not by the gradient's sum (which shrinks it with
+    // the pixel count): its search costs as little at 256 px as at 64, and the step lowers the
+    // loss.
+    void lbfgsFirstStepCostsTheSameAtEverySize() {
+        for (const int size : {64, 256}) {
+            auto session = tubingenSession(size);
+            const StepReport first = session->step();
+            const StepReport second = session->step();
+            session->step();
+            const double third = session->settle().total;
+            qInfo("%d px: first step %d evaluations, loss %.4g -> %.4g -> %.4g after 3", size,
+                  first.evaluations, first.losses.total, second.losses.total, third);
+            QVERIFY2(first.evaluations <= 3, qPrintable(QString::number(first.evaluations)));
+            QCOMPARE(second.evaluations, 1);
+            QVERIFY(second.losses.total < 0.9 * first.losses.total);
+            QVERIFY(third < 0.8 * first.losses.total);
+        }
     }
 
     // Turning coarse-to-fine off during a coarse stage goes straight to the full size, and a

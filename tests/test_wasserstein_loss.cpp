@@ -124,6 +124,33 @@ private Q_SLOTS:
         QVERIFY2(mismatch < 1e-5, qPrintable(QString::number(mismatch)));
     }
 
+    // The engine's float32 path (its products through oneDNN, its Gram matrix and mean from one
+    // node) gives the loss and gradient of the double-precision reference.
+    void float32PathMatchesDoublePrecision() {
+        const at::Tensor painting = randomFeatures(11, {1, 24, 10, 10});
+        const at::Tensor image = randomFeatures(12, {1, 24, 10, 10}).relu();
+        const GaussianTarget reference = targetOf(painting);
+        const at::Tensor exact = image.clone().requires_grad_(true);
+        const at::Tensor expected = lossAt(exact, reference);
+        expected.backward();
+        const at::Tensor single = painting.to(at::kFloat);
+        const GramAndMean targetStatistics = gramAndMean(single);
+        const GaussianTarget target = gaussianTarget(targetStatistics.mean, targetStatistics.gram);
+        const at::Tensor features =
+            image.to(at::kFloat).contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+        const GramAndMean statistics = gramAndMean(features);
+        const at::Tensor loss = wassersteinError(statistics.mean, statistics.gram, target);
+        loss.backward();
+        const double lossError =
+            std::abs(loss.item<double>() - expected.item<double>()) / expected.item<double>();
+        const double gradientError =
+            ((features.grad().to(at::kDouble) - exact.grad()).norm() / exact.grad().norm())
+                .item<double>();
+        qInfo("float32 against double: loss %.1e, gradient %.1e", lossError, gradientError);
+        QVERIFY2(lossError < 1e-3, qPrintable(QString::number(lossError)));
+        QVERIFY2(gradientError < 1e-2, qPrintable(QString::number(gradientError)));
+    }
+
     void zeroForTheTargetsOwnStatisticsAndPositiveOtherwise() {
         const at::Tensor painting = randomFeatures(5, {1, 6, 8, 8});
         const GaussianTarget target = targetOf(painting);

@@ -49,6 +49,19 @@ QCommandLineOption option(const QStringList& names, const QString& help,
     return QCommandLineOption(names, help, valueName, defaultValue);
 }
 
+// The image a preset's run started from, when it is there to start from again.
+std::optional<std::string> presetStart(const RunInputs& inputs) {
+    if (!inputs.initImage) {
+        return std::nullopt;  // written before recipes named it
+    }
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(*inputs.initImage, error)) {
+        throw Error("The preset starts from " + *inputs.initImage +
+                    ", which is no longer there: name the image to start from with --init FILE");
+    }
+    return inputs.initImage;
+}
+
 // "800M", "1.5G": binary megabytes or gigabytes.
 uint64_t toByteCount(const QString& text, const QString& flag) {
     const QString unit = text.right(1).toUpper();
@@ -151,7 +164,7 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         option({"preset"},
                "Start from the settings in a preset: JSON, as the desktop app saves them, or a "
                "PNG, JPEG or TIFF Impasto exported, whose photo, paintings and iteration count "
-               "are used too unless given here, and a PNG's masks unless a mask flag is. The "
+               "are used too unless given here, and its masks unless a mask flag is. The "
                "options given here override it.",
                "FILE.json|FILE.png");
     const QCommandLineOption styleBlend =
@@ -314,7 +327,8 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
                "Evaluate the loss in tiles of PX px a side, which bounds memory by the tile "
                "whatever the output size, with the same result (slower: each tile runs twice "
                "with an overlap); 0 never tiles. Default: auto, tiles only a stage that would "
-               "not fit in the memory available (--memory-limit counts).",
+               "not fit in the memory available (--memory-limit counts). --fast-style tiles "
+               "its full-resolution layers the same way, with the whole picture's statistics.",
                "PX|0|auto");
     parser.addOption(tile);
     const QCommandLineOption memoryLimit =
@@ -509,6 +523,14 @@ std::optional<CliOptions> parseCommandLine(const std::vector<std::string>& argum
         }
     }
     neuralStyle.applyInitImage(parser, options);
+    if (s.init == InitKind::Image && !options.initFile && recipe) {
+        options.initFile = presetStart(recipe->inputs);
+        options.initIsFastStyle = recipe->inputs.initIsFastStyle;
+        if (options.initIsFastStyle && !options.contentFile) {
+            throw Error("The preset starts from the fast style " + *options.initFile +
+                        " on the photo: give the photo with --content FILE");
+        }
+    }
     if (s.init == InitKind::Image && !options.initFile) {
         // A preset records that the run started from an image, not which one.
         throw Error("The preset starts from an image: name it with --init FILE");

@@ -40,6 +40,9 @@ struct CliOptions {
     std::optional<std::string> outputDir;
     std::vector<std::string> styleFiles;
     std::optional<std::string> initFile;  // --init FILE
+    // initFile is a fast style: the start is its result on the photo (a preset's
+    // "initFastStyle", SettingsJson.h's RunInputs).
+    bool initIsFastStyle = false;
     // --style-mask and --style-source-mask: one per style file (nullopt: none) or empty;
     // --keep-mask (MaskFlags.h).
     std::vector<std::optional<std::string>> styleMaskFiles;

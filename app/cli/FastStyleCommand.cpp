@@ -13,6 +13,8 @@
 #include "core/fast/FastStyleFile.h"
 #include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
+#include "core/model/TensorMemoryLimit.h"
+#include "core/settings/SettingNames.h"
 #include "core/style/ImageTensor.h"
 
 namespace impasto::cli {
@@ -33,10 +35,13 @@ int runFastStyle(const CliOptions& options) {
         results = {options.outputFile};
     }
     const FastStyle style = readFastStyle(fast.styleFile);
-    FastApplyOptions apply;
+    FastApplyOptions apply = fastApplyOptions(options.settings);
     apply.strength = options.settings.strength;
     apply.preserveColors = options.settings.preserveColors;
-    apply.threads = options.settings.threads;
+    limitTensorMemory(options.memoryLimit);  // --memory-limit counts towards automatic tiles
+    FastStyleApplier applier(*style.network, apply);
+    std::fprintf(stderr, "Fast style in %s (%s)\n", toString(applier.precision().precision).c_str(),
+                 applier.precision().reason.c_str());
     ImageExportOptions exported;
     exported.bitDepth = options.bitDepth;
     exported.pngText["Software"] = "Impasto";
@@ -49,12 +54,17 @@ int runFastStyle(const CliOptions& options) {
                 photo = resampledToLongestSide(photo, options.settings.outputSize);
             }
             const auto start = std::chrono::steady_clock::now();
-            const Image result = applyFastStyle(*style.network, photo, apply);
+            const Image result = applier.apply(photo);
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             exportImage(results[i], result, exported);
-            std::fprintf(stderr, "%s -> %s (%d x %d, %.2f s)\n", photos[i].c_str(),
-                         results[i].c_str(), result.width(), result.height(), seconds);
+            const std::string tiles =
+                applier.lastTileSide() > 0
+                    ? ", tiles of " + std::to_string(applier.lastTileSide()) + " px"
+                    : std::string();
+            std::fprintf(stderr, "%s -> %s (%d x %d, %.2f s%s)\n", photos[i].c_str(),
+                         results[i].c_str(), result.width(), result.height(), seconds,
+                         tiles.c_str());
         } catch (const Error& error) {
             if (photos.size() == 1) {
                 throw;

@@ -15,6 +15,8 @@
 #include "app/cli/StylizeRun.h"
 #include "core/common/Error.h"
 #include "core/common/Text.h"
+#include "core/fast/FastStyleApply.h"
+#include "core/fast/FastStyleFile.h"
 #include "core/image/ImageExport.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/MaskFile.h"
@@ -124,7 +126,7 @@ std::filesystem::path intermediateFile(const std::filesystem::path& output, int 
 }
 
 // The settings go with the files and iteration count (RunInputs), so that the image is a recipe.
-// The masks go too, where the format has room for them (ImageExportOptions::masks).
+// The masks go too, in every format (ImageExportOptions::masks).
 ImageExportOptions resultExportOptions(const StyleSession& session, const MaskSet& masks,
                                        const std::string& modelName, RunInputs inputs,
                                        int bitDepth) {
@@ -270,7 +272,7 @@ StylizeRun::StylizeRun(const CliOptions& options)
     session_.setStyleMasks(masks_.paintings);
     session_.setStyleSourceMasks(masks_.sources);
     session_.setKeepMask(masks_.keep);
-    if (options.initFile) {
+    if (options.initFile && !options.initIsFastStyle) {
         session_.setInitImage(loadInput(*options.initFile, options.settings.outputSize));
     }
     interruptGuard_ = std::make_unique<InterruptGuard>();
@@ -295,6 +297,11 @@ int StylizeRun::stylize(const CliOptions& options) {
         options.contentFile ? std::optional(loadInput(*options.contentFile, settings.outputSize))
                             : std::nullopt;
     session.setContent(photo);
+    if (options.initIsFastStyle && photo) {
+        // The fast style's result on this photo, as the app's "start from the fast style".
+        session.setInitImage(applyFastStyle(*readFastStyle(*options.initFile).network, *photo,
+                                            fastApplyOptions(settings)));
+    }
     session.restart();
     wroteResult_ = false;
     // Texture synthesis starts from noise; so does feature inversion (no style), unless told
@@ -376,7 +383,11 @@ int StylizeRun::stylize(const CliOptions& options) {
     double learningRate = 0.0;
     RunReport report(choice.displayName, session.deviceName(), session.settings());
     const RunInputs inputs{
-        .content = options.contentFile, .styles = options.styleFiles, .iterations = {}};
+        .content = options.contentFile,
+        .styles = options.styleFiles,
+        .iterations = {},
+        .initImage = effective.init == InitKind::Image ? options.initFile : std::nullopt,
+        .initIsFastStyle = options.initIsFastStyle};
     while (session.iteration() < iterations && !interrupted) {
         StepReport step;
         try {

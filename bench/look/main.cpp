@@ -1,16 +1,19 @@
 // impasto-look: the quality report of issue 17. Each variant of the engine (style loss,
 // averaging of iterates, edge padding, coarse-to-fine controls) runs for the same time (or, on
 // a machine too busy for equal times to mean anything, the same number of iterations, with the
-// seconds they took) on the shared photos and paintings with both shared networks; the results
+// seconds they took, or the same CPU time on one thread, which other programs' load hardly
+// changes) on the shared photos and paintings with both shared networks; the results
 // are evaluated alike
 // (content and style losses in float32 under the Gram and the Wasserstein objective, speckle
 // on a flat sky, the border against the interior) and written as PNGs for looking at.
 //
-//   impasto-look [--size PX] [--seconds S | --iterations N] [--network squeezenet|vgg]
+//   impasto-look [--size PX] [--seconds S | --cpu-seconds S | --iterations N]
+//                [--network squeezenet|vgg]
 //                [--variants a,b,...]
 //                [--pairs tubingen:starry_night,...] [--out FOLDER]
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -96,7 +99,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
 struct Options {
     int size = 384;
     double seconds = 20.0;
-    int iterations = 0;  // above 0: instead of seconds
+    bool cpuTime = false;  // seconds of this process's CPU time on one thread, not wall time
+    int iterations = 0;    // above 0: instead of seconds
     std::string network = "squeezenet";
     std::vector<std::string> variants{"zero-padding", "gram", "wasserstein", "avg-0.9"};
     std::vector<std::string> pairs{"tubingen:starry_night", "tubingen:the_scream",
@@ -114,6 +118,9 @@ Options parseOptions(int argc, char** argv) {
             options.size = std::stoi(value);
         } else if (flag == "--seconds") {
             options.seconds = std::stod(value);
+        } else if (flag == "--cpu-seconds") {
+            options.seconds = std::stod(value);
+            options.cpuTime = true;
         } else if (flag == "--iterations") {
             options.iterations = std::stoi(value);
         } else if (flag == "--network") {
@@ -140,6 +147,12 @@ std::filesystem::path weightsFor(const Options& options) {
     return options.shared / "weights" /
            (options.network == "vgg" ? "vgg19-conv1_1-conv3_4.safetensors"
                                      : "squeezenet1_1-features.safetensors");
+}
+
+double processCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
 }
 
 Image picture(const Options& options, const std::string& name) {
@@ -180,6 +193,10 @@ int main(int argc, char** argv) {
     try {
         const Options options = parseOptions(argc, argv);
         std::filesystem::create_directories(options.out);
+        if (options.cpuTime) {
+            std::printf("Each variant: %g s of CPU time on one thread (the seconds column)\n\n",
+                        options.seconds);
+        }
         std::printf(
             "| network | photo | painting | variant | iterations | seconds | content | "
             "style (Gram) | style (W2) | sky speckle / painting's | border change ratio | "
@@ -201,13 +218,19 @@ int main(int argc, char** argv) {
                 StyleSettings settings;
                 settings.outputSize = options.size;
                 variant.adjust(settings);
+                if (options.cpuTime) {
+                    settings.threads = 1;  // CPU time on more threads counts their spin-waiting
+                }
                 session.setContent(photo);
                 session.setStyles({painting});
                 session.applySettings(settings);
                 const auto start = std::chrono::steady_clock::now();
+                const double cpuStart = processCpuSeconds();
                 auto elapsed = [&] {
-                    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                        .count();
+                    return options.cpuTime ? processCpuSeconds() - cpuStart
+                                           : std::chrono::duration<double>(
+                                                 std::chrono::steady_clock::now() - start)
+                                                 .count();
                 };
                 while (options.iterations > 0 ? session.iteration() < options.iterations
                                               : elapsed() < options.seconds) {

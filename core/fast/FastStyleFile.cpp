@@ -115,6 +115,10 @@ FastStyle fromTensorSet(TensorSet set, const std::string& file, TrainingState* t
         training->trainSize = state.at("trainSize").get<int>();
         training->batchSize = state.at("batchSize").get<int>();
         training->learningRate = state.at("learningRate").get<double>();
+        training->trainedSeconds = state.value("trainedSeconds", 0.0);
+        if (!(training->trainedSeconds >= 0.0)) {
+            throw Error("the training time must be at least 0 seconds");
+        }
     } catch (const std::exception& error) {
         throw Error(file + " has an unreadable training state: " + error.what());
     }
@@ -162,7 +166,8 @@ void writeFastStyle(const std::filesystem::path& file, const FastStyle& style,
                                               {"seed", training->seed},
                                               {"trainSize", training->trainSize},
                                               {"batchSize", training->batchSize},
-                                              {"learningRate", training->learningRate}}
+                                              {"learningRate", training->learningRate},
+                                              {"trainedSeconds", training->trainedSeconds}}
                                    .dump();
     }
     writeSafetensors(file, tensors, metadata);

@@ -33,6 +33,9 @@ struct TrainingState {
     int trainSize = 0;
     int batchSize = 0;
     double learningRate = 0.0;
+    // Training time so far, pauses left out, so that a timed training resumed trains only the
+    // time left (0 in checkpoints written before it was kept).
+    double trainedSeconds = 0.0;
     std::map<std::string, at::Tensor> firstMoments;
     std::map<std::string, at::Tensor> secondMoments;
 };

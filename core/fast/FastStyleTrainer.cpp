@@ -1,6 +1,7 @@
 #include "core/fast/FastStyleTrainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <ATen/core/grad_mode.h>
@@ -121,6 +122,7 @@ at::Tensor FastStyleTrainer::batch(int step) const {
 }
 
 LossBreakdown FastStyleTrainer::step() {
+    const auto start = std::chrono::steady_clock::now();
     const at::Tensor photos = batch(step_);
     const FeatureNetwork& network = *model_.network;
     {
@@ -141,6 +143,8 @@ LossBreakdown FastStyleTrainer::step() {
     loss.backward();
     adamUpdate();
     ++step_;
+    trainedSeconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return breakdown;
 }
 
@@ -181,6 +185,7 @@ TrainingState FastStyleTrainer::trainingState() const {
     state.trainSize = options_.trainSize;
     state.batchSize = options_.batchSize;
     state.learningRate = options_.learningRate;
+    state.trainedSeconds = trainedSeconds_;
     state.firstMoments = firstMoments_;
     state.secondMoments = secondMoments_;
     return state;
@@ -204,6 +209,7 @@ void FastStyleTrainer::resume(const FastStyle& style, const TrainingState& state
     secondMoments_ = state.secondMoments;
     options_.learningRate = state.learningRate;
     step_ = state.step;
+    trainedSeconds_ = state.trainedSeconds;
 }
 
 }  // namespace impasto

@@ -36,6 +36,8 @@ public:
     // One batch; returns its losses (before the update).
     LossBreakdown step();
     int stepsDone() const { return step_; }
+    // The time step() has taken, over every run of this training (resumes included).
+    double trainedSeconds() const { return trainedSeconds_; }
     const FastTrainingOptions& options() const { return options_; }
     const TransformNetwork& network() const { return *network_; }
 
@@ -61,6 +63,7 @@ private:
     std::map<std::string, at::Tensor> firstMoments_;
     std::map<std::string, at::Tensor> secondMoments_;
     int step_ = 0;
+    double trainedSeconds_ = 0.0;
 };
 
 // The settings with the model's recommended layers filled in where they name none.

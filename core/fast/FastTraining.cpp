@@ -35,6 +35,10 @@ int FastTraining::stepsDone() const {
     return parts_->trainer.stepsDone();
 }
 
+double FastTraining::trainedSeconds() const {
+    return parts_->trainer.trainedSeconds();
+}
+
 LossBreakdown FastTraining::step() {
     return parts_->trainer.step();
 }

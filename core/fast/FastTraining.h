@@ -25,6 +25,8 @@ public:
     ~FastTraining();
 
     int stepsDone() const;
+    // Training time so far, resumes included (FastStyleTrainer::trainedSeconds).
+    double trainedSeconds() const;
     // One batch; its losses (before the update).
     LossBreakdown step();
     // `photo` stylised by the network as trained so far.

@@ -131,14 +131,16 @@ at::Tensor TransformNetwork::normalised(const std::string& name, const at::Tenso
                              parameters_.at(name + ".norm.bias"), {}, {}, true, 0.1, 1e-5, false);
 }
 
+at::Tensor TransformNetwork::paddedToStride(const at::Tensor& rgb) {
+    const int64_t padBottom = (4 - rgb.size(2) % 4) % 4;
+    const int64_t padRight = (4 - rgb.size(3) % 4) % 4;
+    return (padBottom || padRight) ? at::replication_pad2d(rgb, {0, padRight, 0, padBottom}) : rgb;
+}
+
 at::Tensor TransformNetwork::forward(const at::Tensor& rgb) const {
     const int64_t height = rgb.size(2);
     const int64_t width = rgb.size(3);
-    // Two halvings and two doublings give back the size only for multiples of 4.
-    const int64_t padBottom = (4 - height % 4) % 4;
-    const int64_t padRight = (4 - width % 4) % 4;
-    at::Tensor x =
-        (padBottom || padRight) ? at::replication_pad2d(rgb, {0, padRight, 0, padBottom}) : rgb;
+    at::Tensor x = paddedToStride(rgb);
     auto block = [&](const std::string& name, const at::Tensor& input, int stride) {
         return at::relu(normalised(name, convolution(name, input, stride)));
     };

@@ -36,6 +36,9 @@ public:
     // N x 3 x H x W RGB in [0, 1] to the stylised image of the same size (any size: the input is
     // reflection-padded to a multiple of 4 and the result cropped back). Not clamped.
     at::Tensor forward(const at::Tensor& rgb) const;
+    // `rgb` replication-padded at the bottom and right to multiples of 4: two halvings and two
+    // doublings give back the size only for those.
+    static at::Tensor paddedToStride(const at::Tensor& rgb);
 
 private:
     at::Tensor convolution(const std::string& name, const at::Tensor& input, int stride) const;

@@ -11,7 +11,9 @@
 #include "core/common/Error.h"
 #include "core/common/RegularFile.h"
 #include "core/image/FileBytes.h"
+#include "core/image/JpegMaskSegments.h"
 #include "core/image/MaskFile.h"
+#include "core/image/TiffTags.h"
 
 namespace impasto {
 
@@ -98,6 +100,19 @@ std::vector<std::vector<uint8_t>> maskChunkData(const MaskSet& masks) {
     return data;
 }
 
+std::vector<uint8_t> maskChunkStream(const MaskSet& masks) {
+    const std::vector<std::vector<uint8_t>> data = maskChunkData(masks);
+    if (data.empty()) {
+        return {};
+    }
+    std::vector<uint8_t> stream(kPngSignature.begin(), kPngSignature.end());
+    for (const std::vector<uint8_t>& chunk : data) {
+        appendPngChunk(stream, kMaskChunkType, chunk);
+    }
+    appendPngChunk(stream, "IEND", {});
+    return stream;
+}
+
 MaskSet masksFromPngChunks(const PngChunkList& chunks, const std::string& name) {
     MaskSet masks;
     size_t count = 0;
@@ -139,17 +154,41 @@ MaskSet masksFromPngChunks(const PngChunkList& chunks, const std::string& name) 
     return masks;
 }
 
+namespace {
+
+// The masks in a whole chunk stream: a PNG file, or the stream a JPEG or TIFF carries;
+// `truncated` is the message for one that ends early.
+MaskSet masksFromChunkStream(std::span<const uint8_t> stream, const std::string& name,
+                             const std::string& truncated) {
+    const PngChunkList chunks = readPngChunks(stream);
+    if (!chunks.complete) {
+        throw Error(truncated);
+    }
+    return masksFromPngChunks(chunks, name);
+}
+
+}  // namespace
+
+MaskSet embeddedMasks(std::span<const uint8_t> bytes, const std::string& name) {
+    if (hasPngSignature(bytes)) {
+        return masksFromChunkStream(bytes, name, name + " is truncated or corrupt");
+    }
+    const std::string truncated = name + " is truncated or corrupt (its masks end early)";
+    if (hasJpegSignature(bytes)) {
+        const std::vector<uint8_t> stream = joinJpegMaskSegments(readJpegHeader(bytes), name);
+        return stream.empty() ? MaskSet{} : masksFromChunkStream(stream, name, truncated);
+    }
+    const std::optional<std::span<const uint8_t>> stream = readTiffBytes(bytes, kTiffMaskTag);
+    return stream ? masksFromChunkStream(*stream, name, truncated) : MaskSet{};
+}
+
 MaskSet readEmbeddedMasks(const std::filesystem::path& file) {
+    // Only images are read whole: a preset or a large unrelated file costs its first bytes.
     const std::vector<uint8_t> start = RegularFile(file).readStart(kPngSignature.size());
-    if (!hasPngSignature(start)) {
+    if (!hasPngSignature(start) && !hasJpegSignature(start) && !hasTiffSignature(start)) {
         return {};
     }
-    const std::vector<uint8_t> bytes = readFileBytes(file);
-    const PngChunkList chunks = readPngChunks(bytes);
-    if (!chunks.complete) {
-        throw Error(file.string() + " is truncated or corrupt");
-    }
-    return masksFromPngChunks(chunks, file.string());
+    return embeddedMasks(readFileBytes(file), file.string());
 }
 
 }  // namespace impasto

@@ -16,7 +16,9 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageMat.h"
+#include "core/image/JpegMaskSegments.h"
 #include "core/image/JpegSegments.h"
 #include "core/image/PngExport.h"
 
@@ -26,8 +28,6 @@ namespace {
 
 constexpr uint8_t kJpegCommentMarker = 0xFE;
 constexpr uint8_t kJpegApp0Marker = 0xE0;
-// A JPEG segment's length field counts itself: 65535 - 2 bytes of payload at most.
-constexpr size_t kMaximumJpegSegmentPayload = 65533;
 
 std::string lowercaseExtension(const std::filesystem::path& file) {
     std::string extension = file.extension().string();
@@ -44,10 +44,11 @@ cv::Mat rgbSamples(const Image& image, int bitDepth) {
     return samples;
 }
 
-// The recipe as comment segments right after SOI and the JFIF header (which must come first);
-// a recipe longer than one segment holds continues in the next, and readers join them.
-std::vector<uint8_t> withJpegComment(const std::vector<uint8_t>& jpeg, const std::string& text,
-                                     const std::string& name) {
+// `segments` (marker, payload) right after SOI and the JFIF header (which must come first).
+std::vector<uint8_t> withJpegSegments(
+    const std::vector<uint8_t>& jpeg,
+    const std::vector<std::pair<uint8_t, std::vector<uint8_t>>>& segments,
+    const std::string& name) {
     const JpegHeader header = readJpegHeader(jpeg);
     if (header.segments.empty()) {
         throw Error("Cannot export " + name + ": OpenCV produced a JPEG without segments");
@@ -58,16 +59,30 @@ std::vector<uint8_t> withJpegComment(const std::vector<uint8_t>& jpeg, const std
         insertAt = static_cast<size_t>(first.data.data() + first.data.size() - jpeg.data());
     }
     std::vector<uint8_t> result(jpeg.begin(), jpeg.begin() + static_cast<ptrdiff_t>(insertAt));
-    for (size_t offset = 0; offset < text.size(); offset += kMaximumJpegSegmentPayload) {
-        const size_t length = std::min(kMaximumJpegSegmentPayload, text.size() - offset);
-        result.insert(result.end(),
-                      {0xFF, kJpegCommentMarker, static_cast<uint8_t>((length + 2) >> 8),
-                       static_cast<uint8_t>((length + 2) & 0xFF)});
-        result.insert(result.end(), text.begin() + static_cast<ptrdiff_t>(offset),
-                      text.begin() + static_cast<ptrdiff_t>(offset + length));
+    for (const auto& [marker, payload] : segments) {
+        appendJpegSegment(result, marker, payload);
     }
     result.insert(result.end(), jpeg.begin() + static_cast<ptrdiff_t>(insertAt), jpeg.end());
     return result;
+}
+
+// The recipe as comment segments (one that is too long for a segment continues in the next,
+// and readers join them), then the masks in APP9 segments (core/image/JpegMaskSegments.h).
+std::vector<std::pair<uint8_t, std::vector<uint8_t>>> recipeSegments(
+    const ImageExportOptions& options) {
+    std::vector<std::pair<uint8_t, std::vector<uint8_t>>> segments;
+    const std::string& text = options.settings;
+    for (size_t offset = 0; offset < text.size(); offset += kMaxJpegSegmentPayload) {
+        const size_t length = std::min(kMaxJpegSegmentPayload, text.size() - offset);
+        segments.emplace_back(
+            kJpegCommentMarker,
+            std::vector<uint8_t>(text.begin() + static_cast<ptrdiff_t>(offset),
+                                 text.begin() + static_cast<ptrdiff_t>(offset + length)));
+    }
+    for (std::vector<uint8_t>& part : jpegMaskSegments(maskChunkStream(options.masks))) {
+        segments.emplace_back(kJpegMaskMarker, std::move(part));
+    }
+    return segments;
 }
 
 std::vector<uint8_t> encodeJpeg(const Image& image, const ImageExportOptions& options,
@@ -83,7 +98,8 @@ std::vector<uint8_t> encodeJpeg(const Image& image, const ImageExportOptions& op
         throw Error("Cannot export " + name + ": OpenCV could not encode the JPEG (" +
                     exception.err + ")");
     }
-    return options.settings.empty() ? encoded : withJpegComment(encoded, options.settings, name);
+    const auto segments = recipeSegments(options);
+    return segments.empty() ? encoded : withJpegSegments(encoded, segments, name);
 }
 
 // libtiff reports through handlers; this one keeps the first message for the exception.
@@ -101,8 +117,9 @@ int ignoreTiffWarning(TIFF*, void*, const char*, const char*, va_list) {
     return 1;
 }
 
-// Deflate-compressed RGB with the recipe in ImageDescription, written by libtiff into an
-// anonymous temporary file and read back, so that the real file is written atomically.
+// Deflate-compressed RGB with the recipe in ImageDescription and the masks in their tag, written by
+// libtiff into an anonymous temporary file and read back, so that the real file is written
+// atomically.
 std::vector<uint8_t> encodeTiff(const Image& image, const ImageExportOptions& options, int bitDepth,
                                 const std::string& name) {
     const cv::Mat samples = rgbSamples(image, bitDepth);
@@ -132,6 +149,25 @@ std::vector<uint8_t> encodeTiff(const Image& image, const ImageExportOptions& op
     TIFFSetField(tiff, TIFFTAG_SOFTWARE, "Impasto");
     if (!options.settings.empty()) {
         TIFFSetField(tiff, TIFFTAG_IMAGEDESCRIPTION, options.settings.c_str());
+    }
+    const std::vector<uint8_t> masks = maskChunkStream(options.masks);
+    if (!masks.empty()) {
+        // Any number of bytes, counted by TIFFSetField's 32-bit argument (TIFF_VARIABLE2).
+        static const TIFFFieldInfo maskField = {kTiffMaskTag,
+                                                TIFF_VARIABLE2,
+                                                TIFF_VARIABLE2,
+                                                TIFF_UNDEFINED,
+                                                FIELD_CUSTOM,
+                                                1,
+                                                1,
+                                                const_cast<char*>("ImpastoMasks")};
+        if (TIFFMergeFieldInfo(tiff, &maskField, 1) != 0 ||
+            TIFFSetField(tiff, kTiffMaskTag, static_cast<uint32_t>(masks.size()), masks.data()) !=
+                1) {
+            TIFFClose(tiff);
+            throw Error("Cannot export " + name + ": libtiff cannot store the masks" +
+                        (failure.empty() ? "" : " (" + failure + ")"));
+        }
     }
     bool written = true;
     for (int row = 0; row < samples.rows && written; ++row) {

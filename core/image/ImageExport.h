@@ -25,9 +25,8 @@ struct ImageExportOptions {
     std::string settings;
     // Further PNG text chunks (PngExportOptions::text); other formats have no place for them.
     std::map<std::string, std::string> pngText;
-    // The run's masks, which PNGs embed (core/image/EmbeddedMasks.h); JPEG and TIFF have no
-    // room for them (a JPEG segment holds 64 KB, and a TIFF would need pages of its own that
-    // other programs show as pictures), so they carry the recipe alone.
+    // The run's masks, which every format embeds beside the recipe (core/image/EmbeddedMasks.h):
+    // PNG chunks, JPEG APP9 segments, a private TIFF tag.
     MaskSet masks{};
 };
 

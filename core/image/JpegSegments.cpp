@@ -74,4 +74,12 @@ bool hasJpegEndMarker(std::span<const uint8_t> bytes, const JpegHeader& header) 
     return false;
 }
 
+void appendJpegSegment(std::vector<uint8_t>& out, uint8_t marker,
+                       std::span<const uint8_t> payload) {
+    const size_t length = payload.size() + 2;
+    out.insert(out.end(), {0xFF, marker, static_cast<uint8_t>(length >> 8),
+                           static_cast<uint8_t>(length & 0xFF)});
+    out.insert(out.end(), payload.begin(), payload.end());
+}
+
 }  // namespace impasto

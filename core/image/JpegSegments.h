@@ -28,4 +28,11 @@ JpegHeader readJpegHeader(std::span<const uint8_t> bytes);
 // error (the missing part comes out grey), so truncation has to be detected this way.
 bool hasJpegEndMarker(std::span<const uint8_t> bytes, const JpegHeader& header);
 
+// A JPEG segment's length field counts itself: a payload holds 65535 - 2 bytes at most.
+inline constexpr size_t kMaxJpegSegmentPayload = 65533;
+
+// Appends a marker segment (0xFF, `marker`, its length, `payload`) to `out`; `payload` must
+// hold at most kMaxJpegSegmentPayload bytes.
+void appendJpegSegment(std::vector<uint8_t>& out, uint8_t marker, std::span<const uint8_t> payload);
+
 }  // namespace impasto

@@ -61,9 +61,12 @@ struct TiffEntry {
     uint64_t valueOffset = 0;
 };
 
+constexpr uint16_t kAsciiType = 2;
+constexpr uint16_t kUndefinedType = 7;
+
 // Size in bytes of one value of `type`, for the types whose values are looked at.
 unsigned valueTypeSize(uint16_t type) {
-    return type == 2 ? 1 : integerTypeSize(type);  // 2: ASCII
+    return type == kAsciiType || type == kUndefinedType ? 1 : integerTypeSize(type);
 }
 
 std::optional<TiffEntry> findTiffEntry(ByteReader& reader, uint16_t tag) {
@@ -109,7 +112,7 @@ std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag)
     }
     ByteReader reader(tiff, tiff[0] == 'M');
     const std::optional<TiffEntry> entry = findTiffEntry(reader, tag);
-    if (!entry || entry->type == 2) {
+    if (!entry || integerTypeSize(entry->type) == 0) {
         return std::nullopt;
     }
     uint64_t value = 0;
@@ -136,7 +139,7 @@ std::optional<std::string> readTiffText(std::span<const uint8_t> tiff, uint16_t 
     }
     ByteReader reader(tiff, tiff[0] == 'M');
     const std::optional<TiffEntry> entry = findTiffEntry(reader, tag);
-    if (!entry || entry->type != 2 || !reader.has(entry->valueOffset, entry->count)) {
+    if (!entry || entry->type != kAsciiType || !reader.has(entry->valueOffset, entry->count)) {
         return std::nullopt;
     }
     const auto* start = reinterpret_cast<const char*>(tiff.data() + entry->valueOffset);
@@ -144,6 +147,21 @@ std::optional<std::string> readTiffText(std::span<const uint8_t> tiff, uint16_t 
     // ASCII values end with NUL, which is not part of the text.
     text.erase(std::find(text.begin(), text.end(), '\0'), text.end());
     return text;
+}
+
+std::optional<std::span<const uint8_t>> readTiffBytes(std::span<const uint8_t> tiff, uint16_t tag) {
+    if (!hasTiffSignature(tiff)) {
+        return std::nullopt;
+    }
+    ByteReader reader(tiff, tiff[0] == 'M');
+    const std::optional<TiffEntry> entry = findTiffEntry(reader, tag);
+    if (!entry || (entry->type != 1 && entry->type != kUndefinedType)) {
+        return std::nullopt;
+    }
+    if (!reader.has(entry->valueOffset, entry->count)) {
+        return std::span<const uint8_t>();
+    }
+    return tiff.subspan(static_cast<size_t>(entry->valueOffset), static_cast<size_t>(entry->count));
 }
 
 }  // namespace impasto

@@ -19,4 +19,9 @@ std::optional<uint64_t> readTiffTag(std::span<const uint8_t> tiff, uint16_t tag)
 // closing NUL; empty when absent or malformed.
 std::optional<std::string> readTiffText(std::span<const uint8_t> tiff, uint16_t tag);
 
+// The values of a BYTE or UNDEFINED tag of the same directory (private data, say): empty when
+// absent or malformed, and an empty span when the tag is there but its values lie past the end
+// of `tiff` (a truncated file), which a reader should report rather than take for no data.
+std::optional<std::span<const uint8_t>> readTiffBytes(std::span<const uint8_t> tiff, uint16_t tag);
+
 }  // namespace impasto

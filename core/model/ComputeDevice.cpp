@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <sched.h>
 
 #include <cstdlib>
@@ -71,12 +72,23 @@ void keepOpenBlasToOneThread() {
     }
 }
 
+// Keeps freed tensor memory in the process for the next iteration, which allocates the same
+// large buffers again: given back to the system, they would return as page faults in every
+// iteration. Setting the thresholds also stops glibc adjusting them by itself.
+void keepFreedMemoryForReuse() {
+    constexpr int kLargestHeapAllocation = 32 << 20;  // glibc's largest allowed on 64 bits
+    constexpr int kRetainedFreeBytes = 256 << 20;
+    ::mallopt(M_MMAP_THRESHOLD, kLargestHeapAllocation);
+    ::mallopt(M_TRIM_THRESHOLD, kRetainedFreeBytes);
+}
+
 }  // namespace
 
 void useAllCores() {
     static std::once_flag librariesConfigured;
     std::call_once(librariesConfigured, [] {
         keepOpenBlasToOneThread();
+        keepFreedMemoryForReuse();
         boundKernelCache();
         guardTensorMemory();
     });

@@ -210,7 +210,8 @@ ordered_json layersJson(const std::vector<LayerWeight>& layers) {
 }
 
 bool isRunInputKey(const std::string& key) {
-    return key == "content" || key == "styles" || key == "iterations";
+    return key == "content" || key == "styles" || key == "iterations" || key == "initImage" ||
+           key == "initFastStyle";
 }
 
 RunInputs readRunInputs(const json& document) {
@@ -242,6 +243,15 @@ RunInputs readRunInputs(const json& document) {
         inputs.iterations = readWhole<int>(*iterations, "iterations");
         if (*inputs.iterations < 0) {
             failSetting("iterations", "must be at least 0");
+        }
+    }
+    for (const char* key : {"initImage", "initFastStyle"}) {
+        if (const auto start = document.find(key); start != document.end()) {
+            if (inputs.initImage) {
+                failSetting(key, "cannot go with initImage: a run starts from one image");
+            }
+            inputs.initImage = readString(*start, key);
+            inputs.initIsFastStyle = std::string_view(key) == "initFastStyle";
         }
     }
     return inputs;
@@ -283,6 +293,9 @@ std::string recipeToJson(const StyleSettings& settings, const RunInputs& inputs)
     }
     if (inputs.iterations) {
         recipe["iterations"] = *inputs.iterations;
+    }
+    if (inputs.initImage) {
+        recipe[inputs.initIsFastStyle ? "initFastStyle" : "initImage"] = *inputs.initImage;
     }
     return recipe.dump(-1, ' ', true, ordered_json::error_handler_t::replace);
 }

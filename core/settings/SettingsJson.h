@@ -31,12 +31,16 @@ nlohmann::ordered_json settingsToJsonObject(const StyleSettings& settings);
 
 // What a run used besides its settings, stored with them in an exported image so that the
 // image is a complete recipe: "content": "photo.jpg", "styles": [{"file": "a.jpg", "blend": 3},
-// ...] (blend: the painting's weight, 1 when the weights are equal), "iterations": 300.
+// ...] (blend: the painting's weight, 1 when the weights are equal), "iterations": 300, and
+// for a run that started from an image ("init": "image") "initImage": "start.png", or
+// "initFastStyle": "style.safetensors" when the start was that fast style's result on the photo.
 // settingsFromJson accepts these keys (and checks their types) and leaves them out.
 struct RunInputs {
     std::optional<std::string> content;
     std::vector<std::string> styles;
     std::optional<int> iterations;
+    std::optional<std::string> initImage;
+    bool initIsFastStyle = false;  // initImage is a fast style's file, not a picture
 
     bool operator==(const RunInputs&) const = default;
 };

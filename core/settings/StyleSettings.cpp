@@ -152,7 +152,7 @@ void validate(const StyleSettings& s) {
                     std::to_string(s.lbfgsHistory));
     }
     if (s.tile != -1 && s.tile != 0 && (s.tile < kMinimumTileSide || s.tile > kMaximumOutputSize)) {
-        throw Error("The tile size must be -1 (automatic), 0 (off) or between " +
+        throw Error("The tile size must be automatic (auto; -1 in a preset), 0 (off) or between " +
                     std::to_string(kMinimumTileSide) + " and " +
                     std::to_string(kMaximumOutputSize) + " px, not " + std::to_string(s.tile));
     }

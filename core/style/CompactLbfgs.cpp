@@ -11,9 +11,9 @@ namespace impasto {
 namespace {
 
 constexpr double kSufficientDecrease = 1e-4;  // Wolfe's c1
-// Losses this close (relative) are equal: a print-sized picture's first step (the gradient
-// scaled to a unit sum) changes its float32 loss by less than the rounding, which would
-// otherwise send the search zooming into noise (Hager and Zhang's approximate Wolfe test).
+// Losses this close (relative) are equal: a step that changes a print-sized picture's float32
+// loss by less than the rounding would otherwise send the search zooming into noise (Hager and
+// Zhang's approximate Wolfe test).
 constexpr double kLossResolution = 1e-6;
 constexpr double kCurvature = 0.9;  // Wolfe's c2
 constexpr int kMaximumSearchEvaluations = 25;
@@ -86,6 +86,7 @@ at::Tensor CompactLbfgs::step(LossClosure closure) {
         return loss;
     }
     const double lr = options().lr();
+    // LibTorch's first step, which ImageOptimizer sizes per sample through the rate.
     double t = iterations_ == 1 ? std::min(1.0, 1.0 / gradient.norm(1).item<double>()) * lr : lr;
     gradient.reset();
     if (options().line_search_fn() == "strong_wolfe") {

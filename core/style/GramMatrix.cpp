@@ -220,6 +220,53 @@ struct SymmetricGramFunction : torch::autograd::Function<SymmetricGramFunction> 
     }
 };
 
+// The mean's share of dL/dF added to `result` (N x C x H x W): w[xy] dL/dmean[c] / (H W).
+void addMeanGradient(at::Tensor& result, const at::Tensor& gradient, const at::Tensor& weights) {
+    const double positions = static_cast<double>(result.size(2) * result.size(3));
+    const at::Tensor perChannel = (gradient / positions)
+                                      .to(result.scalar_type())
+                                      .view({result.size(0), result.size(1), 1, 1});
+    if (weights.defined()) {
+        result.addcmul_(perChannel, weights.to(result.scalar_type()));
+    } else {
+        result.add_(perChannel);
+    }
+}
+
+at::Tensor weightedMean(const at::Tensor& features, const at::Tensor& weights) {
+    return at::mean(weights.defined() ? features * weights.to(features.scalar_type()) : features,
+                    {2, 3}, false, at::kFloat);
+}
+
+struct SymmetricGramAndMeanFunction : torch::autograd::Function<SymmetricGramAndMeanFunction> {
+    // `weights` is a constant, not an input of the graph (std::optional: LibTorch's custom
+    // functions refuse undefined tensors as inputs).
+    static torch::autograd::variable_list forward(torch::autograd::AutogradContext* context,
+                                                  const at::Tensor& features,
+                                                  const std::optional<at::Tensor>& weights) {
+        RECORD_FUNCTION("impasto::gram_matrix_and_mean", std::vector<c10::IValue>());
+        context->save_for_backward({features});
+        const at::Tensor positionWeights = weights.value_or(at::Tensor());
+        context->saved_data["weights"] = positionWeights;
+        const at::Tensor detached = features.detach();
+        return {symmetricGram(detached), weightedMean(detached, positionWeights)};
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                   torch::autograd::variable_list gradients) {
+        RECORD_FUNCTION("impasto::gram_matrix_and_mean_backward", std::vector<c10::IValue>());
+        const at::Tensor features = context->get_saved_variables()[0].detach();
+        const at::Tensor weights = context->saved_data["weights"].toTensor();
+        at::Tensor result = gradients[0].defined()
+                                ? symmetricGramBackward(features, gradients[0].detach())
+                                : at::zeros_like(features, features.suggest_memory_format());
+        if (gradients[1].defined()) {
+            addMeanGradient(result, gradients[1].detach(), weights);
+        }
+        return {result, at::Tensor()};
+    }
+};
+
 at::Tensor plainGram(const at::Tensor& features) {
     const int64_t batch = features.size(0);
     const int64_t channels = features.size(1);
@@ -234,21 +281,48 @@ at::Tensor plainGram(const at::Tensor& features) {
     return at::bmm(flat, flat.transpose(1, 2)) / static_cast<double>(positions);
 }
 
-}  // namespace
-
-at::Tensor gramMatrix(const at::Tensor& features, GramMethod method) {
-    // bfloat16 features go into oneDNN's bfloat16 GEMM as they are (a float32 copy would hold the
-    // same values, and copying costs as much as the product); elsewhere they become float32.
+// bfloat16 features go into oneDNN's bfloat16 GEMM as they are (a float32 copy would hold the
+// same values, and copying costs as much as the product); elsewhere they become float32.
+at::Tensor gramInput(const at::Tensor& features, GramMethod method) {
     const bool bfloat16Products = method == GramMethod::Symmetric && features.is_cpu() &&
                                   features.scalar_type() == at::kBFloat16 &&
                                   onednnBfloat16Gemm() != nullptr;
-    const at::Tensor input = features.scalar_type() == at::kFloat || bfloat16Products
-                                 ? features
-                                 : features.to(at::kFloat);
+    return features.scalar_type() == at::kFloat || bfloat16Products ? features
+                                                                    : features.to(at::kFloat);
+}
+
+}  // namespace
+
+at::Tensor gramMatrix(const at::Tensor& features, GramMethod method) {
+    const at::Tensor input = gramInput(features, method);
     if (method == GramMethod::Plain) {
         return plainGram(input);
     }
     return SymmetricGramFunction::apply(dense(input));
+}
+
+GramAndMean gramAndMean(const at::Tensor& features, const at::Tensor& positionWeights,
+                        GramMethod method) {
+    if (method == GramMethod::Plain) {
+        return {gramMatrix(features, method), weightedMean(features, positionWeights)};
+    }
+    const at::Tensor input = gramInput(features, method);
+    const torch::autograd::variable_list both = SymmetricGramAndMeanFunction::apply(
+        dense(input), positionWeights.defined() ? std::optional(positionWeights) : std::nullopt);
+    return {both[0], both[1]};
+}
+
+at::Tensor matrixProduct(const at::Tensor& a, const at::Tensor& b) {
+    // The GEMM loop below takes matching batches only; at::matmul broadcasts the others.
+    if (!a.is_cpu() || a.scalar_type() != at::kFloat || b.scalar_type() != at::kFloat ||
+        a.dim() != 3 || b.dim() != 3 || a.size(0) != b.size(0)) {
+        return at::matmul(a, b);
+    }
+    at::Tensor result = at::empty({a.size(0), a.size(1), b.size(2)}, a.options());
+    for (int64_t item = 0; item < a.size(0); ++item) {
+        productCpu(result[item], a[item], b[item]);
+    }
+    return result;
 }
 
 }  // namespace impasto

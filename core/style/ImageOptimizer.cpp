@@ -24,6 +24,9 @@ constexpr int kMaximumHistory = 10;
 constexpr int kClassicMaximumHistory = 30;
 constexpr int kMinimumHistory = 5;
 constexpr double kHistoryBudgetBytes = 2e9;
+// L-BFGS's first step moves the average sample by this much (at rate 1), whatever the size:
+// within what the line search accepts, and the choice that went furthest in early iterations.
+constexpr double kFirstStepPerSample = 0.01;
 
 }  // namespace
 
@@ -93,6 +96,7 @@ void ImageOptimizer::rebuild(int warmupSteps) {
                                                           torch::optim::AdamOptions(learningRate_));
     }
     warmupStepsLeft_ = warmupSteps;
+    firstStepPending_ = true;
     best_ = {};
     ++resets_;
 }
@@ -186,6 +190,12 @@ LossBreakdown ImageOptimizer::lbfgsStep(const Objective& objective,
     } else {
         options.line_search_fn(c10::nullopt);
     }
+    // Both L-BFGSs take the gradient scaled to a unit sum times the rate as their first step:
+    // a rate times the sample count makes it move the average sample by the rate.
+    options.lr(firstStepPending_
+                   ? learningRate_ * kFirstStepPerSample * static_cast<double>(image_.numel())
+                   : learningRate_);
+    firstStepPending_ = false;
     std::optional<LossBreakdown> atStart;
     optimizer_->step([&] {
         clearGradient();

@@ -22,12 +22,13 @@ int automaticLbfgsHistory(int64_t imageSamples, bool classic = false);
 
 // Owns the image being optimised and the optimiser that moves it, one iteration per step().
 //
-// L-BFGS without a line search costs one evaluation per iteration, but its first step would be
-// tiny (the gradient scaled to a unit sum) and VGG-19's curvature estimate would stay tiny with
-// it. So the first iteration after every rebuild searches for a step satisfying the strong
-// Wolfe conditions, and later ones take plain steps (the README's speed section has the
-// figures). An image whose loss is more than twice the best since the last rebuild is
-// abandoned for that best image, and a non-finite loss for the last image whose loss was
+// L-BFGS without a line search costs one evaluation per iteration. Its first step moves the
+// average sample by 0.01 (times the rate) at any size, where LibTorch's (the gradient scaled to
+// a unit sum) shrank with the pixel count and cost print sizes many evaluations to grow; the
+// first iteration after every rebuild still searches for a step satisfying the strong Wolfe
+// conditions (usually accepting that first try), and later ones take plain steps (the README's
+// speed section has the figures). An image whose loss is more than twice the best since the last
+// rebuild is abandoned for that best image, and a non-finite loss for the last image whose loss was
 // finite; the next iterations then search (a warm-up of five iterations) before plain steps
 // resume. A rejected step must change something, or the same step would be taken and undone
 // forever: Adam's learning rate is halved at every rejection, L-BFGS's at the second one
@@ -109,6 +110,7 @@ private:
     double requestedLearningRate_ = 0.0;
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     int warmupStepsLeft_ = 0;
+    bool firstStepPending_ = false;  // the optimiser's first iteration since rebuild()
     int resets_ = 0;
     int evaluations_ = 0;
     bool classic_ = false;

@@ -30,7 +30,8 @@ std::string RunReport::toJson() const {
                               {"height", step.height},
                               {"stage", step.stage},
                               {"learningRate", step.learningRate},
-                              {"threads", step.threads}});
+                              {"threads", step.threads},
+                              {"evaluations", step.evaluations}});
     }
     const ordered_json report = {{"model", modelName_},
                                  {"device", device_},

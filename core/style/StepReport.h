@@ -15,6 +15,7 @@ struct StepReport {
     int stage = 0;
     double learningRate = 0.0;  // the optimiser's, after any halving for overshooting
     int threads = 0;            // LibTorch's CPU threads during the step, as LibTorch reports it
+    int evaluations = 0;        // of the loss with its gradient: L-BFGS's line search makes several
 };
 
 }  // namespace impasto

@@ -49,27 +49,35 @@ struct MaskedCropsFunction : torch::autograd::Function<MaskedCropsFunction> {
                                                    torch::autograd::variable_list gradients) {
         const std::vector<at::Tensor> masks = context->saved_data["masks"].toTensorVector();
         const std::vector<int64_t> corners = context->saved_data["corners"].toIntVector();
+        const std::vector<int64_t> sizes = context->saved_data["sizes"].toIntVector();
         const at::MemoryFormat layout = context->saved_data["channelsLast"].toBool()
                                             ? at::MemoryFormat::ChannelsLast
                                             : at::MemoryFormat::Contiguous;
+        // The first region's masked gradient is written straight into its crop and only the
+        // rest is zeroed; the others add theirs in place: one pass each, no temporaries.
         at::Tensor full;
         for (size_t i = 0; i < masks.size(); ++i) {
             if (!gradients[i].defined()) {
                 continue;
             }
-            const std::vector<int64_t> sizes = context->saved_data["sizes"].toIntVector();
-            if (masks.size() == 1 && masks[i].size(2) == sizes[2] && masks[i].size(3) == sizes[3]) {
-                return {(gradients[i] * masks[i]).contiguous(layout), at::Tensor()};  // no crop
+            const int64_t top = corners[2 * i];
+            const int64_t left = corners[2 * i + 1];
+            const int64_t rows = masks[i].size(2);
+            const int64_t columns = masks[i].size(3);
+            if (full.defined()) {
+                full.slice(2, top, top + rows)
+                    .slice(3, left, left + columns)
+                    .addcmul_(gradients[i], masks[i]);
+                continue;
             }
-            if (!full.defined()) {
-                // at::zeros would drop the memory format.
-                full = at::empty(context->saved_data["sizes"].toIntVector(),
-                                 gradients[i].options().memory_format(layout))
-                           .zero_();
-            }
-            full.slice(2, corners[2 * i], corners[2 * i] + masks[i].size(2))
-                .slice(3, corners[2 * i + 1], corners[2 * i + 1] + masks[i].size(3))
-                .add_(gradients[i] * masks[i]);
+            // In the features' layout, which the network's backward pass reads.
+            full = at::empty(sizes, gradients[i].options().memory_format(layout));
+            at::Tensor crop = full.slice(2, top, top + rows).slice(3, left, left + columns);
+            at::mul_out(crop, gradients[i], masks[i]);
+            full.slice(2, 0, top).zero_();
+            full.slice(2, top + rows, sizes[2]).zero_();
+            full.slice(2, top, top + rows).slice(3, 0, left).zero_();
+            full.slice(2, top, top + rows).slice(3, left + columns, sizes[3]).zero_();
         }
         return {full, at::Tensor()};
     }
@@ -135,9 +143,10 @@ at::Tensor GuidedFeatures::gram(GramMethod method) const {
     return gramMatrix(weighted, method) / crop->meanSquare;
 }
 
-at::Tensor GuidedFeatures::mean() const {
-    return at::mean(weighted * crop->mask.to(weighted.scalar_type()), {2, 3}, false, at::kFloat) /
-           crop->meanSquare;
+GramAndMean GuidedFeatures::statistics(GramMethod method) const {
+    // `weighted` holds one factor of the mask already; the mean weighs by its square too.
+    const GramAndMean both = gramAndMean(weighted, crop->mask, method);
+    return {both.gram / crop->meanSquare, both.mean / crop->meanSquare};
 }
 
 StyleGuidance makeStyleGuidance(const std::vector<std::optional<Mask>>& styleMasks,

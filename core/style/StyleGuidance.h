@@ -8,7 +8,7 @@
 #include <ATen/ATen.h>
 
 #include "core/image/Mask.h"
-#include "core/style/GramMethod.h"
+#include "core/style/GramMatrix.h"
 
 namespace impasto {
 
@@ -65,7 +65,8 @@ struct GuidedFeatures {
     // and normalised by its mean square: over a hard-edged region exactly the plain statistics
     // of the features inside it.
     at::Tensor gram(GramMethod method) const;
-    at::Tensor mean() const;
+    // Both at once (core/style/GramMatrix.h's gramAndMean: one pass back for the two).
+    GramAndMean statistics(GramMethod method) const;
 };
 // `features` over each of `masks`, with one gradient pass back for all of them.
 std::vector<GuidedFeatures> guidedFeatures(const at::Tensor& features,

@@ -392,11 +392,6 @@ struct StyleSession::State {
             settings.tile, imageWidth, imageHeight,
             evaluationBytesPerPixel(description(), activeNames, network().reducedPrecision()),
             geometry.halo(), availableMemory(device));
-        if (choice.tileSide > 0) {
-            if (const auto why = TiledEvaluation::unsupported(settings)) {
-                choice = {0, *why};
-            }
-        }
         if (choice.tileSide == 0) {
             return std::nullopt;
         }
@@ -635,7 +630,7 @@ void StyleSession::applySettings(const StyleSettings& settings) {
         settings.lbfgsHistory != old.lbfgsHistory) {
         s.outOfDate.optimizer = true;
     }
-    if (settings.tile != old.tile || settings.normalizeGradients != old.normalizeGradients) {
+    if (settings.tile != old.tile) {
         s.outOfDate.content = true;  // where tiling is decided (prepare())
     }
     if (settings.contentWeight != old.contentWeight || settings.styleWeight != old.styleWeight ||
@@ -754,6 +749,7 @@ StepReport StyleSession::step() {
     const int stepWidth = s.width;
     const int stepHeight = s.height;
     const int stepStage = static_cast<int>(s.stage);
+    const int evaluationsBefore = s.optimizer.evaluations();
     LossBreakdown losses;
     try {
         losses = s.optimizer.step(s.objective(), [this] { throwIfCancelled(); });
@@ -780,7 +776,8 @@ StepReport StyleSession::step() {
             .height = stepHeight,
             .stage = stepStage,
             .learningRate = s.optimizer.learningRate(),
-            .threads = computeThreads()};
+            .threads = computeThreads(),
+            .evaluations = s.optimizer.evaluations() - evaluationsBefore};
 }
 
 void StyleSession::restart() {

@@ -42,12 +42,14 @@ void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage,
         Features means;
         for (const auto& [layer, activation] : featuresPerImage[i]) {
             if (source) {
-                const GuidedFeatures region = guidedFeatures(activation, {source}).front();
-                grams[layer] = region.gram(gramMethod_).detach();
-                means[layer] = region.mean().detach();
+                const GramAndMean region =
+                    guidedFeatures(activation, {source}).front().statistics(gramMethod_);
+                grams[layer] = region.gram.detach();
+                means[layer] = region.mean.detach();
             } else {
-                grams[layer] = gramMatrix(activation, gramMethod_).detach();
-                means[layer] = featureMean(activation).detach();
+                const GramAndMean whole = gramAndMean(activation, {}, gramMethod_);
+                grams[layer] = whole.gram.detach();
+                means[layer] = whole.mean.detach();
             }
         }
         gramsPerImage.push_back(std::move(grams));
@@ -125,8 +127,11 @@ at::Tensor StyleTargets::errorAgainst(const Targets& grams, const Gaussians& gau
 at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& activation) const {
     const bool wasserstein = !gaussians_.empty();
     if (!guidance_.guided()) {
-        return styleErrorOf(layer, wasserstein ? featureMean(activation) : at::Tensor(),
-                            gramMatrix(activation, gramMethod_));
+        if (!wasserstein) {
+            return styleErrorOf(layer, {}, gramMatrix(activation, gramMethod_));
+        }
+        const GramAndMean statistics = gramAndMean(activation, {}, gramMethod_);
+        return styleErrorOf(layer, statistics.mean, statistics.gram);
     }
     // Each region: the image's statistics over it against its painting's (or the blend's).
     std::vector<const GuidanceMask*> masks;
@@ -136,8 +141,9 @@ at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& 
     const std::vector<GuidedFeatures> regions = guidedFeatures(activation, masks);
     at::Tensor error;
     for (size_t i = 0; i < regions.size(); ++i) {
-        const at::Tensor mean = wasserstein ? regions[i].mean() : at::Tensor();
-        const at::Tensor term = regionErrorOf(i, layer, mean, regions[i].gram(gramMethod_));
+        const GramAndMean statistics = wasserstein ? regions[i].statistics(gramMethod_)
+                                                   : GramAndMean{regions[i].gram(gramMethod_), {}};
+        const at::Tensor term = regionErrorOf(i, layer, statistics.mean, statistics.gram);
         error = error.defined() ? error + term : term;
     }
     return error;

@@ -197,14 +197,6 @@ TiledEvaluation::TiledEvaluation(const FeatureNetwork& network, PoolingMode pool
     halo_ = description.receptiveField(deepest);
 }
 
-std::optional<std::string> TiledEvaluation::unsupported(const StyleSettings& settings) {
-    if (settings.normalizeGradients) {
-        return "normalised gradients scale each layer's gradient by its norm over the whole "
-               "image, which tiles do not see";
-    }
-    return std::nullopt;
-}
-
 TileLayout TiledEvaluation::layoutFor(int width, int height) const {
     return TileLayout(width, height, tileSide_, alignment_, halo_);
 }
@@ -422,64 +414,107 @@ std::pair<at::Tensor, LossBreakdown> TiledEvaluation::losses(const at::Tensor& i
             (static_cast<double>(target.numel()) * targets.contentTarget(term.layer)->power);
     }
 
-    // Pass 2: each tile's share of the gradient, from the features it owns.
-    at::Tensor gradient = at::zeros_like(pixels);
-    if (!layers.empty() && image.requires_grad() && c10::GradMode::is_enabled()) {
-        for (const Tile& tile : all) {
-            const at::Tensor tilePixels = input(pixels, tile).clone().requires_grad_(true);
-            const Features features = network_->extract(tilePixels, layers, pooling_);
-            std::map<std::string, at::Tensor> parts, partGradients;
-            // dL/d`part` (a tile's owned features at `layer`) receives `value` from `top`, `left`.
-            auto addGradient = [&](const std::string& layer, const at::Tensor& part,
-                                   const at::Tensor& value, int64_t top, int64_t left) {
-                parts.emplace(layer, part);
-                at::Tensor& sum = partGradients[layer];
-                if (!sum.defined()) {
-                    sum = at::zeros(part.sizes(), part.options().dtype(at::kFloat));
+    // Each term's dL/dF over the features a tile owns (style layers, then content layers; the
+    // gradient undefined where the term has none there), from the whole image's statistics.
+    struct TermGradient {
+        std::string layer;
+        at::Tensor part;  // the owned features
+        at::Tensor gradient;
+    };
+    auto termGradients = [&](const Features& features, const Tile& tile) {
+        std::vector<TermGradient> result;
+        for (size_t i = 0; i < style.size(); ++i) {
+            std::pair<int, int> begin;
+            const at::Tensor part =
+                owned(features.at(style[i].layer), style[i].layer, tile, height, width, &begin);
+            TermGradient& term = result.emplace_back(TermGradient{style[i].layer, part, {}});
+            const StyleLayer& layer = styleLayers[i];
+            for (size_t r = 0; r < layer.regions.size(); ++r) {
+                const auto region = regionPart(part, begin, layer.regions[r]);
+                if (!region || region->features.numel() == 0) {
+                    continue;
                 }
-                sum.narrow(2, top, value.size(2)).narrow(3, left, value.size(3)).add_(value);
-            };
-            for (size_t i = 0; i < style.size(); ++i) {
-                std::pair<int, int> begin;
-                const at::Tensor part =
-                    owned(features.at(style[i].layer), style[i].layer, tile, height, width, &begin);
-                const StyleLayer& layer = styleLayers[i];
-                for (size_t r = 0; r < layer.regions.size(); ++r) {
-                    const auto region = regionPart(part, begin, layer.regions[r]);
-                    if (!region || region->features.numel() == 0) {
-                        continue;
-                    }
-                    // dL/dF = m^2 (F (dL/dG + dL/dG^T) + dL/dmean) / area, m the mask (or 1).
-                    const double area = layer.regions[r].area;
-                    at::Tensor regionGradient;
-                    if (const at::Tensor& gram = layer.gramGradients[r]; gram.defined()) {
-                        const at::Tensor symmetric = (gram[0] + gram[0].t()) / area;
-                        regionGradient =
-                            at::matmul(region->weighted().to(at::kFloat).permute({0, 2, 3, 1}),
-                                       symmetric)
-                                .permute({0, 3, 1, 2});
-                    }
-                    if (const at::Tensor& mean = layer.meanGradients[r]; mean.defined()) {
-                        accumulate(regionGradient, region->masked((mean / area).view({1, -1, 1, 1}))
-                                                       .expand_as(region->features));
-                    }
-                    if (regionGradient.defined()) {
-                        addGradient(style[i].layer, part, region->masked(regionGradient),
-                                    region->top, region->left);
-                    }
+                // dL/dF = m^2 (F (dL/dG + dL/dG^T) + dL/dmean) / area, m the mask (or 1).
+                const double area = layer.regions[r].area;
+                at::Tensor regionGradient;
+                if (const at::Tensor& gram = layer.gramGradients[r]; gram.defined()) {
+                    const at::Tensor symmetric = (gram[0] + gram[0].t()) / area;
+                    regionGradient =
+                        at::matmul(region->weighted().to(at::kFloat).permute({0, 2, 3, 1}),
+                                   symmetric)
+                            .permute({0, 3, 1, 2});
+                }
+                if (const at::Tensor& mean = layer.meanGradients[r]; mean.defined()) {
+                    accumulate(regionGradient, region->masked((mean / area).view({1, -1, 1, 1}))
+                                                   .expand_as(region->features));
+                }
+                if (!regionGradient.defined()) {
+                    continue;
+                }
+                if (!term.gradient.defined()) {
+                    term.gradient = at::zeros(part.sizes(), part.options().dtype(at::kFloat));
+                }
+                term.gradient.narrow(2, region->top, regionGradient.size(2))
+                    .narrow(3, region->left, regionGradient.size(3))
+                    .add_(region->masked(regionGradient));
+            }
+        }
+        for (const WeightedLayer& term : content) {
+            std::pair<int, int> begin;
+            const at::Tensor part =
+                owned(features.at(term.layer), term.layer, tile, height, width, &begin);
+            const StyleTargets::LayerTarget& target = *targets.contentTarget(term.layer);
+            const at::Tensor targetPart = target.target.narrow(2, begin.first, part.size(2))
+                                              .narrow(3, begin.second, part.size(3));
+            // d/dF of mean((F - T)^2) / p over the whole layer.
+            const double scale =
+                2.0 * term.weight / (static_cast<double>(target.target.numel()) * target.power);
+            result.push_back({term.layer, part, (part.to(at::kFloat) - targetPart) * scale});
+        }
+        return result;
+    };
+
+    // normalizeGradients scales each term's gradient to an L1 norm of its weight over the whole
+    // image (StyleTargets::weightedError), which needs every tile's share first: a pass of its
+    // own, without gradients.
+    const bool wantsGradient =
+        !layers.empty() && image.requires_grad() && c10::GradMode::is_enabled();
+    std::vector<double> scales(style.size() + content.size(), 1.0);
+    if (wantsGradient && settings.normalizeGradients) {
+        std::vector<double> norms(scales.size(), 0.0);
+        const c10::NoGradGuard noGrad;
+        for (const Tile& tile : all) {
+            const std::vector<TermGradient> terms =
+                termGradients(network_->extract(input(pixels, tile), layers, pooling_), tile);
+            for (size_t k = 0; k < terms.size(); ++k) {
+                if (terms[k].gradient.defined()) {
+                    norms[k] += terms[k].gradient.abs().sum(at::kDouble).item<double>();
                 }
             }
-            for (const WeightedLayer& term : content) {
-                std::pair<int, int> begin;
-                const at::Tensor part =
-                    owned(features.at(term.layer), term.layer, tile, height, width, &begin);
-                const StyleTargets::LayerTarget& target = *targets.contentTarget(term.layer);
-                const at::Tensor targetPart = target.target.narrow(2, begin.first, part.size(2))
-                                                  .narrow(3, begin.second, part.size(3));
-                // d/dF of mean((F - T)^2) / p over the whole layer.
-                const double scale =
-                    2.0 * term.weight / (static_cast<double>(target.target.numel()) * target.power);
-                addGradient(term.layer, part, (part.to(at::kFloat) - targetPart) * scale, 0, 0);
+        }
+        for (size_t k = 0; k < scales.size(); ++k) {
+            const double strength =
+                k < style.size() ? style[k].weight : content[k - style.size()].weight;
+            scales[k] = strength / (norms[k] + 1e-8 * strength);
+        }
+    }
+
+    // Pass 2: each tile's share of the gradient, from the features it owns.
+    at::Tensor gradient = at::zeros_like(pixels);
+    if (wantsGradient) {
+        for (const Tile& tile : all) {
+            const at::Tensor tilePixels = input(pixels, tile).clone().requires_grad_(true);
+            const std::vector<TermGradient> terms =
+                termGradients(network_->extract(tilePixels, layers, pooling_), tile);
+            std::map<std::string, at::Tensor> parts, partGradients;
+            for (size_t k = 0; k < terms.size(); ++k) {
+                if (!terms[k].gradient.defined()) {
+                    continue;
+                }
+                parts.emplace(terms[k].layer, terms[k].part);
+                accumulate(partGradients[terms[k].layer], settings.normalizeGradients
+                                                              ? terms[k].gradient * scales[k]
+                                                              : terms[k].gradient);
             }
             std::vector<at::Tensor> outputs, outputGradients;
             for (const auto& [layer, partGradient] : partGradients) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,10 +33,9 @@ namespace impasto {
 //   weighted by its mask at the whole layer's resolution (GuidanceMask::atResolution, computed
 //   once for the picture and cropped to each tile's positions), so dL/dF gains the mask's square;
 // - total variation and the keep mask's pixel term, and their gradients, are computed on the
-//   whole image, in bands of rows, so they are exact across tiles.
-// normalizeGradients scales each layer's gradient by its L1 norm over the whole image, which
-// tiles would learn only from a third pass: unsupported() says so and the session evaluates
-// whole images then.
+//   whole image, in bands of rows, so they are exact across tiles;
+// - normalizeGradients scales each layer's gradient by its L1 norm over the whole image: a pass
+//   between the two (no gradients) sums each term's norm over the tiles first.
 class TiledEvaluation {
 public:
     using Features = StyleTargets::Features;
@@ -46,9 +44,6 @@ public:
     // alignment); `tileSide`: the core's side in pixels.
     TiledEvaluation(const FeatureNetwork& network, PoolingMode pooling,
                     const std::vector<std::string>& layers, int tileSide);
-
-    // Why `settings` cannot be evaluated tile by tile, or nullopt.
-    static std::optional<std::string> unsupported(const StyleSettings& settings);
 
     TileLayout layoutFor(int width, int height) const;
     // The halo around each tile's core, in pixels.

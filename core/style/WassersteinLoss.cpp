@@ -1,9 +1,12 @@
 #include "core/style/WassersteinLoss.h"
 
+#include "core/style/GramMatrix.h"
+
 #include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace impasto {
 
@@ -12,24 +15,32 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// tr sqrt(M) = sum sqrt(l) over M's eigenvalues l; its gradient is the spectral function
-// V diag(1 / (2 sqrt(l))) V^T, which needs the eigenvectors but no eigenvalue differences.
+// tr sqrt(R M R) = sum sqrt(l) over the eigenvalues l of R M R (R = I when undefined); its
+// gradient with respect to M is R V diag(1 / (2 sqrt(l))) V^T R = W W^T for
+// W = R V diag((2 sqrt(l))^-1/2), which needs the eigenvectors V but no eigenvalue differences.
+// The products go through matrixProduct(), and fewer of them than LibTorch's autograd of the
+// sandwich and of V diag V^T would take, in OpenBLAS's slower kernels.
 class TraceOfSquareRootFunction : public torch::autograd::Function<TraceOfSquareRootFunction> {
 public:
-    static at::Tensor forward(AutogradContext* context, const at::Tensor& matrices, double floor) {
-        const auto [values, vectors] = at::linalg_eigh(matrices);
+    // `root` is a constant, not an input of the graph (std::optional: LibTorch's custom
+    // functions refuse undefined tensors as inputs).
+    static at::Tensor forward(AutogradContext* context, const at::Tensor& matrices,
+                              const std::optional<at::Tensor>& root, double floor) {
+        const at::Tensor detached = matrices.detach();
+        const at::Tensor symmetric = (detached + detached.transpose(-2, -1)) * 0.5;
+        const at::Tensor sandwich =
+            root ? matrixProduct(matrixProduct(*root, symmetric), *root) : symmetric;
+        const auto [values, vectors] = at::linalg_eigh(sandwich);
         const at::Tensor floored = values.clamp_min(floor);
-        context->save_for_backward({vectors, floored});
+        const at::Tensor rooted = root ? matrixProduct(*root, vectors) : vectors;
+        context->save_for_backward({rooted * (2.0 * floored.sqrt()).rsqrt().unsqueeze(-2)});
         return floored.sqrt().sum(-1);
     }
 
     static variable_list backward(AutogradContext* context, variable_list gradients) {
-        const variable_list saved = context->get_saved_variables();
-        const at::Tensor& vectors = saved[0];
-        const at::Tensor& values = saved[1];
-        const at::Tensor scaled = vectors * (0.5 / values.sqrt()).unsqueeze(-2);
-        const at::Tensor gradient = at::matmul(scaled, vectors.transpose(-2, -1));
-        return {gradient * gradients[0].unsqueeze(-1).unsqueeze(-1), at::Tensor()};
+        const at::Tensor factor = context->get_saved_variables()[0];
+        const at::Tensor gradient = matrixProduct(factor, factor.transpose(-2, -1));
+        return {gradient * gradients[0].unsqueeze(-1).unsqueeze(-1), at::Tensor(), at::Tensor()};
     }
 };
 
@@ -43,9 +54,9 @@ at::Tensor outerProduct(const at::Tensor& vectors) {
 
 }  // namespace
 
-at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor) {
-    const at::Tensor symmetric = (matrices + matrices.transpose(-2, -1)) * 0.5;
-    return TraceOfSquareRootFunction::apply(symmetric, floor);
+at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor, const at::Tensor& root) {
+    return TraceOfSquareRootFunction::apply(
+        matrices, root.defined() ? std::optional<at::Tensor>(root) : std::nullopt, floor);
 }
 
 GaussianTarget gaussianTarget(const at::Tensor& mean, const at::Tensor& secondMoment) {
@@ -79,13 +90,12 @@ at::Tensor wassersteinError(const at::Tensor& mean, const at::Tensor& secondMome
     const at::Tensor root = target.covarianceRoot.to(secondMoment.scalar_type());
     const at::Tensor covariance =
         secondMoment - outerProduct(mean) + identityLike(secondMoment) * target.ridge;
-    const at::Tensor product = at::matmul(at::matmul(root, covariance), root);
     // M >= ridge^2 I in exact arithmetic; the floor keeps rounding from going below it.
     const double floor = 0.5 * target.ridge * target.ridge;
     const at::Tensor traces = covariance.diagonal(0, -2, -1).sum(-1) +
                               target.covariance.diagonal(0, -2, -1).sum(-1).to(covariance.dtype());
     const at::Tensor distance = (mean - target.mean.to(mean.dtype())).pow(2).sum(-1) + traces -
-                                2.0 * traceOfSquareRoot(product, floor);
+                                2.0 * traceOfSquareRoot(covariance, floor, root);
     const double channels = static_cast<double>(secondMoment.size(-1));
     return distance.sum() / (channels * target.power);
 }

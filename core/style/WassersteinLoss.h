@@ -31,10 +31,11 @@ struct GaussianTarget {
 
 inline constexpr double kCovarianceRidge = 1e-4;
 
-// Trace of the symmetric square root of each symmetric positive semi-definite C x C matrix of
-// `matrices` (N x C x C; the symmetric part is used), eigenvalues floored at `floor` > 0, with
-// the eigendecomposition gradient above. Returns N values in the matrices' type.
-at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor);
+// Trace of the symmetric square root of R M R for each symmetric positive semi-definite C x C
+// matrix M of `matrices` (N x C x C; the symmetric part is used) and the symmetric `root` R
+// (N x C x C; undefined: the identity, not differentiated), eigenvalues floored at `floor` > 0,
+// with the eigendecomposition gradient above. Returns N values in the matrices' type.
+at::Tensor traceOfSquareRoot(const at::Tensor& matrices, double floor, const at::Tensor& root = {});
 
 // The Gaussian of a style layer from its blended mean (N x C) and second raw moment (N x C x C).
 GaussianTarget gaussianTarget(const at::Tensor& mean, const at::Tensor& secondMoment);

@@ -14,6 +14,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/image/ImageExport.h"
 #include "core/image/ImageMat.h"
 #include "core/image/PngExport.h"
 #include "core/recovery/RecoveryStore.h"
@@ -152,12 +153,17 @@ void writePngTextSeeds() {
     // With masks: a soft one for the first painting, a source region and a keep mask.
     impasto::Mask soft(3, 2);
     soft.values = {0.0f, 0.5f, 1.0f, 1.0f, 0.5f, 0.0f};
-    impasto::exportPng(root / "png_text" / "masks.png", image,
-                       {.bitDepth = 8,
-                        .text = {{"impasto:settings", impasto::toJson({})}},
-                        .masks = {.paintings = {soft},
-                                  .keep = impasto::Mask(2, 2, 1.0f),
-                                  .sources = {std::nullopt, soft}}});
+    const impasto::MaskSet masks{
+        .paintings = {soft}, .keep = impasto::Mask(2, 2, 1.0f), .sources = {std::nullopt, soft}};
+    impasto::exportPng(
+        root / "png_text" / "masks.png", image,
+        {.bitDepth = 8, .text = {{"impasto:settings", impasto::toJson({})}}, .masks = masks});
+    // The same masks carried by a JPEG's APP9 segments and a TIFF's tag.
+    impasto::ImageExportOptions options;
+    options.settings = impasto::toJson({});
+    options.masks = masks;
+    impasto::exportImage(root / "png_text" / "masks.jpg", image, options);
+    impasto::exportImage(root / "png_text" / "masks.tiff", image, options);
 }
 
 // A manifest as RecoveryStore writes it, and one from before the settings were nested.

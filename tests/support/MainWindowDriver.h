@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDropEvent>
 #include <QMimeData>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -14,6 +15,7 @@
 #include "ui/panels/ParameterPanel.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/PreviewView.h"
+#include "ui/widgets/RecentFilesMenu.h"
 #include "ui/widgets/StyleListView.h"
 #include "ui/windows/MainWindow.h"
 
@@ -45,6 +47,14 @@ inline bool dropFiles(ui::MainWindow& window, QWidget* target, const QStringList
     QDropEvent drop(QPointF(position), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &drop);
     return drop.isAccepted();
+}
+
+// Loads `file` as a preset as the Recent Presets menu does, and waits until the window has read
+// it (off its thread) and shown it or its error.
+inline bool loadPresetAndWait(ui::MainWindow& window, const QString& file, int timeoutMs) {
+    QSignalSpy read(&window, &ui::MainWindow::presetRead);
+    Q_EMIT window.recentPresetsMenu()->fileChosen(file);
+    return read.wait(timeoutMs);
 }
 
 inline bool dropFile(ui::MainWindow& window, QWidget* target, const QString& file) {

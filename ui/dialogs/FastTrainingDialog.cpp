@@ -1,5 +1,7 @@
 #include "ui/dialogs/FastTrainingDialog.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -199,12 +201,18 @@ void FastTrainingDialog::startTraining() {
 void FastTrainingDialog::connectWorker() {
     FastTrainingWorker& worker = controller_->worker();
     connect(&worker, &FastTrainingWorker::prepared, this,
-            [this](int photos, int firstStep, const QStringList& skipped) {
+            [this](int photos, int firstStep, const QStringList& skipped, double trainedSeconds) {
                 setPhase(Phase::Training);
-                status_->setText(
+                QString text =
                     firstStep > 0
                         ? tr("Training on %1 photos, resumed at step %2").arg(photos).arg(firstStep)
-                        : tr("Training on %1 photos").arg(photos));
+                        : tr("Training on %1 photos").arg(photos);
+                // A timed training resumed trains only the time it has left.
+                if (const int limit = request().timeLimitSeconds; limit > 0 && firstStep > 0) {
+                    text += tr(" \u00B7 %1 left")
+                                .arg(RunStatusBar::duration(std::max(0.0, limit - trainedSeconds)));
+                }
+                status_->setText(text);
                 if (!skipped.isEmpty()) {
                     message_->setText(tr("Skipped %n unreadable photo(s):\n", "", skipped.size()) +
                                       skipped.join('\n'));

@@ -1,7 +1,9 @@
 #include "ui/panels/FastStyleList.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -17,6 +19,39 @@ namespace impasto::ui {
 namespace {
 
 const QString kPurpose = QStringLiteral("fast-styles");
+// The painting's name of a listed style (set once its file has read).
+constexpr int kPaintingRole = Qt::UserRole + 1;
+
+// The painting's name, with the file's name where two styles share the painting (two trainings
+// of one painting), and the folder too where the files' names are alike as well.
+void labelDistinctly(QListWidget& list) {
+    QHash<QString, int> sameName;
+    QHash<QString, int> sameStem;
+    for (int row = 0; row < list.count(); ++row) {
+        const QString name = list.item(row)->data(kPaintingRole).toString();
+        if (!name.isEmpty()) {
+            ++sameName[name];
+            ++sameStem[name + '/' +
+                       QFileInfo(list.item(row)->data(Qt::UserRole).toString()).completeBaseName()];
+        }
+    }
+    for (int row = 0; row < list.count(); ++row) {
+        QListWidgetItem* item = list.item(row);
+        const QString name = item->data(kPaintingRole).toString();
+        if (name.isEmpty()) {
+            continue;
+        }
+        const QFileInfo file(item->data(Qt::UserRole).toString());
+        if (sameName.value(name) < 2) {
+            item->setText(name);
+        } else if (sameStem.value(name + '/' + file.completeBaseName()) < 2) {
+            item->setText(QStringLiteral("%1 (%2)").arg(name, file.completeBaseName()));
+        } else {
+            item->setText(QStringLiteral("%1 (%2/%3)")
+                              .arg(name, file.dir().dirName(), file.completeBaseName()));
+        }
+    }
+}
 
 }  // namespace
 
@@ -90,7 +125,8 @@ void FastStyleList::showSummary(int generation, int row, const FastStyleSummary&
     }
     if (QListWidgetItem* item = list_->item(row)) {
         if (summary.isValid()) {
-            item->setText(summary.paintingName);
+            item->setData(kPaintingRole, summary.paintingName);
+            labelDistinctly(*list_);
             item->setIcon(thumbnailPixmap(summary.thumbnail, kThumbnailSize, devicePixelRatioF()));
             item->setToolTip(tr("%1\n%2 steps, width %3")
                                  .arg(summary.file)

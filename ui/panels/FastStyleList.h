@@ -11,8 +11,9 @@ namespace impasto::ui {
 struct FastStyleSummary;
 
 // The fast styles trained or opened before (AppSettings' recent files "fast-styles"), each as
-// its painting's thumbnail and name: clicking one stylises the current photo with it. Files
-// are read on Qt's thread pool; one that no longer reads is shown greyed with the reason.
+// its painting's thumbnail and name (with the file's name where styles share a painting):
+// clicking one stylises the current photo with it. Files are read on Qt's thread pool; one that
+// no longer reads is shown greyed with the reason.
 class FastStyleList : public QWidget {
     Q_OBJECT
 

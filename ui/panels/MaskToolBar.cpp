@@ -1,5 +1,6 @@
 #include "ui/panels/MaskToolBar.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QPainter>
@@ -58,9 +59,7 @@ MaskToolBar::MaskToolBar(MaskEditor& editor, QWidget* parent)
     hardness_->setAccessibleName(tr("Brush hardness"));
     opacity_->setAccessibleName(tr("Brush opacity"));
 
-    addWidget(new QLabel(tr(" Paint: ")));
-    addWidget(target_);
-    addSeparator();
+    targetActions_ = {addWidget(new QLabel(tr(" Paint: "))), addWidget(target_), addSeparator()};
     addWidget(eraser_);
     addWidget(new QLabel(tr(" Size ")));
     addWidget(size_);
@@ -101,6 +100,12 @@ void MaskToolBar::setPaintings(const QStringList& names) {
     }
     target_->addItem(swatch(keepMaskColour()), tr("Keep the photo"), MaskEditor::kKeepTarget);
     target_->setCurrentIndex(target_->findData(editor_.target()));
+}
+
+void MaskToolBar::setTargetChoiceVisible(bool visible) {
+    for (QAction* action : targetActions_) {
+        action->setVisible(visible);
+    }
 }
 
 void MaskToolBar::showBrush() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QToolBar>
 
 class QComboBox;
@@ -22,6 +23,8 @@ public:
 
     // The paintings' names, in order, for the target list.
     void setPaintings(const QStringList& names);
+    // Hides the choice of mask where only one is painted (a painting's source region).
+    void setTargetChoiceVisible(bool visible);
 
     QComboBox* targetBox() const { return target_; }
     QSpinBox* sizeBox() const { return size_; }
@@ -39,6 +42,7 @@ private:
     QSpinBox* size_;
     QSpinBox* hardness_;
     QSpinBox* opacity_;
+    QList<QAction*> targetActions_;  // the target list, its label and the separator after it
 };
 
 }  // namespace impasto::ui

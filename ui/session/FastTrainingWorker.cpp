@@ -47,7 +47,6 @@ void FastTrainingWorker::clearRequests() {
 void FastTrainingWorker::train(const FastTrainingRequest& request) {
     trainer_.reset();
     request_ = request;
-    trainedSeconds_ = 0.0;
     QStringList skipped;
     try {
         useAllCores();  // per thread: this is the one that computes
@@ -74,7 +73,8 @@ void FastTrainingWorker::train(const FastTrainingRequest& request) {
             request.model.toStdString(), request.settings, request.painting.toStdString(),
             std::move(photos.images), options, checkpoint_->styleFile());
         firstStep_ = trainer_->stepsDone();
-        Q_EMIT prepared(photoCount, firstStep_, skipped);
+        startSeconds_ = trainer_->trainedSeconds();
+        Q_EMIT prepared(photoCount, firstStep_, skipped, startSeconds_);
         showPreview();
     } catch (const std::exception& error) {
         trainer_.reset();
@@ -92,7 +92,8 @@ void FastTrainingWorker::resume() {
 
 bool FastTrainingWorker::done() const {
     return (request_.steps > 0 && trainer_->stepsDone() >= request_.steps) ||
-           (request_.timeLimitSeconds > 0 && trainedSeconds_ >= request_.timeLimitSeconds);
+           (request_.timeLimitSeconds > 0 &&
+            trainer_->trainedSeconds() >= request_.timeLimitSeconds);
 }
 
 void FastTrainingWorker::trainSteps() {
@@ -113,11 +114,10 @@ void FastTrainingWorker::trainSteps() {
                 Q_EMIT paused(trainer_->stepsDone());
                 return;
             }
-            const auto start = Clock::now();
             const LossBreakdown losses = trainer_->step();
-            trainedSeconds_ += secondsSince(start);
             const int step = trainer_->stepsDone();
-            const double perStep = trainedSeconds_ / std::max(1, step - firstStep_);
+            const double trained = trainer_->trainedSeconds();
+            const double perStep = (trained - startSeconds_) / std::max(1, step - firstStep_);
             double fraction = 0.0;
             double secondsLeft = 0.0;
             if (request_.steps > 0) {
@@ -125,8 +125,8 @@ void FastTrainingWorker::trainSteps() {
                 secondsLeft = perStep * (request_.steps - step);
             }
             if (request_.timeLimitSeconds > 0) {
-                const double timeLeft = std::max(0.0, request_.timeLimitSeconds - trainedSeconds_);
-                fraction = std::max(fraction, trainedSeconds_ / request_.timeLimitSeconds);
+                const double timeLeft = std::max(0.0, request_.timeLimitSeconds - trained);
+                fraction = std::max(fraction, trained / request_.timeLimitSeconds);
                 secondsLeft = request_.steps > 0 ? std::min(secondsLeft, timeLeft) : timeLeft;
             }
             Q_EMIT progressed(step, std::min(fraction, 1.0), secondsLeft, losses.total,

@@ -63,8 +63,9 @@ public:
     static constexpr int kCheckpointIntervalMs = 60000;
 
 Q_SIGNALS:
-    // Ready to train `photos` photos from `firstStep` (above 0 when a checkpoint was resumed).
-    void prepared(int photos, int firstStep, const QStringList& skipped);
+    // Ready to train `photos` photos from `firstStep` (above 0 when a checkpoint was resumed,
+    // which had trained for `trainedSeconds`; a time limit counts those).
+    void prepared(int photos, int firstStep, const QStringList& skipped, double trainedSeconds);
     // After each step: how far the training is (0-1), the time left and the step's losses.
     void progressed(int step, double fraction, double secondsLeft, double total, double content,
                     double style, double smoothness);
@@ -84,7 +85,7 @@ private:
     std::unique_ptr<FastTraining> trainer_;
     Image previewPhoto_;
     int firstStep_ = 0;
-    double trainedSeconds_ = 0.0;  // training time of this request, pauses left out
+    double startSeconds_ = 0.0;  // the training time when this request started
     std::atomic<bool> pauseRequested_ = false;
     std::atomic<bool> cancelRequested_ = false;
 };

@@ -244,6 +244,13 @@ void SessionWorker::addStyleImage(const QImage& image, const QString& name) {
     });
 }
 
+void SessionWorker::showPainting(int index) {
+    if (index >= 0 && index < static_cast<int>(styles_.size())) {
+        Q_EMIT paintingShown(index,
+                             toQImage(resizeToMaxSide(styles_[size_t(index)], kComparisonSide)));
+    }
+}
+
 void SessionWorker::removeStyle(int index) {
     if (index < 0 || index >= static_cast<int>(styles_.size())) {
         return;
@@ -273,6 +280,7 @@ void SessionWorker::replaceStyles(const QStringList& files) {
 void SessionWorker::loadInitImage(const QString& file) {
     tryLoad([&] {
         initImage_ = loadInput(file).image;
+        initFile_ = StartFile{file.toStdString(), false};
         handToSession(Input::InitImage);
         Q_EMIT initImageLoaded(file);
     });
@@ -315,7 +323,7 @@ void SessionWorker::applyFastStyle(const QString& file) {
     }
     tryLoad([&] {
         const FastStyle style = readFastStyle(file.toStdString());
-        FastApplyOptions options;
+        FastApplyOptions options = fastApplyOptions(settings_);
         options.threads = computeThreads();  // the session's count, left as it is
         // At full strength: the strength slider blends it over the photo as it does a run's.
         Image styled = impasto::applyFastStyle(
@@ -324,8 +332,12 @@ void SessionWorker::applyFastStyle(const QString& file) {
             stop();
         }
         initImage_ = styled;
+        initFile_ = StartFile{file.toStdString(), true};
         handToSession(Input::InitImage);
-        const int id = keepSnapshot({styled, 0, settings_, ++runNumber_});
+        // Its recipe: the fast style's result, refined for 0 iterations.
+        StyleSettings fromStyle = settings_;
+        fromStyle.init = InitKind::Image;
+        const int id = keepSnapshot({styled, 0, fromStyle, ++runNumber_});
         showSnapshot(id);
         restoredSnapshot_ = id;  // what Export writes until a run steps from it
         started_ = false;
@@ -338,6 +350,10 @@ void SessionWorker::applyFastStyle(const QString& file) {
 }
 
 void SessionWorker::handToSession(Input changed) {
+    if (changed == Input::Content && initFile_ && initFile_->fastStyle) {
+        // The start is the fast style's result on the previous photo: recipes may not name it.
+        initFile_.reset();
+    }
     if (!session_) {
         return;
     }
@@ -673,6 +689,15 @@ void SessionWorker::recordSnapshot() {
 }
 
 int SessionWorker::keepSnapshot(Snapshot snapshot) {
+    if (!snapshot.masks) {
+        if (!snapshotMasks_ || *snapshotMasks_ != masks_) {
+            snapshotMasks_ = std::make_shared<const MaskSet>(masks_);
+        }
+        snapshot.masks = snapshotMasks_;
+    }
+    if (!snapshot.start) {
+        snapshot.start = initFile_;
+    }
     const QImage thumbnail = toQImage(resizeToMaxSide(snapshot.image, thumbnailSide_));
     const int iteration = snapshot.iteration;
     const int run = snapshot.run;
@@ -807,8 +832,10 @@ void SessionWorker::exportImage(const QString& file, int bitDepth) {
     }
     try {
         session_->settle();
-        writePng(file, atStrength(session_->resultImage()), session_->iteration(),
-                 session_->settings(), bitDepth);
+        writePng(file,
+                 {atStrength(session_->resultImage()), session_->iteration(), session_->settings(),
+                  runNumber_, nullptr, initFile_},
+                 bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -827,9 +854,14 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
     }
     try {
         // At the strength chosen now, which the recipe then says.
-        StyleSettings settings = snapshot->settings;
-        settings.strength = settings_.strength;
-        writePng(file, atStrength(snapshot->image), snapshot->iteration, settings, bitDepth);
+        Snapshot picture{atStrength(snapshot->image),
+                         snapshot->iteration,
+                         snapshot->settings,
+                         snapshot->run,
+                         snapshot->masks,
+                         snapshot->start};
+        picture.settings.strength = settings_.strength;
+        writePng(file, picture, bitDepth);
     } catch (const std::exception& error) {
         Q_EMIT exportFailed(messageOf(error));
         return;
@@ -840,21 +872,25 @@ void SessionWorker::exportSnapshot(int id, const QString& file, int bitDepth) {
     Q_EMIT exported(file);
 }
 
-void SessionWorker::writePng(const QString& file, const Image& image, int iteration,
-                             const StyleSettings& settings, int bitDepth) {
+void SessionWorker::writePng(const QString& file, const Snapshot& picture, int bitDepth) {
     PngExportOptions png;
     png.bitDepth = bitDepth;
     png.text["Software"] = "Impasto";
     // With the files and the iteration count, so that the image is a complete recipe.
     RunInputs inputs = recovery_.inputFiles();
-    inputs.iterations = iteration;
-    png.text["impasto:settings"] = recipeToJson(settings, inputs);
+    inputs.iterations = picture.iteration;
+    if (picture.settings.init == InitKind::Image && picture.start) {
+        inputs.initImage = picture.start->path;
+        inputs.initIsFastStyle = picture.start->fastStyle;
+    }
+    png.text["impasto:settings"] = recipeToJson(picture.settings, inputs);
     png.text["impasto:model"] = modelName_.toStdString();
-    png.text["impasto:iterations"] = std::to_string(iteration);
+    png.text["impasto:iterations"] = std::to_string(picture.iteration);
     // The masks go inside, so that the picture is the whole recipe (core/image/EmbeddedMasks.h).
     const int paintings = static_cast<int>(styles_.size());
-    png.masks = {masks_.forPaintings(paintings), masks_.keep, masks_.sourcesFor(paintings)};
-    exportPng(std::filesystem::path(file.toStdString()), image, png);
+    const MaskSet& masks = picture.masks ? *picture.masks : masks_;
+    png.masks = {masks.forPaintings(paintings), masks.keep, masks.sourcesFor(paintings)};
+    exportPng(std::filesystem::path(file.toStdString()), picture.image, png);
 }
 
 Image SessionWorker::atStrength(const Image& result) const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/image/Image.h"
@@ -65,6 +66,9 @@ public:
     void addStyle(const QString& file);
     void addStyleImage(const QImage& image, const QString& name);
     void removeStyle(int index);
+    // Sends paintingShown with painting `index` at most kComparisonSide px on its longest side,
+    // for its source region to be painted over (an index out of range: nothing).
+    void showPainting(int index);
     // Every painting removed, then `files` added in order (a preset's own paintings): one job,
     // so that it acts on the paintings the worker has, whatever else is queued before it.
     void replaceStyles(const QStringList& files);
@@ -122,6 +126,7 @@ Q_SIGNALS:
     void contentCleared();
     void styleAdded(const QString& name, const QImage& thumbnail, QSize fullSize);
     void styleRemoved(int index);
+    void paintingShown(int index, const QImage& picture);
     void initImageLoaded(const QString& name);
     // applyFastStyle made the starting image; `painting` names the style's painting.
     void fastStyleApplied(const QString& painting);
@@ -211,8 +216,8 @@ private:
     // converted.
     int keepSnapshot(Snapshot snapshot);
     void autosave(bool now);
-    void writePng(const QString& file, const Image& image, int iteration,
-                  const StyleSettings& settings, int bitDepth);
+    // Writes `picture` with its recipe and masks (the masks of now when it has none).
+    void writePng(const QString& file, const Snapshot& picture, int bitDepth);
     void handToSession(Input changed);
     // `result` blended over the photo at the chosen strength (core/image/StrengthBlend.h), as
     // the preview shows it and exports write it.
@@ -235,11 +240,14 @@ private:
     std::optional<Image> content_;
     std::vector<Image> styles_;
     std::optional<Image> initImage_;
+    std::optional<StartFile> initFile_;  // where initImage_ came from
 
     SettingsMailbox mailbox_;
     StyleSettings settings_;  // the newest taken from the mailbox
     MaskSet masks_;           // likewise
-    MaskSet sessionMasks_;    // as the session holds them (one per painting)
+    // The last masks a snapshot took: snapshots made with the same masks share one copy.
+    std::shared_ptr<const MaskSet> snapshotMasks_;
+    MaskSet sessionMasks_;  // as the session holds them (one per painting)
     bool masksReportDue_ = false;
     int settingsRevision_ = 0;  // and their revision
     // The precision as last sent (an empty reason: nothing sent yet).

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/image/EmbeddedMasks.h"
 #include "core/image/ImageLoader.h"
 #include "core/image/PngExport.h"
 #include "core/image/PngTextReader.h"
@@ -27,9 +28,17 @@ void SnapshotArchive::keep(int id, const Snapshot& snapshot) {
     std::error_code ignored;
     std::filesystem::create_directories(folder_, ignored);
     PngExportOptions png;
-    png.text["impasto:settings"] = recipeToJson(snapshot.settings, {});
+    RunInputs start;
+    if (snapshot.start) {
+        start.initImage = snapshot.start->path;
+        start.initIsFastStyle = snapshot.start->fastStyle;
+    }
+    png.text["impasto:settings"] = recipeToJson(snapshot.settings, start);
     png.text["impasto:iterations"] = std::to_string(snapshot.iteration);
     png.text["impasto:run"] = std::to_string(snapshot.run);
+    if (snapshot.masks) {
+        png.masks = *snapshot.masks;
+    }
     exportPng(folder_ / (kPrefix + std::to_string(id) + kSuffix), snapshot.image, png);
 }
 
@@ -52,6 +61,11 @@ std::vector<Snapshot> SnapshotArchive::load() const {
             const auto text = readPngText(file);
             Snapshot snapshot;
             snapshot.settings = settingsFromJson(text.at("impasto:settings"));
+            if (const RunInputs start = runInputsFromJson(text.at("impasto:settings"));
+                start.initImage) {
+                snapshot.start = StartFile{*start.initImage, start.initIsFastStyle};
+            }
+            snapshot.masks = std::make_shared<const MaskSet>(readEmbeddedMasks(file));
             snapshot.iteration = std::stoi(text.at("impasto:iterations"));
             snapshot.run = std::stoi(text.at("impasto:run"));
             snapshot.image = loadImage(file).image;

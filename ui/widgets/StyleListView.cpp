@@ -37,6 +37,8 @@ void StyleListView::addStyle(const QString& path, const QImage& thumbnail, doubl
             [this, row] { Q_EMIT partRequested(static_cast<int>(rows_.indexOf(row))); });
     connect(row, &StyleRow::wholeRequested, this,
             [this, row] { Q_EMIT wholeRequested(static_cast<int>(rows_.indexOf(row))); });
+    connect(row, &StyleRow::paintPartRequested, this,
+            [this, row] { Q_EMIT paintPartRequested(static_cast<int>(rows_.indexOf(row))); });
     rows_.append(row);
     rowsLayout_->addWidget(row);
     emptyLabel_->hide();

@@ -42,9 +42,10 @@ public:
 Q_SIGNALS:
     void weightChanged(int index, double weight);
     void removeRequested(int index);
-    // The painting's "Use Part..." and "Use All" (StyleRow::partButton).
+    // The painting's "Use Part...", "Use All" and "Paint Region..." (StyleRow::partButton).
     void partRequested(int index);
     void wholeRequested(int index);
+    void paintPartRequested(int index);
 
 private:
     // Each card's strip in the colour of its painting's mask, which goes by the place in the list.

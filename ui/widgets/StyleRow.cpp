@@ -67,12 +67,15 @@ StyleRow::StyleRow(const QString& path, const QImage& thumbnail, double weight, 
     removeButton_->setToolTip(tr("Remove %1 from the styles").arg(fileName));
     removeButton_->setAccessibleName(tr("Remove %1").arg(fileName));
 
-    // "Use only the sky of this painting": its mask comes from an image file (white = use).
+    // "Use only the sky of this painting": its mask comes from an image file (white = use) or
+    // is painted over the painting.
     auto* partMenu = new QMenu(partButton_);
     connect(partMenu->addAction(tr("Use &Part of This Painting...")), &QAction::triggered, this,
             &StyleRow::partRequested);
     connect(partMenu->addAction(tr("Use &All of This Painting")), &QAction::triggered, this,
             &StyleRow::wholeRequested);
+    connect(partMenu->addAction(tr("Paint &Region of This Painting...")), &QAction::triggered, this,
+            &StyleRow::paintPartRequested);
     partButton_->setMenu(partMenu);
     partButton_->setPopupMode(QToolButton::InstantPopup);
     // The menu's arrow would be drawn over the short label: the button's frame shows it is one.
@@ -116,7 +119,8 @@ void StyleRow::showUsesPart(bool usesPart) {
     partButton_->setToolTip(usesPart ? tr("Only the part of this painting its mask marks gives "
                                           "the style; click to choose another or all of it")
                                      : tr("All of this painting gives the style; click to use "
-                                          "only a part of it (a mask image, white = use)"));
+                                          "only a part of it (paint it, or a mask image, white "
+                                          "= use)"));
 }
 
 void StyleRow::keyPressEvent(QKeyEvent* event) {

@@ -26,7 +26,7 @@ public:
     ParameterControl* weightControl() const { return weight_; }
     QToolButton* removeButton() const { return removeButton_; }
     // "All" or, in bold, "Part" while a source mask is in use: a menu to use only a region of
-    // the painting (a source mask) or all of it.
+    // the painting (a source mask from a file), all of it, or to paint the region.
     QToolButton* partButton() const { return partButton_; }
     void showUsesPart(bool usesPart);
     QLabel* nameLabel() const { return name_; }
@@ -41,6 +41,8 @@ Q_SIGNALS:
     void removeRequested();
     void partRequested();
     void wholeRequested();
+    // "Paint Region of This Painting...": its source mask painted over the painting.
+    void paintPartRequested();
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;

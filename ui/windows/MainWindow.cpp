@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <tuple>
 
 #include "core/common/Error.h"
 #include "core/image/EmbeddedMasks.h"
@@ -40,6 +41,7 @@
 #include "ui/dialogs/FastTrainingDialog.h"
 #include "ui/dialogs/PrintSizeDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
+#include "ui/dialogs/SourceMaskDialog.h"
 #include "ui/panels/FastStyleList.h"
 #include "ui/panels/MaskToolBar.h"
 #include "ui/panels/MessageBanner.h"
@@ -51,6 +53,7 @@
 #include "ui/session/MaskFilesBeside.h"
 #include "ui/session/SessionController.h"
 #include "ui/session/SettingsChange.h"
+#include "ui/widgets/BackgroundWork.h"
 #include "ui/widgets/FileThumbnail.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LossCurveView.h"
@@ -61,6 +64,7 @@
 #include "ui/widgets/SnapshotStrip.h"
 #include "ui/widgets/StrengthSlider.h"
 #include "ui/widgets/StyleListView.h"
+#include "ui/widgets/StyleRow.h"
 #include "ui/windows/MaskMode.h"
 
 namespace impasto::ui {
@@ -526,6 +530,11 @@ void MainWindow::connectSession() {
     connect(styleList_, &StyleListView::partRequested, maskMode_, &MaskMode::askPartOfPainting);
     connect(styleList_, &StyleListView::wholeRequested, this,
             [this](int index) { maskMode_->editor().setSourceMask(index, std::nullopt); });
+    // The worker holds the paintings' pictures: it sends the one to paint over.
+    connect(styleList_, &StyleListView::paintPartRequested, this, [this](int index) {
+        controller_->post([index](SessionWorker& worker) { worker.showPainting(index); });
+    });
+    connect(session, &SessionWorker::paintingShown, this, &MainWindow::paintPartOfPainting);
     connect(maskMode_, &MaskMode::failed, this, &MainWindow::showError);
     connect(maskMode_, &MaskMode::message, this,
             [this](const QString& text) { runStatus_->showMessage(text, 5000); });
@@ -886,6 +895,27 @@ void MainWindow::openContent() {
     }
 }
 
+void MainWindow::paintPartOfPainting(int index, const QImage& picture) {
+    const StyleRow* card = styleList_->row(index);
+    if (!card || findChild<SourceMaskDialog*>()) {
+        return;  // gone meanwhile, or a region is being painted already
+    }
+    const QString path = card->path();
+    const std::vector<std::optional<Mask>>& sources = maskMode_->editor().masks().sources;
+    auto* dialog = new SourceMaskDialog(
+        picture, index, QFileInfo(path).fileName(),
+        size_t(index) < sources.size() ? sources[size_t(index)] : std::nullopt, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, index, path] {
+        // Only onto the painting it was painted over, should the list have changed meanwhile.
+        const StyleRow* now = styleList_->row(index);
+        if (now && now->path() == path) {
+            maskMode_->editor().setSourceMask(index, dialog->region());
+        }
+    });
+    dialog->open();
+}
+
 void MainWindow::addStyles() {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add Paintings"), appSettings_.lastFolder("images"), kImageFilter);
@@ -1100,52 +1130,97 @@ void MainWindow::savePresetTo(const QString& file) {
 }
 
 void MainWindow::loadPreset() {
-    // An exported PNG holds its settings too.
-    const QString file = askFileToOpen(tr("Load Preset"), "presets",
-                                       tr("Impasto presets and exported images (*.json *.png)"));
+    // An exported picture holds its settings and masks too (PNG, JPEG or TIFF).
+    const QString file = askFileToOpen(
+        tr("Load Preset"), "presets",
+        tr("Impasto presets and exported images (*.json *.png *.jpg *.jpeg *.tif *.tiff)"));
     if (!file.isEmpty()) {
         loadPresetFile(file);
     }
 }
 
-void MainWindow::loadPresetFile(const QString& file) {
+// A preset file as read off the window's thread: its recipe, the paintings it names and its
+// masks, or why it could not be read.
+struct PresetRead {
+    Recipe recipe;
+    QStringList paintings;  // the files it names that are there
+    QStringList missing;    // and those that are gone
+    MaskSet masks;
+    QString error;  // empty when it read
+};
+
+namespace {
+
+PresetRead readPreset(const QString& file, const QStringList& shownPaintings) {
+    PresetRead read;
     try {
-        const Recipe recipe = impasto::loadRecipe(file.toStdString());
-        const auto [paintings, missing] = presetPaintings(recipe.inputs);
-        const bool replacing = !paintings.isEmpty() && paintings != styleList_->paths();
+        read.recipe = impasto::loadRecipe(file.toStdString());
+        std::tie(read.paintings, read.missing) = presetPaintings(read.recipe.inputs);
+        const bool replacing = !read.paintings.isEmpty() && read.paintings != shownPaintings;
         // A preset's masks are PNG files beside it (ui/session/MaskFilesBeside.h); an exported
         // image's are inside it (core/image/EmbeddedMasks.h). Read before anything is applied:
         // a damaged one leaves the window as it was.
         const MaskSet embedded = readEmbeddedMasks(file.toStdString());
-        MaskSet masks =
-            embedded.any()
-                ? embedded
-                : loadMasksBeside(file.toStdString(), replacing ? static_cast<int>(paintings.size())
-                                                                : styleList_->count());
-        if (!missing.isEmpty() || paintings.isEmpty()) {
+        read.masks = embedded.any()
+                         ? embedded
+                         : loadMasksBeside(file.toStdString(),
+                                           static_cast<int>(replacing ? read.paintings.size()
+                                                                      : shownPaintings.size()));
+        if (!read.missing.isEmpty() || read.paintings.isEmpty()) {
             // The paintings' masks belong to the preset's own paintings, not to those here.
-            masks.paintings.clear();
-            masks.sources.clear();
+            read.masks.paintings.clear();
+            read.masks.sources.clear();
         }
-        showSettings(recipe.settings);
-        if (replacing) {
+    } catch (const std::exception& error) {
+        read.error = QString::fromUtf8(error.what());
+    }
+    return read;
+}
+
+}  // namespace
+
+void MainWindow::loadPresetFile(const QString& file) {
+    // Masks make an exported picture's file large: the window goes on while it is read.
+    runStatus_->showMessage(tr("Loading the preset %1...").arg(file));
+    // Reads can finish out of order: only the preset chosen last is shown.
+    const int generation = ++presetGeneration_;
+    inBackground(
+        this, [file, shown = styleList_->paths()] { return readPreset(file, shown); },
+        [this, file, generation](const PresetRead& read) {
+            if (generation != presetGeneration_) {
+                return;
+            }
+            applyPresetRead(file, read);
+            Q_EMIT presetRead(file);
+        });
+}
+
+void MainWindow::applyPresetRead(const QString& file, const PresetRead& read) {
+    if (!read.error.isEmpty()) {
+        showError(read.error);
+        return;
+    }
+    // Called from a queued callback: nothing may escape to Qt's event loop.
+    try {
+        showSettings(read.recipe.settings);
+        // The paintings may have changed while the preset was read.
+        if (!read.paintings.isEmpty() && read.paintings != styleList_->paths()) {
             // Its own paintings replace these (still a click away in the gallery); its blend
             // weights and masks follow once the worker has them all.
-            pendingPreset_ = PendingPreset{paintings, recipe.settings, std::move(masks)};
-            controller_->post(
-                [paintings](SessionWorker& worker) { worker.replaceStyles(paintings); });
-        } else {
-            if (masks.any()) {
-                maskMode_->editor().setMasks(std::move(masks));
-            }
+            pendingPreset_ = PendingPreset{read.paintings, read.recipe.settings, read.masks};
+            controller_->post([paintings = read.paintings](SessionWorker& worker) {
+                worker.replaceStyles(paintings);
+            });
+        } else if (read.masks.any()) {
+            maskMode_->editor().setMasks(read.masks);
         }
         rememberRecent("presets", file);
         runStatus_->showMessage(tr("Loaded the preset %1").arg(file), 5000);
-        if (!missing.isEmpty()) {
+        if (!read.missing.isEmpty()) {
             banner_->addLoadError(
                 tr("The preset names paintings that are no longer there: %1. Add them again "
                    "(or others) and save the preset anew.")
-                    .arg(missing.join(", ")));
+                    .arg(read.missing.join(", ")));
         }
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));

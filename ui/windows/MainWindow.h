@@ -31,6 +31,7 @@ class ParameterPanel;
 class PreviewView;
 class RecentFilesMenu;
 class RunStatusBar;
+struct PresetRead;
 class SessionController;
 class SnapshotStrip;
 class StyleGallery;
@@ -108,6 +109,11 @@ public:
     // The revision of the settings sent last (SessionWorker::submitSettings).
     int sentSettingsRevision() const { return sentRevision_; }
 
+Q_SIGNALS:
+    // A preset file chosen to load has been read (off the window's thread) and shown, or
+    // refused with a message (for tests).
+    void presetRead(const QString& file);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -130,6 +136,9 @@ private:
     int sendSettings();
     // The paintings changed: the mask mode's list follows.
     void showPaintingsInMaskMode();
+    // Paint Region of This Painting: a SourceMaskDialog over `picture`; its OK hands the
+    // region to the run as Use Part does an imported one.
+    void paintPartOfPainting(int index, const QImage& picture);
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
     // A photo or painting came or went: Start follows, an out-of-date complaint goes.
@@ -173,7 +182,9 @@ private:
     void exportSnapshot(int id);
     void savePreset();
     void loadPreset();
+    // Reads `file` with its masks on Qt's thread pool, then shows it (applyPresetRead).
     void loadPresetFile(const QString& file);
+    void applyPresetRead(const QString& file, const PresetRead& read);
     // Remembers `file` among the recent ones for `purpose` and shows it in the gallery.
     void rememberRecent(const QString& purpose, const QString& file);
     // Once the worker has loaded a restored preset's paintings, its blend weights and masks.
@@ -244,6 +255,7 @@ private:
     int markedRevision_ = 0;
     int sentRevision_ = 0;
     int runTarget_ = 0;                   // the iteration the run (or its Continue) goes to
+    int presetGeneration_ = 0;            // counts presets chosen to load; the last one is shown
     bool unexported_ = false;             // a picture was shown and not exported since
     bool draft_ = false;                  // the run is a draft, at kDraftSize at most
     StyleSettings appliedSettings_;       // as the run has them now
