@@ -238,6 +238,11 @@ private:
                 "--output",     output};
     }
 
+    // A rerun of an exported picture's recipe (--preset) on SqueezeNet, written to `output`.
+    QStringList presetArguments(const QString& preset, const QString& output) const {
+        return {"--preset", preset, "--model", squeezeNet(), "--device", "cpu", "--output", output};
+    }
+
     // Runs a stylization that must succeed and write `output` at `width` x `height`; returns
     // its settings. Callers check QTest::currentTestFailed() afterwards.
     QJsonObject expectSuccess(const QStringList& arguments, const QString& output, int width,
@@ -685,9 +690,7 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(recipe.inputs.content.value_or("")),
                      image("tubingen.jpg"));
             const QString again = path("again.png");
-            const QJsonObject rerun = expectSuccess(
-                {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
-                again, 64, 48);
+            const QJsonObject rerun = expectSuccess(presetArguments(output, again), again, 64, 48);
             if (QTest::currentTestFailed()) {
                 return;
             }
@@ -879,8 +882,7 @@ private Q_SLOTS:
         QCOMPARE(stored.keep, std::optional(keep));
 
         const QString again = path("again.png");
-        const CliResult result = run(
-            {"--preset", exported, "--model", squeezeNet(), "--device", "cpu", "--output", again});
+        const CliResult result = run(presetArguments(exported, again));
         QVERIFY2(result.succeeded(), result.describe());
         QVERIFY2(result.err.contains("Masks from the preset: where painting 1 applies, where the "
                                      "photo stays"),
@@ -1276,9 +1278,7 @@ private Q_SLOTS:
         QCOMPARE(recipe.value("iterations").toInt(), 3);
 
         const QString again = path("again.png");
-        const QJsonObject rerun = expectSuccess(
-            {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
-            again, 64, 48);
+        const QJsonObject rerun = expectSuccess(presetArguments(output, again), again, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
@@ -1301,9 +1301,7 @@ private Q_SLOTS:
         QCOMPARE(recipe.value("initImage").toString(), start);
 
         const QString again = path("from-start-again.png");
-        const QJsonObject rerun = expectSuccess(
-            {"--preset", output, "--model", squeezeNet(), "--device", "cpu", "--output", again},
-            again, 64, 48);
+        const QJsonObject rerun = expectSuccess(presetArguments(output, again), again, 64, 48);
         if (QTest::currentTestFailed()) {
             return;
         }
