@@ -9,9 +9,6 @@ namespace impasto {
 
 namespace {
 
-constexpr int kResidualBlocks = 5;  // as TransformNetwork's
-constexpr double kEpsilon = 1e-5;   // at::instance_norm's, which training uses
-
 at::Tensor doubled(const at::Tensor& x) {
     return at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2});
 }
@@ -53,12 +50,14 @@ at::Tensor InferenceNetwork::normalised(const std::string& name, const at::Tenso
     if (const auto known = statistics.find(name); known != statistics.end()) {
         y = std::get<0>(at::native_batch_norm(x, layer.normWeight, layer.normBias,
                                               known->second.mean, known->second.variance, false,
-                                              0.0, kEpsilon));
+                                              0.0, TransformNetwork::kNormalisationEpsilon));
     } else {
         at::Tensor mean, inverseDeviation;
         std::tie(y, mean, inverseDeviation) =
-            at::native_batch_norm(x, layer.normWeight, layer.normBias, {}, {}, true, 0.0, kEpsilon);
-        statistics[name] = {mean, inverseDeviation.square().reciprocal() - kEpsilon};
+            at::native_batch_norm(x, layer.normWeight, layer.normBias, {}, {}, true, 0.0,
+                                  TransformNetwork::kNormalisationEpsilon);
+        statistics[name] = {
+            mean, inverseDeviation.square().reciprocal() - TransformNetwork::kNormalisationEpsilon};
     }
     return rectified ? y.relu_() : y;
 }
@@ -80,7 +79,7 @@ at::Tensor InferenceNetwork::residual(const at::Tensor& conv2,
                                       PictureStatistics& statistics) const {
     at::Tensor x = normalised("conv2", conv2, statistics);
     x = normalised("conv3", convolution("conv3", x, 2), statistics);
-    for (int i = 1; i <= kResidualBlocks; ++i) {
+    for (int i = 1; i <= TransformNetwork::kResidualBlocks; ++i) {
         const std::string block = "res" + std::to_string(i);
         const at::Tensor inner =
             normalised(block + ".conv1", convolution(block + ".conv1", x, 1), statistics);

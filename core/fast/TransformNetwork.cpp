@@ -9,8 +9,6 @@ namespace impasto {
 
 namespace {
 
-constexpr int kResidualBlocks = 5;
-
 int64_t channels(double width, int64_t full) {
     return std::max<int64_t>(8, std::llround(full * width));
 }
@@ -29,7 +27,7 @@ std::vector<ConvolutionShape> convolutionShapes(double width) {
     const int64_t c3 = channels(width, 128);
     std::vector<ConvolutionShape> shapes = {
         {"conv1", 3, c1, 9, true}, {"conv2", c1, c2, 3, true}, {"conv3", c2, c3, 3, true}};
-    for (int i = 1; i <= kResidualBlocks; ++i) {
+    for (int i = 1; i <= TransformNetwork::kResidualBlocks; ++i) {
         const std::string block = "res" + std::to_string(i);
         shapes.push_back({block + ".conv1", c3, c3, 3, true});
         shapes.push_back({block + ".conv2", c3, c3, 3, true});
@@ -128,7 +126,8 @@ at::Tensor TransformNetwork::convolution(const std::string& name, const at::Tens
 
 at::Tensor TransformNetwork::normalised(const std::string& name, const at::Tensor& input) const {
     return at::instance_norm(input, parameters_.at(name + ".norm.weight"),
-                             parameters_.at(name + ".norm.bias"), {}, {}, true, 0.1, 1e-5, false);
+                             parameters_.at(name + ".norm.bias"), {}, {}, true, 0.1,
+                             kNormalisationEpsilon, false);
 }
 
 at::Tensor TransformNetwork::paddedToStride(const at::Tensor& rgb) {

@@ -17,6 +17,10 @@ namespace impasto {
 // Plain at:: ops over named parameter tensors, so that saving is a list of float32 tensors.
 class TransformNetwork {
 public:
+    static constexpr int kResidualBlocks = 5;
+    // Instance normalisation's epsilon: training's and applying's must agree.
+    static constexpr double kNormalisationEpsilon = 1e-5;
+
     // Freshly initialised (uniform in +-1/sqrt(fan in), as LibTorch's own layers) from `seed`.
     TransformNetwork(double width, uint64_t seed);
     // Takes the parameters as they are; throws impasto::Error when a name is missing or extra
