@@ -35,7 +35,7 @@ constexpr const char* kUsage =
     "  --quick    fewer repeats, no VGG race, no 1024 px race, losses at 256 px only\n"
     "  --shared   folder with images/ and weights/ (default: ../shared beside the source)\n"
     "  --output   folder for the result images (default: bench-results)\n"
-    "  --repeats N  interleaved pairs per measurement (default 5, quick 3)\n"
+    "  --repeats N  interleaved pairs per measurement (default 5, quick 3; load at least 9)\n"
     "  --only LIST  some of iterations,preview,race,precision,quality,profile,load,masks\n"
     "  --trace    print every iteration of the race\n";
 

@@ -1,8 +1,9 @@
 #include "bench/BusyProcess.h"
 
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -21,9 +22,19 @@ BusyProcess::BusyProcess() {
     char flag[] = "-c";
     char loop[] = "while :; do :; done";
     char* arguments[] = {shell, flag, loop, nullptr};
-    const int error = ::posix_spawn(&pid_, shell, nullptr, nullptr, arguments, environ);
-    if (error != 0) {
-        throw Error(std::string("Cannot start a busy shell: ") + std::strerror(error));
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ < 0) {
+        throw Error(std::string("Cannot start a busy shell: ") + std::strerror(errno));
+    }
+    if (pid_ == 0) {
+        // Dies with the bench, so that a bench killed mid-measurement leaves no loop behind.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) {
+            ::_exit(1);
+        }
+        ::execve(shell, arguments, environ);
+        ::_exit(127);
     }
     // Running before the measured work starts, as another program would be.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

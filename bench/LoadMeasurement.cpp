@@ -1,5 +1,6 @@
 #include "bench/LoadMeasurement.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +18,9 @@ namespace {
 
 constexpr int kLoadSize = 384;
 constexpr int kLoadIterations = 40;
+// Rounds at the least outside --quick: both variants run the same two threads when quiet, so
+// the quiet ratio there is the noise of a shared machine, which five rounds left too large.
+constexpr int kLoadRounds = 9;
 
 struct LoadRun {
     double seconds = 0.0;
@@ -36,6 +40,16 @@ LoadRun timedRun(const Variant& variant, const BenchOptions& options, const Benc
     return run;
 }
 
+// Each round's a / b. A round's four runs are seconds apart, so a shared machine's speed, which
+// drifts over the minutes of the whole measurement, cancels in these ratios.
+std::vector<double> roundRatios(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> ratios;
+    for (size_t round = 0; round < std::min(a.size(), b.size()); ++round) {
+        ratios.push_back(a[round] / b[round]);
+    }
+    return ratios;
+}
+
 }  // namespace
 
 void measureLoad(const BenchOptions& options, const BenchImages& images,
@@ -53,7 +67,8 @@ void measureLoad(const BenchOptions& options, const BenchImages& images,
     // [variant][busy]
     std::array<std::array<std::vector<double>, 2>, 2> seconds;
     std::array<std::array<std::vector<int>, 2>, 2> threads;
-    for (int round = 0; round < options.repeats; ++round) {
+    const int rounds = options.quick ? options.repeats : std::max(options.repeats, kLoadRounds);
+    for (int round = 0; round < rounds; ++round) {
         for (int turn = 0; turn < 4; ++turn) {
             // Each round runs the four kinds in another order.
             const size_t k = static_cast<size_t>((turn + round) % 2);
@@ -76,15 +91,18 @@ void measureLoad(const BenchOptions& options, const BenchImages& images,
                               std::to_string(kLoadIterations) + " L-BFGS iterations";
     table.add(where + ", quiet: run", "s", seconds[0][0], seconds[1][0]);
     table.add(where + ", one busy process beside it: run", "s", seconds[0][1], seconds[1][1]);
-    const double beforeQuiet = median(seconds[0][0]);
-    const double beforeBusy = median(seconds[0][1]);
-    const double quiet = median(seconds[1][0]);
-    const double busy = median(seconds[1][1]);
-    std::printf("  all cores: busy / quiet = %.2f\n", beforeBusy / beforeQuiet);
+    std::printf("  all cores: busy / quiet = %.2f\n",
+                median(seconds[0][1]) / median(seconds[0][0]));
     std::printf(
-        "  automatic: busy / quiet = %.2f (target at most 1.6), quiet / all cores' quiet "
-        "= %.2f (target at most 1.1)\n",
-        busy / quiet, quiet / beforeQuiet);
+        "  automatic, ratio of medians: busy / quiet = %.2f, quiet / all cores' quiet = "
+        "%.2f\n",
+        median(seconds[1][1]) / median(seconds[1][0]),
+        median(seconds[1][0]) / median(seconds[0][0]));
+    std::printf(
+        "  automatic, median of each round's ratios: busy / quiet = %.2f (target at most 1.6), "
+        "quiet / all cores' quiet = %.2f (target at most 1.1)\n",
+        median(roundRatios(seconds[1][1], seconds[1][0])),
+        median(roundRatios(seconds[1][0], seconds[0][0])));
 }
 
 }  // namespace impasto::bench

@@ -1,5 +1,6 @@
 // Applying fast styles (core/fast): the inference network against the training one, bfloat16
-// against float32, tiled against whole, and the CLI's report of both.
+// against float32, tiled against whole, the CLI's report of both, and a strength that mixes as
+// the strength slider does.
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -8,6 +9,9 @@
 #include "core/fast/FastStyleFile.h"
 #include "core/fast/FastStyleTiles.h"
 #include "core/fast/ReflectionPad.h"
+#include "core/image/ImageExport.h"
+#include "core/image/ImageLoader.h"
+#include "core/image/StrengthBlend.h"
 #include "core/model/TensorMemoryLimit.h"
 #include "core/style/ImageTensor.h"
 #include "support/SharedPictures.h"
@@ -49,6 +53,18 @@ Difference difference(const Image& a, const Image& b, int firstColumn = 0, int e
 // layer its activations are those of any style.
 TransformNetwork network() {
     return TransformNetwork(0.5, 11);
+}
+
+// An untrained style file in `folder` for the CLI.
+QString writeStyle(const QTemporaryDir& folder) {
+    FastStyle style;
+    style.network = std::make_shared<TransformNetwork>(0.25, 5);
+    style.lossNetwork = "squeezenet1_1";
+    style.paintingName = "starry_night";
+    style.thumbnail = test::sharedPicture("starry_night.jpg", kThumbnailSide);
+    const QString file = folder.filePath("style.safetensors");
+    writeFastStyle(file.toStdString(), style);
+    return file;
 }
 
 Image apply(Precision precision, int tile, const Image& photo) {
@@ -152,15 +168,53 @@ private Q_SLOTS:
         QVERIFY(difference(limited, apply(Precision::Float32, 0, photo)).largest < 1e-4);
     }
 
+    // Strength 0.5 is the full-strength result over the photo as blendStrength (the strength
+    // slider's mix, in linear light) puts it, not an sRGB mix, which is visibly darker.
+    void strengthMixesAsTheStrengthSlider() {
+        const TransformNetwork network(0.25, 3);
+        const Image photo = test::sharedPicture("tubingen.jpg", 64);
+        const Image full = applyFastStyle(network, photo);
+        const Image slider = blendStrength(photo, full, 0.5);
+        Image srgbMix = photo;
+        for (size_t i = 0; i < srgbMix.rgb.size(); ++i) {
+            srgbMix.rgb[i] = std::clamp(photo.rgb[i], 0.0f, 1.0f) * 0.5f + full.rgb[i] * 0.5f;
+        }
+        QVERIFY2(difference(srgbMix, slider).largest > 0.02, "the two mixes must differ here");
+        const Difference half =
+            difference(applyFastStyle(network, photo, {.strength = 0.5}), slider);
+        QVERIFY2(half.largest < 1e-5, qPrintable(QString::number(half.largest)));
+    }
+
+    // The CLI's --fast-style --strength mixes the same way (within the 8-bit files' rounding).
+    void cliStrengthMixesAsTheStrengthSlider() {
+        QTemporaryDir folder;
+        const QString styleFile = writeStyle(folder);
+        const QString photoFile = folder.filePath("photo.png");
+        exportImage(photoFile.toStdString(), test::sharedPicture("tubingen.jpg", 64));
+        const auto stylise = [&](const QString& strength) {
+            const QString output = folder.filePath("out-" + strength + ".png");
+            QProcess cli;
+            cli.start(test::binaryDir() + "/app/impasto-cli",
+                      {"--fast-style", styleFile, "--content", photoFile, "--output", output,
+                       "--strength", strength});
+            if (!cli.waitForFinished(60000) || cli.exitCode() != 0) {
+                qWarning("%s", cli.readAllStandardError().constData());
+                return Image();
+            }
+            return loadImage(output.toStdString()).image;
+        };
+        const Image photo = loadImage(photoFile.toStdString()).image;
+        const Image full = stylise("1");
+        const Image half = stylise("0.5");
+        QVERIFY(!full.empty() && !half.empty());
+        const Difference d = difference(half, blendStrength(photo, full, 0.5));
+        QVERIFY2(d.largest < 2.5 / 255 && d.mean < 0.5 / 255,
+                 qPrintable(QString("largest %1, mean %2").arg(d.largest).arg(d.mean)));
+    }
+
     void cliSaysPrecisionAndTiles() {
         QTemporaryDir folder;
-        FastStyle style;
-        style.network = std::make_shared<TransformNetwork>(0.25, 5);
-        style.lossNetwork = "squeezenet1_1";
-        style.paintingName = "starry_night";
-        style.thumbnail = test::sharedPicture("starry_night.jpg", kThumbnailSide);
-        const QString file = folder.filePath("style.safetensors");
-        writeFastStyle(file.toStdString(), style);
+        const QString file = writeStyle(folder);
         QProcess cli;
         cli.start(test::binaryDir() + "/app/impasto-cli",
                   {"--fast-style", file, "--content", test::sharedImage("tubingen.jpg"), "--output",

@@ -20,6 +20,7 @@
 #include "core/image/ImageLoader.h"
 #include "core/image/PhotoFolder.h"
 #include "core/image/RecipeFile.h"
+#include "core/model/FeatureNetwork.h"
 #include "core/weights/SafetensorsWriter.h"
 #include "support/SharedPictures.h"
 #include "support/TestPaths.h"
@@ -38,10 +39,11 @@ FastTrainingOptions tinyOptions() {
     return options;
 }
 
-FastStyleTrainer tinyTrainer() {
+FastStyleTrainer tinyTrainer(const StyleSettings& settings = {},
+                             LoadedModel model = test::sharedSqueezeNet()) {
     std::vector<Image> photos = {test::sharedPicture("tubingen.jpg", 128),
                                  test::sharedPicture("photos/chelsea.png", 128)};
-    return FastStyleTrainer(test::sharedSqueezeNet(), StyleSettings{},
+    return FastStyleTrainer(std::move(model), settings,
                             test::sharedPicture("starry_night.jpg", 128), "starry_night",
                             std::move(photos), tinyOptions());
 }
@@ -79,17 +81,65 @@ private Q_SLOTS:
         QVERIFY(TransformNetwork(1.0, 1).parameterCount() > 10 * network.parameterCount());
     }
 
+    void trainingLowersTheLoss_data() {
+        QTest::addColumn<bool>("bfloat16");
+        QTest::newRow("float32") << false;
+        QTest::newRow("bfloat16") << true;
+    }
+
     void trainingLowersTheLoss() {
-        FastStyleTrainer trainer = tinyTrainer();
+        QFETCH(bool, bfloat16);
+        const Precision precision = bfloat16 ? Precision::Bfloat16 : Precision::Float32;
+        StyleSettings settings;
+        settings.precision = precision;
+        FastStyleTrainer trainer = tinyTrainer(settings);
+        QCOMPARE(trainer.precision().precision, precision);
+        // LibTorch's CPU convolutions take bfloat16 everywhere (emulated where need be).
+        QCOMPARE(trainer.lossNetwork().reducedPrecision(), precision == Precision::Bfloat16);
+        QCOMPARE(trainer.deviceName(), std::string("cpu"));
         std::vector<double> losses;
         for (int i = 0; i < 12; ++i) {
             losses.push_back(trainer.step().total);
         }
         QCOMPARE(trainer.stepsDone(), 12);
+        // bfloat16 computes; the trained weights stay float32.
+        for (const auto& [name, parameter] : trainer.network().parameters()) {
+            QCOMPARE(parameter.scalar_type(), at::kFloat);
+        }
         const double first = (losses[0] + losses[1] + losses[2]) / 3;
         const double last = (losses[9] + losses[10] + losses[11]) / 3;
         qInfo("mean loss of steps 1-3: %g, of steps 10-12: %g", first, last);
         QVERIFY(last < 0.8 * first);
+    }
+
+    // The trainer sets the precision of a loss network of its own: the caller's (a session's,
+    // computing on another thread) keeps its own, in either direction.
+    void lossNetworkIsTheTrainers() {
+        for (const Precision precision : {Precision::Float32, Precision::Bfloat16}) {
+            LoadedModel model = test::sharedSqueezeNet();
+            model.network->setReducedPrecision(precision == Precision::Float32);
+            StyleSettings settings;
+            settings.precision = precision;
+            const FastStyleTrainer trainer = tinyTrainer(settings, model);
+            QVERIFY(&trainer.lossNetwork() != model.network.get());
+            QCOMPARE(trainer.lossNetwork().reducedPrecision(), precision == Precision::Bfloat16);
+            QCOMPARE(model.network->reducedPrecision(), precision == Precision::Float32);
+        }
+    }
+
+    // On the CPU a seed gives the same training, in either precision of the loss network.
+    void cpuTrainingIsDeterministic() {
+        for (const Precision precision : {Precision::Float32, Precision::Bfloat16}) {
+            StyleSettings settings;
+            settings.precision = precision;
+            FastStyleTrainer first = tinyTrainer(settings);
+            FastStyleTrainer second = tinyTrainer(settings);
+            for (int step = 0; step < 3; ++step) {
+                QCOMPARE(second.step().total, first.step().total);
+            }
+            QVERIFY(sameParameters(first.network(), second.network()));
+            QVERIFY(sameParameters(*first.style().network, first.network()));
+        }
     }
 
     void roundTripIsBitExact() {
@@ -261,11 +311,12 @@ private Q_SLOTS:
         QVERIFY(state.step >= 1);
         // ...that the same command resumes, to the style file.
         QProcess train;
-        train.start(cli, trainArguments(QString::number(state.step + 2)));
+        train.start(
+            cli, trainArguments(QString::number(state.step + 2)) + QStringList{"--device", "cpu"});
         QVERIFY(train.waitForFinished(120000));
         const QString trainLog = train.readAllStandardError();
         QVERIFY2(train.exitCode() == 0, qPrintable(trainLog));
-        QVERIFY2(trainLog.contains("Resuming from") &&
+        QVERIFY2(trainLog.contains("Resuming from") && trainLog.contains("Training on cpu") &&
                      trainLog.contains(QString("step %1 of %1").arg(state.step + 2)),
                  qPrintable(trainLog));
         QCOMPARE(readFastStyle(style.toStdString()).steps, state.step + 2);

@@ -146,7 +146,7 @@ private Q_SLOTS:
     }
 
     // Within a budget the full size gets at least half of the iterations and at least 10; the
-    // coarse stages share the rest, at least 10 each, the coarsest kept.
+    // coarse stages share the rest, at least 10 each, those nearest the full size kept.
     void anIterationBudgetKeepsTheCoarseStagesThatFit_data() {
         QTest::addColumn<int>("budget");
         QTest::addColumn<std::vector<Extent>>("stages");
@@ -157,9 +157,9 @@ private Q_SLOTS:
                                 << std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}} << 0;
         QTest::newRow("room for two")
             << 40 << std::vector<Extent>{{512, 512}, {1024, 1024}, {2048, 2048}} << 0;
-        QTest::newRow("room for one") << 39 << std::vector<Extent>{{512, 512}, {2048, 2048}} << 1;
+        QTest::newRow("room for one") << 39 << std::vector<Extent>{{1024, 1024}, {2048, 2048}} << 1;
         QTest::newRow("20: ten and ten")
-            << 20 << std::vector<Extent>{{512, 512}, {2048, 2048}} << 1;
+            << 20 << std::vector<Extent>{{1024, 1024}, {2048, 2048}} << 1;
         QTest::newRow("19: full size only") << 19 << std::vector<Extent>{{2048, 2048}} << 2;
         QTest::newRow("5: full size only") << 5 << std::vector<Extent>{{2048, 2048}} << 2;
     }
@@ -227,6 +227,37 @@ private Q_SLOTS:
         const std::vector<double> falling = lossesFalling(0.1, 5);
         QVERIFY(shared.stageOver(0, 0, 50, falling));  // 150 coarse iterations in three shares
         QVERIFY(!shared.stageOver(0, 0, 49, falling));
+    }
+
+    // A short budget drops the coarsest stages, so that no stage jumps more than a halving:
+    // 30 iterations at 1024 px from 128 px leave room for one coarse stage, at 512 px (the old
+    // rule kept 128 px and jumped 8x), 40 for two.
+    void aShortBudgetKeepsTheStagesNearestTheFullSize_data() {
+        QTest::addColumn<int>("budget");
+        QTest::addColumn<std::vector<Extent>>("stages");
+        QTest::newRow("19") << 19 << std::vector<Extent>{{1024, 768}};
+        QTest::newRow("30") << 30 << std::vector<Extent>{{512, 384}, {1024, 768}};
+        QTest::newRow("40") << 40 << std::vector<Extent>{{256, 192}, {512, 384}, {1024, 768}};
+        QTest::newRow("60") << 60
+                            << std::vector<Extent>{{128, 96}, {256, 192}, {512, 384}, {1024, 768}};
+    }
+
+    void aShortBudgetKeepsTheStagesNearestTheFullSize() {
+        QFETCH(int, budget);
+        QFETCH(std::vector<Extent>, stages);
+        ScalePlan::Inputs inputs = inputsFor({1024, 768});
+        inputs.minScale = 128;
+        inputs.iterationBudget = budget;
+        const ScalePlan plan(inputs);
+        QCOMPARE(plan.stages(), stages);
+        QCOMPARE(plan.stagesLeftOutForBudget(), 4 - int(stages.size()));
+        // The first kept stage ends by its share: the full size still gets half the budget.
+        const std::vector<double> falling = lossesFalling(0.1, 5);
+        if (stages.size() > 1) {
+            const int share = (budget - (budget + 1) / 2) / int(stages.size() - 1);
+            QVERIFY(!plan.stageOver(0, 0, share - 1, falling));
+            QVERIFY(plan.stageOver(0, 0, share, falling));
+        }
     }
 
     // --initial-iterations and --iterations per scale end the stages whatever their loss does,

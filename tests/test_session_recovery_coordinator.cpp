@@ -1,6 +1,7 @@
 // Crash recovery as the worker uses it, on a temporary folder: an autosave is offered to the next
 // instance with a description and a thumbnail, restored once, or discarded; an export drops it;
 // a failing autosave is reported once per run of failures.
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -9,6 +10,9 @@
 #include <fstream>
 #include <memory>
 
+#include "core/image/EmbeddedMasks.h"
+#include "core/image/PngExport.h"
+#include "core/settings/SettingsJson.h"
 #include "support/TestFiles.h"
 #include "support/TestPaths.h"
 #include "ui/session/RecoveryCoordinator.h"
@@ -24,6 +28,29 @@ Image greyImage(int width, int height) {
     Image image(width, height);
     image.rgb.assign(image.pixelCount() * 3, 0.5f);
     return image;
+}
+
+std::shared_ptr<const impasto::MaskSet> halfMasks(bool left) {
+    impasto::Mask mask(64, 48, 0.0f);
+    for (int y = 0; y < 48; ++y) {
+        std::fill_n(mask.values.begin() + y * 64 + (left ? 0 : 32), 32, 1.0f);
+    }
+    return std::make_shared<const impasto::MaskSet>(impasto::MaskSet{{mask}, {}, {}});
+}
+
+void writeBytes(const std::filesystem::path& file, const std::vector<uint8_t>& bytes) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+std::filesystem::path onlyMasksFile(const std::filesystem::path& folder) {
+    std::filesystem::path found;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        if (entry.path().filename().string().starts_with("masks-")) {
+            found = entry.path();
+        }
+    }
+    return found;
 }
 
 StyleSettings settingsWithStyleWeight(double weight) {
@@ -96,6 +123,97 @@ private Q_SLOTS:
         QVERIFY(loaded[0].masks);
         QVERIFY(*loaded[0].masks == *snapshot.masks);
         QVERIFY(loaded[0].start == snapshot.start);
+    }
+
+    // Snapshots kept with masks of one content share one masks file, encoded once (the second
+    // keep costs no encoding), and come back sharing one copy.
+    void snapshotsOfOneMaskSetShareOneFile() {
+        impasto::Mask left(1024, 768, 0.0f);
+        for (int y = 0; y < 768; ++y) {
+            std::fill_n(left.values.begin() + y * 1024, 400 + y / 3, 1.0f);
+        }
+        impasto::Mask top(1024, 768, 0.0f);
+        std::fill_n(top.values.begin(), 1024 * 300, 1.0f);
+        const auto masksOf = [](const impasto::Mask& mask) {
+            return std::make_shared<const impasto::MaskSet>(
+                impasto::MaskSet{{mask}, mask, {std::nullopt, mask}});
+        };
+        impasto::ui::SnapshotArchive archive(folder());
+        const auto keep = [&](int id, std::shared_ptr<const impasto::MaskSet> masks) {
+            impasto::ui::Snapshot snapshot{greyImage(64, 48), id * 10, StyleSettings(), 1};
+            snapshot.masks = std::move(masks);
+            QElapsedTimer timer;
+            timer.start();
+            archive.keep(id, snapshot);
+            return timer.nsecsElapsed() / 1e6;
+        };
+        const double first = keep(1, masksOf(left));
+        const double again = keep(2, masksOf(left));  // equal content, another copy
+        keep(3, masksOf(top));
+        keep(4, masksOf(left));
+        qInfo(
+            "keeping a snapshot with three 1024 x 768 masks: %.1f ms, with the same again: "
+            "%.1f ms",
+            first, again);
+        int masksFiles = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(folder())) {
+            masksFiles += entry.path().filename().string().starts_with("masks-");
+        }
+        QCOMPARE(masksFiles, 2);
+
+        const std::vector<impasto::ui::Snapshot> loaded = archive.load();
+        QCOMPARE(loaded.size(), size_t(4));
+        QVERIFY(*loaded[0].masks == *masksOf(left));
+        QVERIFY(*loaded[2].masks == *masksOf(top));
+        QCOMPARE(loaded[1].masks.get(), loaded[0].masks.get());
+        QCOMPARE(loaded[3].masks.get(), loaded[0].masks.get());
+        QVERIFY(loaded[2].masks.get() != loaded[0].masks.get());
+    }
+
+    void aDamagedMasksFileKeepsTheSnapshotWithoutMasks() {
+        impasto::ui::SnapshotArchive archive(folder());
+        impasto::ui::Snapshot snapshot{greyImage(64, 48), 30, settingsWithStyleWeight(7.0), 2};
+        snapshot.masks = halfMasks(true);
+        archive.keep(1, snapshot);
+        writeBytes(onlyMasksFile(folder()), {1, 2, 3, 4, 5});
+
+        const std::vector<impasto::ui::Snapshot> loaded = archive.load();
+        QCOMPARE(loaded.size(), size_t(1));
+        QCOMPARE(loaded[0].image.width(), 64);
+        QCOMPARE(loaded[0].iteration, 30);
+        QCOMPARE(loaded[0].settings.styleWeight, 7.0);
+        QVERIFY(!loaded[0].masks || !loaded[0].masks->any());
+    }
+
+    void anOldArchiveWithMasksInTheSnapshotStillLoadsThem() {
+        std::filesystem::create_directories(folder());
+        impasto::PngExportOptions png;
+        png.text["impasto:settings"] = impasto::recipeToJson(StyleSettings(), {});
+        png.text["impasto:iterations"] = "12";
+        png.text["impasto:run"] = "1";
+        png.masks = *halfMasks(true);
+        impasto::exportPng(folder() / "snapshot-1.png", greyImage(64, 48), png);
+
+        const auto loaded = impasto::ui::SnapshotArchive(folder()).load();
+        QCOMPARE(loaded.size(), size_t(1));
+        QVERIFY(loaded[0].masks);
+        QVERIFY(*loaded[0].masks == *halfMasks(true));
+    }
+
+    void aMasksFileOfOtherMasksUnderTheSameNameIsNotReused() {
+        impasto::ui::Snapshot snapshot{greyImage(64, 48), 10, StyleSettings(), 1};
+        snapshot.masks = halfMasks(true);
+        impasto::ui::SnapshotArchive(folder()).keep(1, snapshot);
+        // As a hash collision would leave it: the name of these masks, the content of others.
+        writeBytes(onlyMasksFile(folder()), impasto::maskChunkStream(*halfMasks(false)));
+        std::filesystem::remove(folder() / "snapshot-1.png");
+
+        impasto::ui::SnapshotArchive archive(folder());
+        archive.keep(2, snapshot);
+        const auto loaded = archive.load();
+        QCOMPARE(loaded.size(), size_t(1));
+        QVERIFY(loaded[0].masks);
+        QVERIFY(*loaded[0].masks == *halfMasks(true));
     }
 
     void aPastedPhotoIsDescribedAsNone() {

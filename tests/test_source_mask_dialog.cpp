@@ -225,6 +225,95 @@ private Q_SLOTS:
             kTimeoutMs);
         window->stopAction()->trigger();
     }
+
+    // The region's history outlives its dialog, as an image editor keeps a document's: opened
+    // again, Ctrl+Z takes back the strokes of an earlier opening, and Ctrl+Shift+Z redoes them,
+    // until the region changes otherwise (an imported one), which starts a new history.
+    void strokesOfAnEarlierOpeningCanBeUndone() {
+        auto window = test::readyWindow(80, 10, kTimeoutMs);
+        QVERIFY(window);
+        // A stroke across the painting at height `y`, then OK: the region it gave.
+        const auto paint = [&](double y) -> std::optional<Mask> {
+            SourceMaskDialog* dialog = openRegionDialog(*window);
+            if (!dialog) {
+                return std::nullopt;
+            }
+            useHardBrush(dialog->maskMode().editor());
+            drag(dialog->preview(), {0.1, y}, {0.9, y});
+            const std::optional<Mask> painted = dialog->region();
+            QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+            const bool closed =
+                QTest::qWaitFor([&] { return !window->findChild<SourceMaskDialog*>(); });
+            return closed ? painted : std::nullopt;
+        };
+        const std::optional<Mask> first = paint(0.2);
+        const std::optional<Mask> second = paint(0.8);
+        QVERIFY(first && second && first != second);
+        QCOMPARE(window->maskMode().editor().masks().sources.at(0), second);
+
+        SourceMaskDialog* dialog = openRegionDialog(*window);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->region(), second);
+        QTest::keyClick(dialog, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(dialog->region(), first);
+        QTest::keyClick(dialog, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!dialog->region().has_value());
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+        QVERIFY(!window->maskMode().editor().masks().sources.at(0).has_value());
+
+        QTRY_VERIFY(!window->findChild<SourceMaskDialog*>());
+        dialog = openRegionDialog(*window);
+        QVERIFY(dialog);
+        QTest::keyClick(dialog, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(dialog->region(), first);
+        QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+        QVERIFY(!window->maskMode().editor().masks().sources.at(0).has_value());
+
+        Mask imported(20, 20, 1.0f);
+        window->maskMode().editor().setSourceMask(0, imported);
+        QTRY_VERIFY(!window->findChild<SourceMaskDialog*>());
+        dialog = openRegionDialog(*window);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->maskMode().editor().undoStack()->count(), 0);
+        QCOMPARE(dialog->region(), std::optional(imported));
+        QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    }
+
+    // Each step holds two whole masks: a carried history keeps the newest kUndoLimit of them.
+    void aCarriedHistoryIsCapped() {
+        MaskEditor editor;
+        MaskEditor::History history;
+        for (int i = 0; i < MaskEditor::kUndoLimit + 10; ++i) {
+            history.steps.push_back({QString("step %1").arg(i), std::nullopt, std::nullopt});
+        }
+        history.done = MaskEditor::kUndoLimit + 5;
+        QVERIFY(editor.adoptHistory(history));
+        QCOMPARE(editor.undoStack()->count(), MaskEditor::kUndoLimit);
+        QCOMPARE(editor.undoStack()->index(), MaskEditor::kUndoLimit - 5);
+        QCOMPARE(editor.undoStack()->text(0), QString("step 10"));
+        QCOMPARE(editor.undoStack()->undoLimit(), MaskEditor::kUndoLimit);
+        QCOMPARE(int(editor.history().steps.size()), MaskEditor::kUndoLimit);
+    }
+
+    // Masks set from outside the dialog (here a recovered session's, the same region) leave
+    // no strokes to undo to.
+    void masksFromOutsideForgetTheRegionHistory() {
+        auto window = test::readyWindow(80, 10, kTimeoutMs);
+        QVERIFY(window);
+        SourceMaskDialog* dialog = openRegionDialog(*window);
+        QVERIFY(dialog);
+        useHardBrush(dialog->maskMode().editor());
+        drag(dialog->preview(), {0.1, 0.5}, {0.9, 0.5});
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+        QTRY_VERIFY(!window->findChild<SourceMaskDialog*>());
+
+        Q_EMIT window->controller().worker().masksRestored(window->maskMode().editor().masks());
+        dialog = openRegionDialog(*window);
+        QVERIFY(dialog);
+        QVERIFY(dialog->region().has_value());
+        QCOMPARE(dialog->maskMode().editor().undoStack()->count(), 0);
+        QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    }
 };
 
 QTEST_MAIN(TestSourceMaskDialog)

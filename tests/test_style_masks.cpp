@@ -277,6 +277,52 @@ private Q_SLOTS:
         QVERIFY(at::allclose(fused.grad(), plain.grad(), 1e-4, 1e-5));
         QVERIFY(fused.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
     }
+
+    // Hard-edged regions (their insides copied, not multiplied), one overlapping the other's
+    // soft edge and a corner no region covers: the Gram matrices (their mean square folded
+    // into the normaliser) and the gradient equal LibTorch's autograd, in float32 tightly and in
+    // bfloat16 (automatic precision) within its rounding.
+    void hardEdgedGuidedGramsMatchLibTorch() {
+        at::manual_seed(11);
+        const at::Tensor columns =
+            at::arange(16, at::kFloat).view({1, 1, 1, 16}).expand({1, 1, 12, 16});
+        const at::Tensor rows =
+            at::arange(12, at::kFloat).view({1, 1, 12, 1}).expand({1, 1, 12, 16});
+        const GuidanceMask left((columns < 7).to(at::kFloat).contiguous());
+        // Top right, fading in over columns 5..8, the bottom rows left to nobody.
+        const GuidanceMask topRight(
+            (((columns - 5.0) / 3.0).clamp(0.0, 1.0) * (rows < 8).to(at::kFloat)).contiguous());
+        QVERIFY(left.atResolution(12, 16).ones.columns == 7);
+        QVERIFY(topRight.atResolution(12, 16).ones.rows == 8);
+        const at::Tensor weights = at::randn({2, 8, 8});
+        for (const at::ScalarType type : {at::kFloat, at::kBFloat16}) {
+            const double tolerance = type == at::kFloat ? 1e-5 : 2e-2;
+            const at::Tensor values =
+                at::randn({1, 8, 12, 16}).to(type).contiguous(at::MemoryFormat::ChannelsLast);
+            const at::Tensor fused = values.clone().requires_grad_(true);
+            const std::vector<GuidedFeatures> regions = guidedFeatures(fused, {&left, &topRight});
+            const at::Tensor plain = values.to(at::kFloat).requires_grad_(true);
+            at::Tensor loss = at::zeros({});
+            at::Tensor expectedLoss = at::zeros({});
+            for (size_t i = 0; i < regions.size(); ++i) {
+                const at::Tensor gram = regions[i].gram(GramMethod::Symmetric);
+                const GuidanceMask::AtLayer& crop = *regions[i].crop;
+                const at::Tensor expected =
+                    gramMatrix(crop.crop(plain) * crop.mask, GramMethod::Plain) / crop.meanSquare;
+                QVERIFY(at::allclose(gram, expected, tolerance, tolerance));
+                loss = loss + (gram * weights[i]).sum();
+                expectedLoss = expectedLoss + (expected * weights[i]).sum();
+            }
+            loss.backward();
+            expectedLoss.backward();
+            const at::Tensor gradient = fused.grad().to(at::kFloat);
+            QVERIFY(at::allclose(gradient, plain.grad(), tolerance,
+                                 tolerance * plain.grad().abs().max().item<double>()));
+            // The uncovered corner's gradient is zero, not left uninitialised.
+            QCOMPARE(gradient.slice(2, 8).slice(3, 7).abs().max().item<double>(), 0.0);
+            QVERIFY(fused.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(StyleMasksTest)

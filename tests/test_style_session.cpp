@@ -502,6 +502,26 @@ private Q_SLOTS:
             qPrintable(QString("style %1 vs the photo's %2").arg(styleAtFullSize).arg(photoStyle)));
     }
 
+    // The first frame is the plan's first stage: with a smallest scale of 128 px a 512 px
+    // output starts at 128 px, and a budget with room for one coarse stage starts at the one
+    // nearest the full size, 256 px (the old rule kept 128 px and jumped 4x to the full size).
+    void theFirstStageIsTheCoarsestTheBudgetKeeps() {
+        auto session = tubingenSession(512);
+        StyleSettings settings = session->settings();
+        settings.minScale = 128;
+        session->applySettings(settings);
+        session->setIterationBudget(300);
+        session->prepare();
+        QCOMPARE(session->scaleStageCount(), 3);
+        QCOMPARE(session->stageWidth(), 128);
+        session->setIterationBudget(20);
+        session->restart();
+        QCOMPARE(session->step().iteration, 1);
+        QCOMPARE(session->scaleStageCount(), 2);
+        QCOMPARE(session->stagesLeftOutForBudget(), 1);
+        QCOMPARE(session->currentImage().width(), 256);
+    }
+
     // settle(), which comes before every export, ends the coarse stage: the image is then full
     // size, upsampled from the coarse one, and the run goes on there.
     void settleMovesToTheFinalSize() {

@@ -13,6 +13,7 @@
 #include "core/image/ImageLoader.h"
 #include "core/image/PhotoFolder.h"
 #include "core/registry/ModelChoice.h"
+#include "core/settings/SettingNames.h"
 
 namespace impasto::cli {
 
@@ -51,10 +52,14 @@ int runTrainStyle(const CliOptions& options) {
                  "crops, batch %d)\n",
                  painting.c_str(), photos.size(), choice.displayName.c_str(), fast.width,
                  fast.trainSize, fast.batchSize);
-    const FastTrainingOptions training =
+    FastTrainingOptions training =
         trainingOptions(fast.trainSize, fast.batchSize, fast.width, options.settings);
+    training.device = options.device;
     FastStyleTrainer trainer(loadModel(choice), options.settings, loadImage(painting).image,
                              painting.stem().string(), std::move(photos), training);
+    std::fprintf(stderr, "Training on %s in %s (%s)\n", trainer.deviceName().c_str(),
+                 toString(trainer.precision().precision).c_str(),
+                 trainer.precision().reason.c_str());
     if (checkpoint.resume(trainer)) {
         std::fprintf(stderr, "Resuming from %s at step %d\n", checkpoint.file().c_str(),
                      trainer.stepsDone());

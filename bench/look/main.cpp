@@ -57,6 +57,8 @@ const std::map<std::string, LookVariant>& variants() {
                      s.averageDecay = decay;
                  }});
         }
+        // The automatic stages whatever the default is, to compare a default against.
+        add({"min-scale-0", [](StyleSettings& s) { s.minScale = 0; }});
         add({"min-scale-128", [](StyleSettings& s) { s.minScale = 128; }});
         // crowsonkb averages Adam's iterates, whose last steps jitter more than L-BFGS's.
         add({"adam", [](StyleSettings& s) { s.optimizer = OptimizerKind::Adam; }});
@@ -224,6 +226,8 @@ int main(int argc, char** argv) {
                 session.setContent(photo);
                 session.setStyles({painting});
                 session.applySettings(settings);
+                // A known length is the run's budget, as the CLI's --iterations is.
+                session.setIterationBudget(options.iterations);
                 const auto start = std::chrono::steady_clock::now();
                 const double cpuStart = processCpuSeconds();
                 auto elapsed = [&] {

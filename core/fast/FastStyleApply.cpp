@@ -4,6 +4,7 @@
 
 #include "core/common/Error.h"
 #include "core/fast/FastStyleTiles.h"
+#include "core/image/LinearLightMix.h"
 #include "core/model/AvailableMemory.h"
 #include "core/model/ThreadPolicy.h"
 #include "core/style/ImageTensor.h"
@@ -47,12 +48,12 @@ Image FastStyleApplier::apply(const Image& photo) {
     if (options_.preserveColors) {
         styled = transferLuminance(styled, input);
     }
-    if (options_.strength < 1.0) {
-        styled = input + (styled - input) * options_.strength;
-    }
     Image result = tensorToImage(styled);
     result.alpha = photo.alpha;
-    return result;
+    // In linear light, as the strength slider mixes a run's result (StrengthBlend.h).
+    return options_.strength < 1.0
+               ? mixInLinearLight(photo, result, static_cast<float>(options_.strength))
+               : result;
 }
 
 Image applyFastStyle(const TransformNetwork& network, const Image& photo,

@@ -12,7 +12,9 @@
 namespace impasto {
 
 struct FastApplyOptions {
-    double strength = 1.0;  // 0: the photo, 1: the network's output; blended in between
+    // 0: the photo, 1: the network's output; mixed in linear light in between, as the
+    // strength slider mixes a run's result (StrengthBlend.h).
+    double strength = 1.0;
     bool preserveColors = false;
     int threads = 0;  // LibTorch's threads; 0 follows other programs' load (ThreadPolicy)
     // The convolutions' number format; Auto takes bfloat16 where it measures faster

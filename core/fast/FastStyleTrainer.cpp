@@ -4,10 +4,13 @@
 #include <chrono>
 #include <cmath>
 
+#include <ATen/autocast_mode.h>
 #include <ATen/core/grad_mode.h>
 
 #include "core/common/Error.h"
+#include "core/model/ComputeDevice.h"
 #include "core/model/FeatureNetwork.h"
+#include "core/style/EngineErrors.h"
 #include "core/style/ImageTensor.h"
 
 namespace impasto {
@@ -45,6 +48,71 @@ uint64_t randomFor(uint64_t seed, int step, int crop, int draw) {
                  (static_cast<uint64_t>(crop) << 8 | static_cast<uint64_t>(draw)));
 }
 
+// The trainer's own loss network, whose device and precision are its own to set while the
+// caller's (a session's, on another thread) stays as it is (FeatureNetwork: copies share only
+// the float32 weights).
+LoadedModel withOwnNetwork(LoadedModel model) {
+    model.network = std::make_shared<FeatureNetwork>(*model.network);
+    return model;
+}
+
+// A trainable copy of `network`'s parameters on `device`.
+std::shared_ptr<TransformNetwork> trainableOn(const TransformNetwork& network,
+                                              const at::Device& device) {
+    std::map<std::string, at::Tensor> parameters;
+    for (const auto& [name, parameter] : network.parameters()) {
+        parameters[name] =
+            parameter.detach().to(device, at::kFloat, false, true).set_requires_grad(true);
+    }
+    return std::make_shared<TransformNetwork>(network.width(), std::move(parameters));
+}
+
+// The transformation network's pass with bfloat16 convolutions where the training computes in
+// bfloat16 (autocast: the weights, their gradients and Adam's state stay float32). Autocast is
+// per thread; the guard turns it off however the pass ends.
+class Bfloat16Pass {
+public:
+    Bfloat16Pass(bool enabled, const at::Device& device)
+        : enabled_(enabled), cuda_(device.is_cuda()) {
+        if (!enabled_) {
+            return;
+        }
+        if (cuda_) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+            at::autocast::set_enabled(true);
+        } else {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(true);
+        }
+    }
+    ~Bfloat16Pass() {
+        if (!enabled_) {
+            return;
+        }
+        if (cuda_) {
+            at::autocast::set_enabled(false);
+        } else {
+            at::autocast::set_cpu_enabled(false);
+        }
+        at::autocast::clear_cache();
+    }
+    Bfloat16Pass(const Bfloat16Pass&) = delete;
+    Bfloat16Pass& operator=(const Bfloat16Pass&) = delete;
+
+private:
+    bool enabled_;
+    bool cuda_;
+};
+
+std::map<std::string, at::Tensor> on(const std::map<std::string, at::Tensor>& tensors,
+                                     const at::Device& device) {
+    std::map<std::string, at::Tensor> moved;
+    for (const auto& [name, tensor] : tensors) {
+        moved[name] = tensor.detach().to(device);
+    }
+    return moved;
+}
+
 }  // namespace
 
 StyleSettings withModelLayers(StyleSettings settings, const ModelInfo& info) {
@@ -56,7 +124,8 @@ StyleSettings withModelLayers(StyleSettings settings, const ModelInfo& info) {
 FastStyleTrainer::FastStyleTrainer(LoadedModel model, StyleSettings settings, const Image& painting,
                                    std::string paintingName, std::vector<Image> photos,
                                    FastTrainingOptions options)
-    : model_(std::move(model)),
+    : model_(withOwnNetwork(std::move(model))),
+      device_(resolveDevice(options.device)),
       settings_(withModelLayers(std::move(settings), model_.info)),
       paintingName_(std::move(paintingName)),
       options_(options) {
@@ -69,7 +138,13 @@ FastStyleTrainer::FastStyleTrainer(LoadedModel model, StyleSettings settings, co
     // The style's scale follows the crops, as it follows the output in the optimisation mode.
     settings_.outputSize = options_.trainSize;
     validate(settings_);
-    const FeatureNetwork& network = *model_.network;
+    FeatureNetwork& network = *model_.network;
+    try {
+        network.to(device_);
+    } catch (...) {
+        rethrowForUser("moving the loss network to " + device_.str());
+    }
+    precision_ = usePrecision(network, settings_.precision);
     network.requireLayers(layerNames(settings_.contentLayers));
     network.requireLayers(layerNames(settings_.styleLayers));
     const auto content = layerNames(activeLayers(settings_.contentLayers));
@@ -85,18 +160,23 @@ FastStyleTrainer::FastStyleTrainer(LoadedModel model, StyleSettings settings, co
         const int shortSide = std::min(photo.width(), photo.height());
         const double scale = std::clamp(1.0, double(options_.trainSize) / shortSide,
                                         2.0 * options_.trainSize / shortSide);
-        photos_.push_back(imageToTensor(
-            resampled(photo, std::max(options_.trainSize, int(std::lround(photo.width() * scale))),
-                      std::max(options_.trainSize, int(std::lround(photo.height() * scale))))));
+        photos_.push_back(
+            imageToTensor(
+                resampled(photo,
+                          std::max(options_.trainSize, int(std::lround(photo.width() * scale))),
+                          std::max(options_.trainSize, int(std::lround(photo.height() * scale)))))
+                .to(device_));
         photo = Image();
     }
     {
         const c10::NoGradGuard noGrad;
         const Image scaled = resampledToLongestSide(painting, styleImageSide(settings_));
-        targets_.setStyles({network.extract(imageToTensor(scaled), style, settings_.pooling)});
+        targets_.setStyles(
+            {network.extract(imageToTensor(scaled).to(device_), style, settings_.pooling)});
         targets_.blend({}, settings_.styleLoss);
     }
-    network_ = std::make_shared<TransformNetwork>(options_.width, options_.seed);
+    // Initialised on the CPU, so that a seed starts every device from the same weights.
+    network_ = trainableOn(TransformNetwork(options_.width, options_.seed), device_);
     for (const auto& [name, parameter] : network_->parameters()) {
         firstMoments_[name] = at::zeros_like(parameter).set_requires_grad(false);
         secondMoments_[name] = at::zeros_like(parameter).set_requires_grad(false);
@@ -104,6 +184,10 @@ FastStyleTrainer::FastStyleTrainer(LoadedModel model, StyleSettings settings, co
 }
 
 FastStyleTrainer::~FastStyleTrainer() = default;
+
+std::string FastStyleTrainer::deviceName() const {
+    return device_.str();
+}
 
 at::Tensor FastStyleTrainer::batch(int step) const {
     std::vector<at::Tensor> crops;
@@ -130,7 +214,11 @@ LossBreakdown FastStyleTrainer::step() {
         targets_.setContent(network.extract(
             photos, layerNames(activeLayers(settings_.contentLayers)), settings_.pooling));
     }
-    const at::Tensor output = network_->forward(photos);
+    at::Tensor output;
+    {
+        const Bfloat16Pass pass(precision_.precision == Precision::Bfloat16, device_);
+        output = network_->forward(photos).to(at::kFloat);
+    }
     auto [loss, breakdown] =
         targets_.losses(output, network.extract(output, lossLayers_, settings_.pooling), settings_);
     if (!std::isfinite(breakdown.total)) {
@@ -169,7 +257,7 @@ void FastStyleTrainer::adamUpdate() {
 
 FastStyle FastStyleTrainer::style() const {
     FastStyle style;
-    style.network = network_;
+    style.network = trainableOn(*network_, at::kCPU);
     style.lossNetwork = model_.info.architecture;
     style.settings = settings_;
     style.paintingName = paintingName_;
@@ -186,8 +274,8 @@ TrainingState FastStyleTrainer::trainingState() const {
     state.batchSize = options_.batchSize;
     state.learningRate = options_.learningRate;
     state.trainedSeconds = trainedSeconds_;
-    state.firstMoments = firstMoments_;
-    state.secondMoments = secondMoments_;
+    state.firstMoments = on(firstMoments_, at::kCPU);
+    state.secondMoments = on(secondMoments_, at::kCPU);
     return state;
 }
 
@@ -200,13 +288,9 @@ void FastStyleTrainer::resume(const FastStyle& style, const TrainingState& state
             std::to_string(state.trainSize) + " px crops, batch " +
             std::to_string(state.batchSize) + ", seed " + std::to_string(state.seed) + ")");
     }
-    std::map<std::string, at::Tensor> parameters;
-    for (const auto& [name, parameter] : style.network->parameters()) {
-        parameters[name] = parameter.detach().clone().set_requires_grad(true);
-    }
-    network_ = std::make_shared<TransformNetwork>(options_.width, std::move(parameters));
-    firstMoments_ = state.firstMoments;
-    secondMoments_ = state.secondMoments;
+    network_ = trainableOn(*style.network, device_);
+    firstMoments_ = on(state.firstMoments, device_);
+    secondMoments_ = on(state.secondMoments, device_);
     options_.learningRate = state.learningRate;
     step_ = state.step;
     trainedSeconds_ = state.trainedSeconds;

@@ -12,6 +12,7 @@
 #include "core/fast/TransformNetwork.h"
 #include "core/image/Image.h"
 #include "core/model/ModelLoader.h"
+#include "core/model/PrecisionChoice.h"
 #include "core/settings/StyleSettings.h"
 #include "core/style/LossBreakdown.h"
 #include "core/style/StyleTargets.h"
@@ -22,12 +23,18 @@ namespace impasto {
 // and smoothness losses of the optimisation mode (StyleTargets, the same settings and layer
 // choices). One step() is one Adam step on a batch of random square crops of the photos; the
 // crops are a function of the seed and the step alone, so a run resumed from a checkpoint
-// continues exactly, and a run on the CPU is the same for the same seed.
+// continues with the crops it would have had, and a run on the CPU is the same for the same
+// seed. Device and precision are each run's own choice: a resume on another device, or one
+// whose automatic precision chooses otherwise, continues in that one (the CLI says which).
+// It trains on options.device with a loss network of its own (a copy of the model's). Its
+// precision follows settings.precision as in the optimisation mode: in bfloat16 the loss
+// network and the transformation network's convolutions compute in bfloat16, while the trained
+// weights and Adam's moments stay float32. style() and trainingState() hand back CPU copies.
 class FastStyleTrainer {
 public:
     // `photos` are decoded by the caller (core/fast reads no image files); each is scaled so
     // its short side lies between the crop size and twice that. Throws impasto::Error for
-    // invalid settings, layers the model lacks or no photos.
+    // invalid settings, layers the model lacks, no photos or CUDA asked for without it.
     FastStyleTrainer(LoadedModel model, StyleSettings settings, const Image& painting,
                      std::string paintingName, std::vector<Image> photos,
                      FastTrainingOptions options);
@@ -39,7 +46,12 @@ public:
     // The time step() has taken, over every run of this training (resumes included).
     double trainedSeconds() const { return trainedSeconds_; }
     const FastTrainingOptions& options() const { return options_; }
+    // The network being trained, on the training device.
     const TransformNetwork& network() const { return *network_; }
+    // "cpu" or "cuda"; the loss network's precision and why.
+    std::string deviceName() const;
+    const PrecisionChoice& precision() const { return precision_; }
+    const FeatureNetwork& lossNetwork() const { return *model_.network; }
 
     // The style as trained so far, and the state a checkpoint keeps.
     FastStyle style() const;
@@ -51,7 +63,9 @@ private:
     at::Tensor batch(int step) const;
     void adamUpdate();
 
-    LoadedModel model_;
+    LoadedModel model_;  // with the trainer's own copy of the network
+    at::Device device_;
+    PrecisionChoice precision_;
     StyleSettings settings_;
     std::string paintingName_;
     Image thumbnail_;

@@ -44,7 +44,8 @@ LossBreakdown FastTraining::step() {
 }
 
 Image FastTraining::apply(const Image& photo) const {
-    return applyFastStyle(parts_->trainer.network(), photo);
+    // On the CPU, as every fast style is applied, whichever device trains.
+    return applyFastStyle(*parts_->trainer.style().network, photo);
 }
 
 void FastTraining::writeCheckpoint() const {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "core/model/ComputeDevice.h"
 #include "core/settings/StyleSettings.h"
 
 namespace impasto {
@@ -16,6 +17,8 @@ struct FastTrainingOptions {
     double width = 0.5;
     double learningRate = 1e-3;  // Adam's, as in Johnson et al.
     uint64_t seed = 0;
+    // The CPU unless asked: its training is the same for the same seed.
+    DevicePreference device = DevicePreference::Cpu;
 };
 
 // The options for crops of `trainSize` px, batches of `batchSize` and a network of `width`,

@@ -17,7 +17,9 @@ namespace impasto {
 // A feature network built from a description and a weight set. It owns only the weights the
 // file provides; a file holding part of a network (the first blocks of VGG-19, say) gives a
 // network that reports those layers as available and refuses requests for deeper ones.
-// Immutable after construction apart from the device it lives on and how it computes.
+// Immutable after construction apart from the device it lives on and how it computes. A copy
+// shares the float32 weights, which nothing writes in place, and has a device and precision of
+// its own: a copy per thread can change those without a lock.
 class FeatureNetwork {
 public:
     // Takes the weights out of `weights`; throws impasto::Error when a tensor has the wrong

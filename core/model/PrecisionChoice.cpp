@@ -22,6 +22,7 @@
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/common/StrictJson.h"
+#include "core/model/FeatureNetwork.h"
 
 namespace impasto {
 
@@ -272,6 +273,15 @@ PrecisionChoice choosePrecision(Precision requested, const std::string& device) 
         }
     }
     return automaticCpuPrecision(*timing);
+}
+
+PrecisionChoice usePrecision(FeatureNetwork& network, Precision requested) {
+    PrecisionChoice choice = choosePrecision(requested, network.device().str());
+    network.setReducedPrecision(choice.precision == Precision::Bfloat16);
+    if (choice.precision == Precision::Bfloat16 && !network.reducedPrecision()) {
+        choice = {Precision::Float32, "this GPU's convolutions refuse bfloat16"};
+    }
+    return choice;
 }
 
 }  // namespace impasto

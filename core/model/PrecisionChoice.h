@@ -8,6 +8,8 @@
 
 namespace impasto {
 
+class FeatureNetwork;
+
 // The precision a session's convolutions run in, and why, for the status bar and the CLI.
 struct PrecisionChoice {
     Precision precision = Precision::Float32;  // Float32 or Bfloat16, never Auto
@@ -63,5 +65,8 @@ PrecisionChoice automaticCpuPrecision(const ConvolutionTiming& timing);
 // the measurement (precisionCacheFile(), at most once per process); on CUDA, Auto is bfloat16
 // (the caller falls back to float32 where the GPU refuses it).
 PrecisionChoice choosePrecision(Precision requested, const std::string& device);
+// Chooses the precision for `requested` on the network's device and sets the network to it:
+// float32 where that device's convolutions refuse bfloat16.
+PrecisionChoice usePrecision(FeatureNetwork& network, Precision requested);
 
 }  // namespace impasto

@@ -162,10 +162,10 @@ void productByRowsCpu(const at::Tensor& x, const at::Tensor& s, at::Tensor resul
     });
 }
 
-at::Tensor symmetricGram(const at::Tensor& features) {
+at::Tensor symmetricGram(const at::Tensor& features, double divisor) {
     const int64_t batch = features.size(0);
     const int64_t channels = features.size(1);
-    const double positions = static_cast<double>(features.size(2) * features.size(3));
+    const double positions = static_cast<double>(features.size(2) * features.size(3)) * divisor;
     at::Tensor gram = at::empty({batch, channels, channels}, features.options().dtype(at::kFloat));
     for (int64_t item = 0; item < batch; ++item) {
         const at::Tensor x = positionsByChannels(features[item]);
@@ -179,9 +179,10 @@ at::Tensor symmetricGram(const at::Tensor& features) {
     return gram.div_(positions);
 }
 
-// dL/dF for G = F^T F / P: F (dG + dG^T) / P, in the features' layout and type.
-at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& gradient) {
-    const double positions = static_cast<double>(features.size(2) * features.size(3));
+// dL/dF for G = F^T F / (P d): F (dG + dG^T) / (P d), in the features' layout and type.
+at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& gradient,
+                                 double divisor) {
+    const double positions = static_cast<double>(features.size(2) * features.size(3)) * divisor;
     at::Tensor result = at::empty(
         features.sizes(), features.options().memory_format(features.suggest_memory_format()));
     for (int64_t item = 0; item < features.size(0); ++item) {
@@ -202,27 +203,31 @@ at::Tensor symmetricGramBackward(const at::Tensor& features, const at::Tensor& g
 }
 
 struct SymmetricGramFunction : torch::autograd::Function<SymmetricGramFunction> {
-    static at::Tensor forward(torch::autograd::AutogradContext* context,
-                              const at::Tensor& features) {
+    static at::Tensor forward(torch::autograd::AutogradContext* context, const at::Tensor& features,
+                              double divisor) {
         // Named for LibTorch's profiler: oneDNN's products are no LibTorch operators.
         RECORD_FUNCTION("impasto::gram_matrix", std::vector<c10::IValue>());
         context->save_for_backward({features});
+        context->saved_data["divisor"] = divisor;
         // Detached: the products write into out= tensors, on OpenMP threads whose grad mode
         // is their own.
-        return symmetricGram(features.detach());
+        return symmetricGram(features.detach(), divisor);
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
                                                    torch::autograd::variable_list gradients) {
         RECORD_FUNCTION("impasto::gram_matrix_backward", std::vector<c10::IValue>());
         const at::Tensor features = context->get_saved_variables()[0].detach();
-        return {symmetricGramBackward(features, gradients[0].detach())};
+        return {symmetricGramBackward(features, gradients[0].detach(),
+                                      context->saved_data["divisor"].toDouble()),
+                at::Tensor()};
     }
 };
 
-// The mean's share of dL/dF added to `result` (N x C x H x W): w[xy] dL/dmean[c] / (H W).
-void addMeanGradient(at::Tensor& result, const at::Tensor& gradient, const at::Tensor& weights) {
-    const double positions = static_cast<double>(result.size(2) * result.size(3));
+// The mean's share of dL/dF added to `result` (N x C x H x W): w[xy] dL/dmean[c] / (H W d).
+void addMeanGradient(at::Tensor& result, const at::Tensor& gradient, const at::Tensor& weights,
+                     double divisor) {
+    const double positions = static_cast<double>(result.size(2) * result.size(3)) * divisor;
     const at::Tensor perChannel = (gradient / positions)
                                       .to(result.scalar_type())
                                       .view({result.size(0), result.size(1), 1, 1});
@@ -233,9 +238,11 @@ void addMeanGradient(at::Tensor& result, const at::Tensor& gradient, const at::T
     }
 }
 
-at::Tensor weightedMean(const at::Tensor& features, const at::Tensor& weights) {
-    return at::mean(weights.defined() ? features * weights.to(features.scalar_type()) : features,
-                    {2, 3}, false, at::kFloat);
+at::Tensor weightedMean(const at::Tensor& features, const at::Tensor& weights, double divisor) {
+    const at::Tensor mean =
+        at::mean(weights.defined() ? features * weights.to(features.scalar_type()) : features,
+                 {2, 3}, false, at::kFloat);
+    return divisor == 1.0 ? mean : mean / divisor;
 }
 
 struct SymmetricGramAndMeanFunction : torch::autograd::Function<SymmetricGramAndMeanFunction> {
@@ -243,13 +250,15 @@ struct SymmetricGramAndMeanFunction : torch::autograd::Function<SymmetricGramAnd
     // functions refuse undefined tensors as inputs).
     static torch::autograd::variable_list forward(torch::autograd::AutogradContext* context,
                                                   const at::Tensor& features,
-                                                  const std::optional<at::Tensor>& weights) {
+                                                  const std::optional<at::Tensor>& weights,
+                                                  double divisor) {
         RECORD_FUNCTION("impasto::gram_matrix_and_mean", std::vector<c10::IValue>());
         context->save_for_backward({features});
         const at::Tensor positionWeights = weights.value_or(at::Tensor());
         context->saved_data["weights"] = positionWeights;
+        context->saved_data["divisor"] = divisor;
         const at::Tensor detached = features.detach();
-        return {symmetricGram(detached), weightedMean(detached, positionWeights)};
+        return {symmetricGram(detached, divisor), weightedMean(detached, positionWeights, divisor)};
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
@@ -257,28 +266,30 @@ struct SymmetricGramAndMeanFunction : torch::autograd::Function<SymmetricGramAnd
         RECORD_FUNCTION("impasto::gram_matrix_and_mean_backward", std::vector<c10::IValue>());
         const at::Tensor features = context->get_saved_variables()[0].detach();
         const at::Tensor weights = context->saved_data["weights"].toTensor();
+        const double divisor = context->saved_data["divisor"].toDouble();
         at::Tensor result = gradients[0].defined()
-                                ? symmetricGramBackward(features, gradients[0].detach())
+                                ? symmetricGramBackward(features, gradients[0].detach(), divisor)
                                 : at::zeros_like(features, features.suggest_memory_format());
         if (gradients[1].defined()) {
-            addMeanGradient(result, gradients[1].detach(), weights);
+            addMeanGradient(result, gradients[1].detach(), weights, divisor);
         }
-        return {result, at::Tensor()};
+        return {result, at::Tensor(), at::Tensor()};
     }
 };
 
-at::Tensor plainGram(const at::Tensor& features) {
+at::Tensor plainGram(const at::Tensor& features, double divisor) {
     const int64_t batch = features.size(0);
     const int64_t channels = features.size(1);
     const int64_t positions = features.size(2) * features.size(3);
+    const double normaliser = static_cast<double>(positions) * divisor;
     if (features.is_contiguous(at::MemoryFormat::ChannelsLast)) {
         // Positions x channels is a view of channels-last memory: no copy.
         const at::Tensor flat =
             features.permute({0, 2, 3, 1}).reshape({batch, positions, channels});
-        return at::bmm(flat.transpose(1, 2), flat) / static_cast<double>(positions);
+        return at::bmm(flat.transpose(1, 2), flat) / normaliser;
     }
     const at::Tensor flat = features.reshape({batch, channels, positions});
-    return at::bmm(flat, flat.transpose(1, 2)) / static_cast<double>(positions);
+    return at::bmm(flat, flat.transpose(1, 2)) / normaliser;
 }
 
 // bfloat16 features go into oneDNN's bfloat16 GEMM as they are (a float32 copy would hold the
@@ -293,22 +304,24 @@ at::Tensor gramInput(const at::Tensor& features, GramMethod method) {
 
 }  // namespace
 
-at::Tensor gramMatrix(const at::Tensor& features, GramMethod method) {
+at::Tensor gramMatrix(const at::Tensor& features, GramMethod method, double divisor) {
     const at::Tensor input = gramInput(features, method);
     if (method == GramMethod::Plain) {
-        return plainGram(input);
+        return plainGram(input, divisor);
     }
-    return SymmetricGramFunction::apply(dense(input));
+    return SymmetricGramFunction::apply(dense(input), divisor);
 }
 
 GramAndMean gramAndMean(const at::Tensor& features, const at::Tensor& positionWeights,
-                        GramMethod method) {
+                        GramMethod method, double divisor) {
     if (method == GramMethod::Plain) {
-        return {gramMatrix(features, method), weightedMean(features, positionWeights)};
+        return {gramMatrix(features, method, divisor),
+                weightedMean(features, positionWeights, divisor)};
     }
     const at::Tensor input = gramInput(features, method);
     const torch::autograd::variable_list both = SymmetricGramAndMeanFunction::apply(
-        dense(input), positionWeights.defined() ? std::optional(positionWeights) : std::nullopt);
+        dense(input), positionWeights.defined() ? std::optional(positionWeights) : std::nullopt,
+        divisor);
     return {both[0], both[1]};
 }
 

@@ -20,6 +20,97 @@ double meanOf(const at::Tensor& values) {
     return values.mean().item<double>();
 }
 
+using Area = GuidanceMask::Area;
+
+bool contains(const Area& outer, const Area& inner) {
+    return inner.top >= outer.top && inner.left >= outer.left &&
+           inner.top + inner.rows <= outer.top + outer.rows &&
+           inner.left + inner.columns <= outer.left + outer.columns;
+}
+
+// `tensor`'s positions in `area`, relative to `origin` (a layer position).
+at::Tensor part(const at::Tensor& tensor, const Area& area, const Area& origin = {}) {
+    return tensor.slice(2, area.top - origin.top, area.top - origin.top + area.rows)
+        .slice(3, area.left - origin.left, area.left - origin.left + area.columns);
+}
+
+// The cells the edges of `areas` cut `whole` into, with `whole`'s own edges.
+std::vector<Area> cells(const Area& whole, const std::vector<Area>& areas) {
+    std::vector<int64_t> rows{whole.top, whole.top + whole.rows};
+    std::vector<int64_t> columns{whole.left, whole.left + whole.columns};
+    for (const Area& area : areas) {
+        if (area.rows > 0 && area.columns > 0) {
+            rows.insert(rows.end(), {area.top, area.top + area.rows});
+            columns.insert(columns.end(), {area.left, area.left + area.columns});
+        }
+    }
+    auto sorted = [&](std::vector<int64_t>& edges, int64_t first, int64_t last) {
+        std::erase_if(edges, [&](int64_t edge) { return edge < first || edge > last; });
+        std::sort(edges.begin(), edges.end());
+        edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    };
+    sorted(rows, whole.top, whole.top + whole.rows);
+    sorted(columns, whole.left, whole.left + whole.columns);
+    std::vector<Area> result;
+    for (size_t r = 0; r + 1 < rows.size(); ++r) {
+        for (size_t c = 0; c + 1 < columns.size(); ++c) {
+            result.push_back(
+                {rows[r], columns[c], rows[r + 1] - rows[r], columns[c + 1] - columns[c]});
+        }
+    }
+    return result;
+}
+
+// out = values * mask (or out += values * mask with `add`) over `area`, all three given at
+// `origin`; a copy (or sum) where the mask is 1 (`ones`).
+void writeMasked(at::Tensor& out, const at::Tensor& values, const at::Tensor& mask,
+                 const Area& area, const Area& origin, const Area& ones, bool add) {
+    for (const Area& cell : cells(area, {ones})) {
+        at::Tensor target = part(out, cell, origin);
+        const at::Tensor source = part(values, cell, origin);
+        const bool unit = ones.rows > 0 && contains(ones, cell);
+        if (unit) {
+            add ? target.add_(source) : target.copy_(source);
+        } else if (add) {
+            target.addcmul_(source, part(mask, cell, origin));
+        } else {
+            at::mul_out(target, source, part(mask, cell, origin));
+        }
+    }
+}
+
+// The sum of each region's gradient times its mask, placed at its crop (`crops`, with the
+// mask's ones at `ones`), as one tensor of `sizes` in `layout`. Cell by cell of the grid the
+// crops' edges cut: the first region over a cell writes it, the next add to it, cells no region
+// covers are zeroed; every value is written once plus once per overlap (complementary regions
+// barely overlap). Undefined without gradients.
+at::Tensor scatteredMaskedGradients(const std::vector<int64_t>& sizes, at::MemoryFormat layout,
+                                    const torch::autograd::variable_list& gradients,
+                                    const std::vector<at::Tensor>& masks,
+                                    const std::vector<Area>& crops, const std::vector<Area>& ones) {
+    const auto first = std::find_if(gradients.begin(), gradients.end(),
+                                    [](const at::Tensor& gradient) { return gradient.defined(); });
+    if (first == gradients.end()) {
+        return {};
+    }
+    at::Tensor full = at::empty(sizes, first->options().memory_format(layout));
+    for (const Area& cell : cells({0, 0, sizes[2], sizes[3]}, crops)) {
+        bool written = false;
+        for (size_t i = 0; i < crops.size(); ++i) {
+            if (gradients[i].defined() && contains(crops[i], cell)) {
+                at::Tensor target = part(full, cell);
+                writeMasked(target, part(gradients[i], cell, crops[i]),
+                            part(masks[i], cell, crops[i]), cell, cell, ones[i], written);
+                written = true;
+            }
+        }
+        if (!written) {
+            part(full, cell).zero_();
+        }
+    }
+    return full;
+}
+
 // Every region's crop of a layer's features, weighted by its mask, in the features' memory
 // layout; the gradients go back in one tensor of that layout (LibTorch's slices would send back
 // one contiguous, zero-filled tensor per region, which a channels-last network's backward pass
@@ -30,16 +121,23 @@ struct MaskedCropsFunction : torch::autograd::Function<MaskedCropsFunction> {
         const std::vector<const GuidanceMask::AtLayer*>& crops) {
         const at::MemoryFormat layout = features.suggest_memory_format();
         c10::List<at::Tensor> masks;
-        std::vector<int64_t> corners;
+        std::vector<int64_t> areas;  // each crop's area, then its ones
         torch::autograd::variable_list weighted;
         for (const GuidanceMask::AtLayer* crop : crops) {
-            const at::Tensor mask = crop->mask.to(features.scalar_type());
+            const at::Tensor& mask = crop->maskAs(features.scalar_type());
             masks.push_back(mask);
-            corners.insert(corners.end(), {crop->top, crop->left});
-            weighted.push_back((crop->crop(features) * mask).contiguous(layout));
+            const Area area = crop->area();
+            const Area& ones = crop->ones;
+            areas.insert(areas.end(), {area.top, area.left, area.rows, area.columns, ones.top,
+                                       ones.left, ones.rows, ones.columns});
+            const at::Tensor region = crop->crop(features);
+            at::Tensor product =
+                at::empty(region.sizes(), features.options().memory_format(layout));
+            writeMasked(product, region, mask, area, area, ones, false);
+            weighted.push_back(product);
         }
         context->saved_data["masks"] = masks;
-        context->saved_data["corners"] = corners;
+        context->saved_data["areas"] = areas;
         context->saved_data["sizes"] = features.sizes().vec();
         context->saved_data["channelsLast"] = layout == at::MemoryFormat::ChannelsLast;
         return weighted;
@@ -48,42 +146,64 @@ struct MaskedCropsFunction : torch::autograd::Function<MaskedCropsFunction> {
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
                                                    torch::autograd::variable_list gradients) {
         const std::vector<at::Tensor> masks = context->saved_data["masks"].toTensorVector();
-        const std::vector<int64_t> corners = context->saved_data["corners"].toIntVector();
+        const std::vector<int64_t> areas = context->saved_data["areas"].toIntVector();
         const std::vector<int64_t> sizes = context->saved_data["sizes"].toIntVector();
         const at::MemoryFormat layout = context->saved_data["channelsLast"].toBool()
                                             ? at::MemoryFormat::ChannelsLast
                                             : at::MemoryFormat::Contiguous;
-        // The first region's masked gradient is written straight into its crop and only the
-        // rest is zeroed; the others add theirs in place: one pass each, no temporaries.
-        at::Tensor full;
+        std::vector<Area> crops;
+        std::vector<Area> ones;
         for (size_t i = 0; i < masks.size(); ++i) {
-            if (!gradients[i].defined()) {
-                continue;
-            }
-            const int64_t top = corners[2 * i];
-            const int64_t left = corners[2 * i + 1];
-            const int64_t rows = masks[i].size(2);
-            const int64_t columns = masks[i].size(3);
-            if (full.defined()) {
-                full.slice(2, top, top + rows)
-                    .slice(3, left, left + columns)
-                    .addcmul_(gradients[i], masks[i]);
-                continue;
-            }
-            // In the features' layout, which the network's backward pass reads.
-            full = at::empty(sizes, gradients[i].options().memory_format(layout));
-            at::Tensor crop = full.slice(2, top, top + rows).slice(3, left, left + columns);
-            at::mul_out(crop, gradients[i], masks[i]);
-            full.slice(2, 0, top).zero_();
-            full.slice(2, top + rows, sizes[2]).zero_();
-            full.slice(2, top, top + rows).slice(3, 0, left).zero_();
-            full.slice(2, top, top + rows).slice(3, left + columns, sizes[3]).zero_();
+            const int64_t* a = &areas[8 * i];
+            crops.push_back({a[0], a[1], a[2], a[3]});
+            ones.push_back({a[4], a[5], a[6], a[7]});
         }
+        const at::Tensor full =
+            scatteredMaskedGradients(sizes, layout, gradients, masks, crops, ones);
         return {full, at::Tensor()};
     }
 };
 
+// The longest run of true in `flags` (1-D): its start and length.
+std::pair<int64_t, int64_t> longestRun(const at::Tensor& flags) {
+    const at::Tensor values = flags.to(at::kCPU).contiguous();
+    const auto read = values.accessor<bool, 1>();
+    std::pair<int64_t, int64_t> best{0, 0};
+    for (int64_t i = 0, start = 0; i < values.size(0); ++i) {
+        if (!read[i]) {
+            start = i + 1;
+        } else if (i + 1 - start > best.second) {
+            best = {start, i + 1 - start};
+        }
+    }
+    return best;
+}
+
+// AtLayer::ones of `layer`: its crop's longest band of whole rows or of whole columns of ones.
+GuidanceMask::Area onesBand(const GuidanceMask::AtLayer& layer) {
+    const at::Tensor ones = layer.mask[0][0] == 1.0;  // rows x columns
+    const auto [firstRow, rowCount] = longestRun(ones.all(1).flatten());
+    const auto [firstColumn, columnCount] = longestRun(ones.all(0).flatten());
+    const Area crop = layer.area();
+    if (rowCount * crop.columns >= columnCount * crop.rows) {
+        return rowCount == 0 ? Area{}
+                             : Area{crop.top + firstRow, crop.left, rowCount, crop.columns};
+    }
+    return {crop.top, crop.left + firstColumn, crop.rows, columnCount};
+}
+
 }  // namespace
+
+const at::Tensor& GuidanceMask::AtLayer::maskAs(at::ScalarType type) const {
+    if (type == mask.scalar_type()) {
+        return mask;
+    }
+    auto found = converted.find(type);
+    if (found == converted.end()) {
+        found = converted.emplace(type, mask.to(type)).first;
+    }
+    return found->second;
+}
 
 GuidanceMask::GuidanceMask(at::Tensor mask) : mask_(std::move(mask)), coverage_(meanOf(mask_)) {}
 
@@ -98,7 +218,8 @@ const GuidanceMask::AtLayer& GuidanceMask::atResolution(int64_t layerRows,
     if (found == atLayers_.end()) {
         // Area averaging (adaptive average pooling) whatever the layer's stride.
         const at::Tensor scaled = at::adaptive_avg_pool2d(mask_, {size.first, size.second});
-        AtLayer layer{.mask = scaled};
+        AtLayer layer;
+        layer.mask = scaled;
         const at::Tensor rows = at::nonzero(scaled.amax({0, 1, 3}) > 0).flatten();
         const at::Tensor columns = at::nonzero(scaled.amax({0, 1, 2}) > 0).flatten();
         if (rows.numel() > 0 && columns.numel() > 0) {
@@ -109,6 +230,7 @@ const GuidanceMask::AtLayer& GuidanceMask::atResolution(int64_t layerRows,
                              .contiguous();
         }
         layer.meanSquare = std::max(meanOf(layer.mask * layer.mask), 1e-12);
+        layer.ones = onesBand(layer);
         found = atLayers_.emplace(size, std::move(layer)).first;
     }
     return found->second;
@@ -140,13 +262,13 @@ std::vector<GuidedFeatures> guidedFeatures(const at::Tensor& features,
 }
 
 at::Tensor GuidedFeatures::gram(GramMethod method) const {
-    return gramMatrix(weighted, method) / crop->meanSquare;
+    // The mean square divides with the Gram matrix's own normaliser: no operation of its own.
+    return gramMatrix(weighted, method, crop->meanSquare);
 }
 
 GramAndMean GuidedFeatures::statistics(GramMethod method) const {
     // `weighted` holds one factor of the mask already; the mean weighs by its square too.
-    const GramAndMean both = gramAndMean(weighted, crop->mask, method);
-    return {both.gram / crop->meanSquare, both.mean / crop->meanSquare};
+    return gramAndMean(weighted, crop->maskAs(weighted.scalar_type()), method, crop->meanSquare);
 }
 
 StyleGuidance makeStyleGuidance(const std::vector<std::optional<Mask>>& styleMasks,

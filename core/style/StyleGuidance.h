@@ -27,6 +27,13 @@ public:
     const at::Tensor& pixels() const { return mask_; }
     // Mean of the mask over the image: the share of the image the region covers.
     double coverage() const { return coverage_; }
+    // A rectangle of a layer's positions.
+    struct Area {
+        int64_t top = 0;
+        int64_t left = 0;
+        int64_t rows = 0;
+        int64_t columns = 0;
+    };
     // The mask at a layer's resolution, cropped to the rows and columns where it is above zero
     // (so that complementary regions cost about one Gram matrix, not one each), and its mean
     // square over the crop.
@@ -35,11 +42,21 @@ public:
         int64_t top = 0;
         int64_t left = 0;
         double meanSquare = 1.0;
+        // Where the mask is exactly 1, in layer positions: the longest band of the crop's whole
+        // rows or columns (a hard edge's inside), where weighting is a copy, twice as fast as a
+        // product. Empty where there is none.
+        Area ones;
+
+        Area area() const { return {top, left, mask.size(2), mask.size(3)}; }
 
         // `features` (N x C x H x W at the layer's resolution) cropped the same way.
         at::Tensor crop(const at::Tensor& features) const {
             return features.slice(2, top, top + mask.size(2)).slice(3, left, left + mask.size(3));
         }
+        // `mask` in the features' type (bfloat16 under automatic precision), converted once
+        // rather than at every step.
+        const at::Tensor& maskAs(at::ScalarType type) const;
+        mutable std::map<at::ScalarType, at::Tensor> converted;  // maskAs()'s, by type
     };
     // The mask at `features`' resolution (kept once computed).
     const AtLayer& atResolutionOf(const at::Tensor& features) const;

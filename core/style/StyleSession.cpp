@@ -150,11 +150,7 @@ struct StyleSession::State {
     // Resolves `requested` and sets the network to it; targets made in another precision are
     // stale, and so is L-BFGS's curvature.
     void usePrecision(Precision requested) {
-        PrecisionChoice choice = choosePrecision(requested, device.str());
-        network().setReducedPrecision(choice.precision == Precision::Bfloat16);
-        if (choice.precision == Precision::Bfloat16 && !network().reducedPrecision()) {
-            choice = {Precision::Float32, "this GPU's convolutions refuse bfloat16"};
-        }
+        PrecisionChoice choice = impasto::usePrecision(network(), requested);
         if (precision && precision->precision != choice.precision) {
             outOfDate.content = true;
             outOfDate.styles = true;

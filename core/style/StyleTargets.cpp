@@ -116,12 +116,14 @@ void StyleTargets::setGuidance(StyleGuidance guidance) {
 
 at::Tensor StyleTargets::errorAgainst(const Targets& grams, const Gaussians& gaussians,
                                       const std::string& layer, const at::Tensor& mean,
-                                      const at::Tensor& gram) const {
+                                      const at::Tensor& gram, double weight) const {
     if (const auto gaussian = gaussians.find(layer); gaussian != gaussians.end()) {
-        return wassersteinError(mean, gram, gaussian->second);
+        const at::Tensor error = wassersteinError(mean, gram, gaussian->second);
+        return weight == 1.0 ? error : error * weight;
     }
+    // The weight divides the normaliser: no operation of its own (and none back).
     const LayerTarget& target = grams.at(layer);
-    return relativeSquaredError(gram, target.target, target.power);
+    return relativeSquaredError(gram, target.target, target.power / weight);
 }
 
 at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& activation) const {
@@ -152,10 +154,10 @@ at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& 
 at::Tensor StyleTargets::regionErrorOf(size_t region, const std::string& layer,
                                        const at::Tensor& mean, const at::Tensor& gram) const {
     const StyleRegion& guided = guidance_.regions.at(region);
-    return (guided.style ? errorAgainst(perImageGrams_.at(*guided.style),
-                                        perImageGaussians_.at(*guided.style), layer, mean, gram)
-                         : styleErrorOf(layer, mean, gram)) *
-           guided.weight;
+    return guided.style ? errorAgainst(perImageGrams_.at(*guided.style),
+                                       perImageGaussians_.at(*guided.style), layer, mean, gram,
+                                       guided.weight)
+                        : errorAgainst(blended_, gaussians_, layer, mean, gram, guided.weight);
 }
 
 at::Tensor StyleTargets::keepTerm(const at::Tensor& rows, int64_t top,

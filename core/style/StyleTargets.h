@@ -77,10 +77,10 @@ private:
     void mix(const std::vector<double>& weights, StyleLoss styleLoss, Targets& grams,
              Gaussians& gaussians) const;
     // The error of one style layer from the image's mean and Gram matrix against `grams` or
-    // `gaussians` (whichever holds targets).
+    // `gaussians` (whichever holds targets), times `weight`.
     at::Tensor errorAgainst(const Targets& grams, const Gaussians& gaussians,
                             const std::string& layer, const at::Tensor& mean,
-                            const at::Tensor& gram) const;
+                            const at::Tensor& gram, double weight = 1.0) const;
 
     // The error of one style layer (`activation`) against its target.
     at::Tensor styleError(const std::string& layer, const at::Tensor& activation) const;

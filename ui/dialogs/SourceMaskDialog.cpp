@@ -66,8 +66,9 @@ SourceMaskDialog::SourceMaskDialog(const QImage& picture, int painting, const QS
     }
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // A step like any other, so that the region's history (kept past this dialog) has it.
     connect(clearRegion_, &QPushButton::clicked, this, [this] {
-        cleared_ = true;
+        mode_->editor().clear();
         accept();
     });
 
@@ -93,9 +94,6 @@ SourceMaskDialog::SourceMaskDialog(const QImage& picture, int painting, const QS
 }
 
 std::optional<Mask> SourceMaskDialog::region() const {
-    if (cleared_) {
-        return std::nullopt;
-    }
     // Unchanged, the region given is kept as it was, not as resampled to this picture.
     MaskEditor& editor = mode_->editor();
     if (editor.undoStack()->isClean()) {

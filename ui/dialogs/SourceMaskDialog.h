@@ -20,7 +20,10 @@ class PreviewView;
 // clear, invert, undo and redo and keys ([ ] X, Ctrl+Z, Ctrl+Shift+Z) over it, to mark the
 // region its style is taken from ("use only the sky"), shown in the painting's colour. OK gives
 // region() to the caller, which hands it to the run as it does an imported source mask; Clear
-// Region closes with no region (all of the painting); Cancel changes nothing.
+// Region closes with no region (all of the painting); Cancel changes nothing. The caller keeps
+// the editor's history (MaskEditor::history) past OK and gives it to the painting's next dialog
+// (adoptHistory), so that strokes of an earlier opening can be undone, as an image editor keeps
+// a document's history.
 class SourceMaskDialog : public QDialog {
     Q_OBJECT
 
@@ -44,7 +47,6 @@ public:
 private:
     int painting_;
     std::optional<Mask> given_;
-    bool cleared_ = false;
     PreviewView* preview_;
     MaskMode* mode_;
     QLabel* status_;

@@ -67,8 +67,9 @@ void FastTrainingWorker::train(const FastTrainingRequest& request) {
             // No photo open (or it is gone): the training's own first photo shows the style.
             previewPhoto_ = resizeToMaxSide(photos.images.front(), kPreviewSide);
         }
-        const FastTrainingOptions options =
+        FastTrainingOptions options =
             trainingOptions(request.trainSize, request.batchSize, request.width, request.settings);
+        options.device = DevicePreference::Auto;  // as the window's session: CUDA when present
         trainer_ = std::make_unique<FastTraining>(
             request.model.toStdString(), request.settings, request.painting.toStdString(),
             std::move(photos.images), options, checkpoint_->styleFile());

@@ -278,12 +278,24 @@ void SessionWorker::replaceStyles(const QStringList& files) {
 }
 
 void SessionWorker::loadInitImage(const QString& file) {
-    tryLoad([&] {
+    try {
         initImage_ = loadInput(file).image;
-        initFile_ = StartFile{file.toStdString(), false};
+        setStartFile(StartFile{file.toStdString(), false});
         handToSession(Input::InitImage);
         Q_EMIT initImageLoaded(file);
-    });
+    } catch (const std::exception& error) {
+        dropStart(tr("The starting image %1 could not be read (%2): the run starts from the "
+                     "photo.")
+                      .arg(file, messageOf(error)));
+    }
+}
+
+void SessionWorker::dropStart(const QString& message) {
+    // An earlier start left in place would be run from and saved as this one.
+    initImage_.reset();
+    setStartFile(std::nullopt);
+    handToSession(Input::InitImage);
+    Q_EMIT startDropped(message);
 }
 
 void SessionWorker::shareInputs() {
@@ -323,16 +335,12 @@ void SessionWorker::applyFastStyle(const QString& file) {
     }
     tryLoad([&] {
         const FastStyle style = readFastStyle(file.toStdString());
-        FastApplyOptions options = fastApplyOptions(settings_);
-        options.threads = computeThreads();  // the session's count, left as it is
-        // At full strength: the strength slider blends it over the photo as it does a run's.
-        Image styled = impasto::applyFastStyle(
-            *style.network, resizeToMaxSide(*content_, settings_.outputSize), options);
+        Image styled = stylisedPhoto(style);
         if (state_ == RunState::Running) {
             stop();
         }
         initImage_ = styled;
-        initFile_ = StartFile{file.toStdString(), true};
+        setStartFile(StartFile{file.toStdString(), true});
         handToSession(Input::InitImage);
         // Its recipe: the fast style's result, refined for 0 iterations.
         StyleSettings fromStyle = settings_;
@@ -349,10 +357,43 @@ void SessionWorker::applyFastStyle(const QString& file) {
     });
 }
 
+void SessionWorker::startFromFastStyle(const QString& file) {
+    if (!content_) {
+        dropStart(tr("The run starts from the fast style %1 on the photo: open a photo, then "
+                     "choose that style in the fast styles list. Until then it starts from the "
+                     "photo.")
+                      .arg(file));
+        return;
+    }
+    try {
+        const FastStyle style = readFastStyle(file.toStdString());
+        initImage_ = stylisedPhoto(style);
+        setStartFile(StartFile{file.toStdString(), true});
+        handToSession(Input::InitImage);
+        Q_EMIT fastStyleStartMade(QString::fromStdString(style.paintingName));
+    } catch (const std::exception& error) {
+        dropStart(tr("The fast style %1 could not be read (%2): the run starts from the photo.")
+                      .arg(file, messageOf(error)));
+    }
+}
+
+void SessionWorker::setStartFile(std::optional<StartFile> file) {
+    initFile_ = std::move(file);
+    Q_EMIT startFileChanged(initFile_ ? QString::fromStdString(initFile_->path) : QString(),
+                            initFile_ && initFile_->fastStyle);
+}
+
+Image SessionWorker::stylisedPhoto(const FastStyle& style) const {
+    FastApplyOptions options = fastApplyOptions(settings_);
+    options.threads = computeThreads();  // the session's count, left as it is
+    return impasto::applyFastStyle(*style.network, resizeToMaxSide(*content_, settings_.outputSize),
+                                   options);
+}
+
 void SessionWorker::handToSession(Input changed) {
     if (changed == Input::Content && initFile_ && initFile_->fastStyle) {
         // The start is the fast style's result on the previous photo: recipes may not name it.
-        initFile_.reset();
+        setStartFile(std::nullopt);
     }
     if (!session_) {
         return;

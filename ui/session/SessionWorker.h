@@ -28,7 +28,8 @@
 
 namespace impasto {
 class StyleSession;
-}
+struct FastStyle;
+}  // namespace impasto
 
 namespace impasto::ui {
 
@@ -72,11 +73,16 @@ public:
     // Every painting removed, then `files` added in order (a preset's own paintings): one job,
     // so that it acts on the paintings the worker has, whatever else is queued before it.
     void replaceStyles(const QStringList& files);
+    // The picture in `file` as the start (initImageLoaded); one that does not read: startDropped.
     void loadInitImage(const QString& file);
     // Stylises the photo at the output size with the fast style in `file` (one forward pass)
     // and makes that the starting image, kept as a snapshot and shown: Export writes it, Start
     // (from the image) and Resume refine it. A file that does not read is reported by loadFailed.
     void applyFastStyle(const QString& file);
+    // Makes the fast style in `file`'s result on the photo the starting image, as a recipe
+    // that started from it names it (a loaded preset): nothing is kept or shown but the start
+    // (fastStyleStartMade). Without a photo, or with a file that does not read: startDropped.
+    void startFromFastStyle(const QString& file);
     // Sends inputsShared with this worker's model, paintings, settings and masks.
     void shareInputs();
     // Takes another worker's inputs (shareInputs) for runs that are not the user's picture (a
@@ -130,8 +136,16 @@ Q_SIGNALS:
     void initImageLoaded(const QString& name);
     // applyFastStyle made the starting image; `painting` names the style's painting.
     void fastStyleApplied(const QString& painting);
+    // startFromFastStyle made the starting image; `painting` names the style's painting.
+    void fastStyleStartMade(const QString& painting);
+    // The file the starting image comes from, as a recipe names it (empty: none, or not a
+    // file): a picture, or a fast style whose result on the photo it is.
+    void startFileChanged(const QString& file, bool fastStyle);
     // A file could not be loaded; nothing changed.
     void loadFailed(const QString& message);
+    // loadInitImage or startFromFastStyle could not make the start: there is none now, and
+    // the run starts from the photo.
+    void startDropped(const QString& message);
     // The model could not be loaded; the previous one, if any, stays.
     void modelLoadFailed(const QString& message);
     // What the preparation is computing: ("content", 0, 1), then ("style", i, n).
@@ -219,6 +233,13 @@ private:
     // Writes `picture` with its recipe and masks (the masks of now when it has none).
     void writePng(const QString& file, const Snapshot& picture, int bitDepth);
     void handToSession(Input changed);
+    // The photo stylised by `style` at the output size and full strength (the strength slider
+    // blends it over the photo as it does a run's). Needs content_.
+    Image stylisedPhoto(const FastStyle& style) const;
+    // Clears the starting image and its file and sends startDropped.
+    void dropStart(const QString& message);
+    // Sets initFile_ and sends startFileChanged.
+    void setStartFile(std::optional<StartFile> file);
     // `result` blended over the photo at the chosen strength (core/image/StrengthBlend.h), as
     // the preview shows it and exports write it.
     Image atStrength(const Image& result) const;

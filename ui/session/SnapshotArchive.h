@@ -1,6 +1,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "ui/session/SnapshotStore.h"
@@ -8,9 +11,12 @@
 namespace impasto::ui {
 
 // The snapshot history on disk beside the autosave, so that a restore after a crash brings the
-// history back too: each snapshot one PNG (named by its id) with its settings, iteration, run,
-// starting file and masks stored in the file. Written once per snapshot, atomically; a file that
-// cannot be read back is skipped (not worth an error at startup). Used on the worker's thread.
+// history back too: each snapshot one PNG (named by its id) with its settings, iteration, run
+// and starting file stored in the file, and the name of its masks' file: the snapshots of one
+// set of masks share one file (EmbeddedMasks.h's chunk stream), written once, and read back
+// into one shared copy. Written atomically; a file that cannot be read back is skipped (not
+// worth an error at startup); a masks file that cannot be read costs only the masks. Used on the
+// worker's thread.
 class SnapshotArchive {
 public:
     explicit SnapshotArchive(std::filesystem::path folder);
@@ -22,7 +28,11 @@ public:
     void discard();
 
 private:
+    // The name of the masks' file, written if this archive has not written these masks yet.
+    std::string masksFileKey(const std::shared_ptr<const MaskSet>& masks);
+
     std::filesystem::path folder_;
+    std::map<std::string, std::shared_ptr<const MaskSet>> written_;  // each name's masks
 };
 
 }  // namespace impasto::ui

@@ -46,6 +46,8 @@ public:
     void undo() override { editor_.setMaskOf(target_, before_); }
     void redo() override { editor_.setMaskOf(target_, after_); }
 
+    MaskEditor::History::Step step() const { return {text(), before_, after_}; }
+
 private:
     MaskEditor& editor_;
     int target_;
@@ -55,7 +57,9 @@ private:
 
 }  // namespace
 
-MaskEditor::MaskEditor(QObject* parent) : QObject(parent) {}
+MaskEditor::MaskEditor(QObject* parent) : QObject(parent) {
+    undo_.setUndoLimit(kUndoLimit);
+}
 
 void MaskEditor::setMaskSize(QSize size) {
     if (size == size_ || size.isEmpty()) {
@@ -262,6 +266,36 @@ void MaskEditor::pushChange(const QString& text, std::optional<Mask> after) {
         return;  // no step that changes nothing
     }
     undo_.push(new MaskChange(*this, text, target_, targetMask(), std::move(after)));
+}
+
+MaskEditor::History MaskEditor::history() const {
+    History history;
+    for (int i = 0; i < undo_.count(); ++i) {
+        history.steps.push_back(static_cast<const MaskChange*>(undo_.command(i))->step());
+    }
+    history.done = undo_.index();
+    return history;
+}
+
+bool MaskEditor::adoptHistory(const History& history) {
+    const auto fits = [this](const std::optional<Mask>& mask) {
+        return !mask || (mask->width() == size_.width() && mask->height() == size_.height());
+    };
+    for (const History::Step& step : history.steps) {
+        if (!fits(step.before) || !fits(step.after)) {
+            return false;
+        }
+    }
+    undo_.clear();
+    // The newest steps only, as the stack's limit would keep them.
+    const int dropped = std::max(0, int(history.steps.size()) - kUndoLimit);
+    for (size_t i = size_t(dropped); i < history.steps.size(); ++i) {
+        const History::Step& step = history.steps[i];
+        undo_.push(new MaskChange(*this, step.text, target_, step.before, step.after));
+    }
+    undo_.setIndex(std::max(0, history.done - dropped));
+    undo_.setClean();
+    return true;
 }
 
 void MaskEditor::setMaskOf(int target, std::optional<Mask> mask) {

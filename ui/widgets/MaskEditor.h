@@ -7,6 +7,7 @@
 #include <QUndoStack>
 
 #include <optional>
+#include <vector>
 
 #include "core/image/Mask.h"
 #include "ui/session/MaskSet.h"
@@ -24,6 +25,22 @@ class MaskEditor : public QObject {
 
 public:
     static constexpr int kKeepTarget = -1;
+
+    // The undo history of an editor whose steps all change its target's mask (a region
+    // dialog's), as plain values that outlive it: each step's name and the mask before and
+    // after it, and how many are done (those after can be redone).
+    struct History {
+        struct Step {
+            QString text;
+            std::optional<Mask> before;
+            std::optional<Mask> after;
+        };
+        std::vector<Step> steps;
+        int done = 0;
+    };
+
+    // Steps kept for undo (each holds two whole masks), here and in a carried History.
+    static constexpr int kUndoLimit = 30;
 
     explicit MaskEditor(QObject* parent = nullptr);
 
@@ -66,6 +83,11 @@ public:
     void setSourceMask(int painting, std::optional<Mask> mask);
 
     QUndoStack* undoStack() { return &undo_; }
+    History history() const;
+    // Takes `history` as the target's: its steps on the undo stack, done up to where it was,
+    // the mask as it left it; the stack is clean there. False (nothing changed) when its masks
+    // are not of maskSize().
+    bool adoptHistory(const History& history);
     // All masks in their colours (the keep mask's on top); null when there are none.
     QImage overlay() const;
 

@@ -419,6 +419,9 @@ void MainWindow::connectSession() {
                 inputsChanged();
             });
     connect(session, &SessionWorker::styleRemoved, this, [this](int index) {
+        if (const StyleRow* card = styleList_->row(index)) {
+            regionHistories_.erase(card->path());
+        }
         styleList_->removeStyle(index);
         maskMode_->removePainting(index);
         showPaintingsInMaskMode();
@@ -437,11 +440,27 @@ void MainWindow::connectSession() {
                 .arg(painting),
             10000);
     });
+    connect(session, &SessionWorker::startFileChanged, this,
+            [this](const QString& file, bool fastStyle) {
+                startFile_ = file;
+                startIsFastStyle_ = fastStyle;
+            });
+    connect(session, &SessionWorker::fastStyleStartMade, this, [this](const QString& painting) {
+        parameters_->setInitImageName(tr("the fast style of %1").arg(painting));
+    });
     connect(session, &SessionWorker::initImageLoaded, this, [this](const QString& name) {
         parameters_->setInitImageName(QFileInfo(name).fileName());
     });
     connect(session, &SessionWorker::loadFailed, this, [this](const QString& message) {
         pendingPreset_.reset();  // a painting of it is missing: its weights and masks would not fit
+        banner_->addLoadError(message);
+        runStatus_->showMessage(message, 10000);
+    });
+    connect(session, &SessionWorker::startDropped, this, [this](const QString& message) {
+        // As for a preset's start that is gone: the settings say what the run starts from.
+        StyleSettings settings = currentSettings();
+        settings.init = InitKind::Content;
+        showSettings(settings);
         banner_->addLoadError(message);
         runStatus_->showMessage(message, 10000);
     });
@@ -507,7 +526,8 @@ void MainWindow::connectSession() {
     connect(banner_, &MessageBanner::offerDeclined, session, &SessionWorker::discardRecovery,
             Qt::QueuedConnection);
     connect(session, &SessionWorker::settingsRestored, this, &MainWindow::showSettings);
-    connect(session, &SessionWorker::masksRestored, &maskMode_->editor(), &MaskEditor::setMasks);
+    connect(session, &SessionWorker::masksRestored, this,
+            [this](const MaskSet& masks) { setMasksFromOutside(masks); });
     connect(session, &SessionWorker::runRestored, this, [this](int iteration) {
         lossCurve_->clear();
         shownIteration_ = iteration;
@@ -895,6 +915,11 @@ void MainWindow::openContent() {
     }
 }
 
+void MainWindow::setMasksFromOutside(const MaskSet& masks) {
+    regionHistories_.clear();  // their steps undo to regions these masks replace
+    maskMode_->editor().setMasks(masks);
+}
+
 void MainWindow::paintPartOfPainting(int index, const QImage& picture) {
     const StyleRow* card = styleList_->row(index);
     if (!card || findChild<SourceMaskDialog*>()) {
@@ -902,15 +927,22 @@ void MainWindow::paintPartOfPainting(int index, const QImage& picture) {
     }
     const QString path = card->path();
     const std::vector<std::optional<Mask>>& sources = maskMode_->editor().masks().sources;
-    auto* dialog = new SourceMaskDialog(
-        picture, index, QFileInfo(path).fileName(),
-        size_t(index) < sources.size() ? sources[size_t(index)] : std::nullopt, this);
+    const std::optional<Mask> region =
+        size_t(index) < sources.size() ? sources[size_t(index)] : std::nullopt;
+    auto* dialog = new SourceMaskDialog(picture, index, QFileInfo(path).fileName(), region, this);
+    // Strokes of an earlier opening can be undone, unless the region changed otherwise since.
+    if (const auto kept = regionHistories_.find(path);
+        kept != regionHistories_.end() && kept->second.region == region) {
+        dialog->maskMode().editor().adoptHistory(kept->second.history);
+    }
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog, index, path] {
         // Only onto the painting it was painted over, should the list have changed meanwhile.
         const StyleRow* now = styleList_->row(index);
         if (now && now->path() == path) {
-            maskMode_->editor().setSourceMask(index, dialog->region());
+            const std::optional<Mask> painted = dialog->region();
+            maskMode_->editor().setSourceMask(index, painted);
+            regionHistories_[path] = {dialog->maskMode().editor().history(), painted};
         }
     });
     dialog->open();
@@ -1112,7 +1144,12 @@ void MainWindow::savePresetTo(const QString& file) {
                 inputs.styles.push_back(painting.toStdString());
             }
         }
-        impasto::savePreset(file.toStdString(), currentSettings(), inputs);
+        const StyleSettings settings = currentSettings();
+        if (settings.init == InitKind::Image && !startFile_.isEmpty()) {
+            inputs.initImage = startFile_.toStdString();  // loading the preset starts from it
+            inputs.initIsFastStyle = startIsFastStyle_;
+        }
+        impasto::savePreset(file.toStdString(), settings, inputs);
         saveMasksBeside(file.toStdString(), maskMode_->editor().masks());
         // Without a picture yet, a preset has no thumbnail (none is deleted: it may be a
         // file of the user's).
@@ -1146,7 +1183,10 @@ struct PresetRead {
     QStringList paintings;  // the files it names that are there
     QStringList missing;    // and those that are gone
     MaskSet masks;
-    QString error;  // empty when it read
+    QString start;  // the image (or fast style) its run started from, when it is there
+    bool startIsFastStyle = false;
+    QString missingStart;  // the one it names when it is gone
+    QString error;         // empty when it read
 };
 
 namespace {
@@ -1170,6 +1210,15 @@ PresetRead readPreset(const QString& file, const QStringList& shownPaintings) {
             // The paintings' masks belong to the preset's own paintings, not to those here.
             read.masks.paintings.clear();
             read.masks.sources.clear();
+        }
+        const std::optional<std::string>& start = read.recipe.inputs.initImage;
+        if (read.recipe.settings.init == InitKind::Image && start) {
+            (QFileInfo(QString::fromStdString(*start)).isFile() ? read.start : read.missingStart) =
+                QString::fromStdString(*start);
+            read.startIsFastStyle = read.recipe.inputs.initIsFastStyle;
+        }
+        if (!read.missingStart.isEmpty()) {
+            read.recipe.settings.init = InitKind::Content;  // what the run can start from now
         }
     } catch (const std::exception& error) {
         read.error = QString::fromUtf8(error.what());
@@ -1212,7 +1261,14 @@ void MainWindow::applyPresetRead(const QString& file, const PresetRead& read) {
                 worker.replaceStyles(paintings);
             });
         } else if (read.masks.any()) {
-            maskMode_->editor().setMasks(read.masks);
+            setMasksFromOutside(read.masks);
+        }
+        // After the paintings: a start that fails to load leaves their weights and masks be.
+        if (!read.start.isEmpty()) {
+            controller_->post(
+                [start = read.start, fastStyle = read.startIsFastStyle](SessionWorker& worker) {
+                    fastStyle ? worker.startFromFastStyle(start) : worker.loadInitImage(start);
+                });
         }
         rememberRecent("presets", file);
         runStatus_->showMessage(tr("Loaded the preset %1").arg(file), 5000);
@@ -1221,6 +1277,12 @@ void MainWindow::applyPresetRead(const QString& file, const PresetRead& read) {
                 tr("The preset names paintings that are no longer there: %1. Add them again "
                    "(or others) and save the preset anew.")
                     .arg(read.missing.join(", ")));
+        }
+        if (!read.missingStart.isEmpty()) {
+            banner_->addLoadError(
+                tr("The preset starts from %1, which is no longer there: the run starts from "
+                   "the photo. Choose \"Image file...\" under Start from for another.")
+                    .arg(read.missingStart));
         }
     } catch (const std::exception& error) {
         showError(QString::fromUtf8(error.what()));
@@ -1233,7 +1295,7 @@ void MainWindow::applyPendingPreset() {
     }
     showSettings(pendingPreset_->settings);
     if (pendingPreset_->masks.any()) {
-        maskMode_->editor().setMasks(std::move(pendingPreset_->masks));
+        setMasksFromOutside(std::move(pendingPreset_->masks));
     }
     pendingPreset_.reset();
     sendSettings();

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <map>
 #include <optional>
 
 #include "core/settings/StyleSettings.h"
@@ -14,6 +15,7 @@
 #include "ui/session/RunState.h"
 #include "ui/session/SessionFrame.h"
 #include "ui/settings/AppSettings.h"
+#include "ui/widgets/MaskEditor.h"
 
 class QAction;
 class QStackedWidget;
@@ -139,6 +141,8 @@ private:
     // Paint Region of This Painting: a SourceMaskDialog over `picture`; its OK hands the
     // region to the run as Use Part does an imported one.
     void paintPartOfPainting(int index, const QImage& picture);
+    // Masks from a preset or a recovered session: the editor's, with no region history left.
+    void setMasksFromOutside(const MaskSet& masks);
     void showFrame(const SessionFrame& frame);
     void showState(RunState state);
     // A photo or painting came or went: Start follows, an out-of-date complaint goes.
@@ -263,6 +267,10 @@ private:
     int changeIteration_ = 0;             // where that marker is
     QElapsedTimer sinceChange_;
     QString contentName_;
+    // The file the run's starting image comes from (SessionWorker::startFileChanged), for
+    // presets to name.
+    QString startFile_;
+    bool startIsFastStyle_ = false;
     // A preset whose paintings the worker is loading: its settings and masks apply once the
     // last of them is in (blend weights and masks are per painting).
     struct PendingPreset {
@@ -271,6 +279,14 @@ private:
         MaskSet masks;
     };
     std::optional<PendingPreset> pendingPreset_;
+    // Each painting's region history (by its file) as its region dialog's OK left it, with the
+    // region it gave: the painting's next dialog takes it back while the region is that one.
+    // Forgotten when the painting is removed or masks come from outside (setMasksFromOutside).
+    struct RegionHistory {
+        MaskEditor::History history;
+        std::optional<Mask> region;
+    };
+    std::map<QString, RegionHistory> regionHistories_;
 };
 
 }  // namespace impasto::ui
