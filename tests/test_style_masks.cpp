@@ -2,10 +2,12 @@
 // at 128 px: two paintings with complementary masks paint two halves, a keep mask holds the
 // photo, and a mask changed mid-run recomputes no target and keeps the run going; and the
 // guided statistics and their one gradient against LibTorch's autograd.
+#include <QScopeGuard>
 #include <QTest>
 
 #include <cmath>
 
+#include <ATen/Parallel.h>
 #include <opencv2/core.hpp>
 
 #include "core/common/Error.h"
@@ -14,6 +16,7 @@
 #include "core/style/GramMatrix.h"
 #include "core/style/ImageTensor.h"
 #include "core/style/Losses.h"
+#include "core/style/RegionStatistics.h"
 #include "core/style/StyleGuidance.h"
 #include "core/style/StyleSession.h"
 #include "support/SharedPictures.h"
@@ -322,6 +325,125 @@ private Q_SLOTS:
             QCOMPARE(gradient.slice(2, 8).slice(3, 7).abs().max().item<double>(), 0.0);
             QVERIFY(fused.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
         }
+    }
+
+    void regionStatisticsMatchLibTorch_data() {
+        QTest::addColumn<bool>("bfloat16");
+        QTest::addColumn<bool>("channelsLast");
+        QTest::addColumn<bool>("means");
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<QString>("regions");
+        QTest::newRow("float32, channels-last, means, 2 threads")
+            << false << true << true << 2 << 1 << "mixed";
+        QTest::newRow("bfloat16, channels-last, 2 threads")
+            << true << true << false << 2 << 1 << "mixed";
+        QTest::newRow("bfloat16, channels-last, means, 1 thread")
+            << true << true << true << 1 << 1 << "mixed";
+        QTest::newRow("float32, contiguous, 2 threads")
+            << false << false << false << 2 << 1 << "mixed";
+        QTest::newRow("bfloat16, contiguous, means, 2 threads")
+            << true << false << true << 2 << 1 << "mixed";
+        QTest::newRow("float32, channels-last, batch of 2, means")
+            << false << true << true << 2 << 2 << "mixed";
+        QTest::newRow("bfloat16, channels-last, 8 threads")
+            << true << true << false << 8 << 1 << "mixed";
+        QTest::newRow("bfloat16, channels-last, hard top and bottom halves")
+            << true << true << true << 2 << 1 << "hard halves";
+        QTest::newRow("float32, contiguous, hard top and bottom halves")
+            << false << false << false << 2 << 1 << "hard halves";
+        QTest::newRow("bfloat16, channels-last, soft top and bottom halves")
+            << true << true << false << 2 << 1 << "soft halves";
+        QTest::newRow("bfloat16, contiguous, soft top and bottom halves, batch of 2")
+            << true << false << true << 2 << 2 << "soft halves";
+    }
+
+    // The engine's guided statistics (pieces of rows weighted and multiplied by one thread
+    // each): on features large enough for several pieces per region, four regions (hard-edged
+    // left, soft right overlapping it, a half-weight top band overlapping both, whole rows at
+    // the bottom overlapping the left, and a corner between them left to nobody) or two
+    // complementary halves of whole rows (hard: multiplied in place; soft: bands of ones inside
+    // overlapping crops), in either precision and layout, for a batch of two and for more
+    // threads than pieces: the Gram matrices, means and the one gradient equal LibTorch's
+    // autograd of the masked crops, the uncovered corner's gradient is zero and the thread count
+    // is left as it was.
+    void regionStatisticsMatchLibTorch() {
+        QFETCH(bool, bfloat16);
+        QFETCH(bool, channelsLast);
+        QFETCH(bool, means);
+        QFETCH(int, threads);
+        QFETCH(int, batch);
+        QFETCH(QString, regions);
+        const auto restoreThreads =
+            qScopeGuard([previous = at::get_num_threads()] { at::set_num_threads(previous); });
+        at::set_num_threads(threads);
+        at::manual_seed(13);
+        constexpr int64_t kRows = 320;
+        constexpr int64_t kColumns = 200;
+        const at::Tensor columns = at::arange(kColumns, at::kFloat)
+                                       .view({1, 1, 1, kColumns})
+                                       .expand({1, 1, kRows, kColumns});
+        const at::Tensor rows =
+            at::arange(kRows, at::kFloat).view({1, 1, kRows, 1}).expand({1, 1, kRows, kColumns});
+        const GuidanceMask left((columns < 90).to(at::kFloat).contiguous());
+        const GuidanceMask right(
+            (((columns - 80.0) / 30.0).clamp(0.0, 1.0) * (rows < 260).to(at::kFloat)).contiguous());
+        const GuidanceMask top((rows < 100).to(at::kFloat) * (columns < 150).to(at::kFloat) * 0.5);
+        const GuidanceMask bottom((rows >= 280).to(at::kFloat).contiguous());
+        const GuidanceMask topHalf((rows < 160).to(at::kFloat).contiguous());
+        const GuidanceMask bottomHalf((rows >= 160).to(at::kFloat).contiguous());
+        // Whole rows of ones inside each crop, the two overlapping over rows 151-169.
+        const at::Tensor softTop = ((170.0 - rows) / 20.0).clamp(0.0, 1.0).contiguous();
+        const GuidanceMask softTopHalf(softTop);
+        const GuidanceMask softBottomHalf((1.0 - softTop).contiguous());
+        QCOMPARE(softBottomHalf.atResolution(kRows, kColumns).ones.rows, kRows - 170);
+        const std::vector<const GuidanceMask*> masks =
+            regions == "hard halves" ? std::vector<const GuidanceMask*>{&topHalf, &bottomHalf}
+            : regions == "soft halves"
+                ? std::vector<const GuidanceMask*>{&softTopHalf, &softBottomHalf}
+                : std::vector<const GuidanceMask*>{&left, &right, &top, &bottom};
+        const at::ScalarType type = bfloat16 ? at::kBFloat16 : at::kFloat;
+        const at::Tensor values = at::randn({batch, 64, kRows, kColumns})
+                                      .to(type)
+                                      .contiguous(channelsLast ? at::MemoryFormat::ChannelsLast
+                                                               : at::MemoryFormat::Contiguous);
+        const at::Tensor weights = at::randn({4, 64, 64});
+        const at::Tensor meanWeights = at::randn({4, 64});
+
+        const at::Tensor fused = values.clone().requires_grad_(true);
+        const std::vector<GramAndMean> statistics =
+            regionStatistics(fused, masks, GramMethod::Symmetric, means);
+        QCOMPARE(at::get_num_threads(), threads);
+        const at::Tensor plain = values.to(at::kFloat).requires_grad_(true);
+        at::Tensor loss = at::zeros({});
+        at::Tensor expectedLoss = at::zeros({});
+        const double tolerance = bfloat16 ? 2e-2 : 1e-4;
+        for (size_t i = 0; i < masks.size(); ++i) {
+            const GuidanceMask::AtLayer& crop = masks[i]->atResolutionOf(values);
+            const at::Tensor weighted = crop.crop(plain) * crop.mask;
+            const at::Tensor gram = gramMatrix(weighted, GramMethod::Plain) / crop.meanSquare;
+            QVERIFY(at::allclose(statistics[i].gram, gram, tolerance, tolerance));
+            loss = loss + (statistics[i].gram * weights[i]).sum();
+            expectedLoss = expectedLoss + (gram * weights[i]).sum();
+            QCOMPARE(statistics[i].mean.defined(), means);
+            if (means) {
+                const at::Tensor mean = at::mean(weighted * crop.mask, {2, 3}) / crop.meanSquare;
+                QVERIFY(at::allclose(statistics[i].mean, mean, tolerance, tolerance));
+                loss = loss + (statistics[i].mean * meanWeights[i]).sum();
+                expectedLoss = expectedLoss + (mean * meanWeights[i]).sum();
+            }
+        }
+        loss.backward();
+        expectedLoss.backward();
+        const at::Tensor gradient = fused.grad().to(at::kFloat);
+        const double largest = plain.grad().abs().max().item<double>();
+        QVERIFY(largest > 0.0);
+        QVERIFY(at::allclose(gradient, plain.grad(), tolerance, tolerance * largest));
+        if (regions == "mixed") {
+            QCOMPARE(gradient.slice(2, 260, 280).slice(3, 90).abs().max().item<double>(), 0.0);
+        }
+        QVERIFY(fused.grad().is_contiguous(fused.suggest_memory_format()));
+        QCOMPARE(at::get_num_threads(), threads);
     }
 };
 

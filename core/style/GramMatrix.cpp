@@ -11,9 +11,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/style/OneThreadKernels.h"
+
 namespace impasto {
 
 namespace {
+
+// The channel blocks one thread multiplies (addUpperGram): wide enough that one product covers
+// the narrow layers, whose positions the threads split instead (positionSplitProductCpu).
+constexpr int64_t kThreadBlockWidth = 128;
 
 // oneDNN's row-major GEMMs, where LibTorch links oneDNN as a library of its own (Debian's does;
 // official builds link it in without exporting it): float32, and bfloat16 inputs with float32
@@ -59,10 +65,10 @@ GemmOperand transposed(const GemmOperand& operand) {
     return {operand.transpose == 'N' ? 'T' : 'N', operand.leading};
 }
 
-// out = a b on the CPU into float32, from float32 matrices or from bfloat16 ones (whose products
-// float32 holds exactly): oneDNN's GEMMs where there are and the layouts suit them, else
-// LibTorch's (the system BLAS).
-void productCpu(at::Tensor out, const at::Tensor& a, const at::Tensor& b) {
+// out = a b (out += a b with `accumulate`) on the CPU into float32, from float32 matrices or from
+// bfloat16 ones (whose products float32 holds exactly): oneDNN's GEMMs where there are and the
+// layouts suit them, else LibTorch's (the system BLAS).
+void productCpu(at::Tensor out, const at::Tensor& a, const at::Tensor& b, bool accumulate = false) {
     const auto ga = gemmOperand(a);
     const auto gb = gemmOperand(b);
     const auto gout = gemmOperand(out);
@@ -76,30 +82,29 @@ void productCpu(at::Tensor out, const at::Tensor& a, const at::Tensor& b) {
         const int64_t m = swap ? b.size(1) : a.size(0);
         const int64_t n = swap ? a.size(0) : b.size(1);
         const int64_t k = a.size(1);
+        const float beta = accumulate ? 1.0f : 0.0f;
         int status = -1;
         if (a.scalar_type() == at::kFloat && onednnSgemm() != nullptr) {
             status = onednnSgemm()(first.transpose, second.transpose, m, n, k, 1.0f,
                                    firstMatrix.data_ptr<float>(), first.leading,
-                                   secondMatrix.data_ptr<float>(), second.leading, 0.0f,
+                                   secondMatrix.data_ptr<float>(), second.leading, beta,
                                    out.data_ptr<float>(), gout->leading);
         } else if (a.scalar_type() == at::kBFloat16 && onednnBfloat16Gemm() != nullptr) {
             status = onednnBfloat16Gemm()(
                 first.transpose, second.transpose, m, n, k, 1.0f,
                 static_cast<const uint16_t*>(firstMatrix.data_ptr()), first.leading,
-                static_cast<const uint16_t*>(secondMatrix.data_ptr()), second.leading, 0.0f,
+                static_cast<const uint16_t*>(secondMatrix.data_ptr()), second.leading, beta,
                 out.data_ptr<float>(), gout->leading);
         }
         if (status == 0) {
             return;
         }
     }
-    at::mm_out(out, a.to(out.scalar_type()), b.to(out.scalar_type()));
-}
-
-// Positions x channels view of one C x H x W item: row-major for channels-last memory,
-// column-major for contiguous memory, a view either way (dense() guarantees it).
-at::Tensor positionsByChannels(const at::Tensor& item) {
-    return item.permute({1, 2, 0}).reshape({-1, item.size(0)});
+    if (accumulate) {
+        out.addmm_(a.to(out.scalar_type()), b.to(out.scalar_type()));
+    } else {
+        at::mm_out(out, a.to(out.scalar_type()), b.to(out.scalar_type()));
+    }
 }
 
 // Features in one of the two layouts positionsByChannels() can view.
@@ -162,6 +167,30 @@ void productByRowsCpu(const at::Tensor& x, const at::Tensor& s, at::Tensor resul
     });
 }
 
+// gram = x^T x for x of P x C with few channels, whose blocks would be too narrow to multiply
+// well (16 wide at 64 channels): the positions split over the threads instead, each summing its
+// own product, then added.
+void positionSplitProductCpu(const at::Tensor& x, at::Tensor gram) {
+    const int64_t threads = at::get_num_threads();
+    std::vector<at::Tensor> sums(threads);
+    at::parallel_for(0, x.size(0), (x.size(0) + threads - 1) / threads,
+                     [&](int64_t begin, int64_t end) {
+                         const OneThreadKernels oneThread;
+                         at::Tensor& sum = sums[at::get_thread_num()];
+                         if (!sum.defined()) {
+                             sum = at::zeros_like(gram);
+                         }
+                         addUpperGram(x.narrow(0, begin, end - begin), sum);
+                     });
+    gram.zero_();
+    for (const at::Tensor& sum : sums) {
+        if (sum.defined()) {
+            gram.add_(sum);
+        }
+    }
+    mirrorUpperGram(gram);
+}
+
 at::Tensor symmetricGram(const at::Tensor& features, double divisor) {
     const int64_t batch = features.size(0);
     const int64_t channels = features.size(1);
@@ -169,7 +198,9 @@ at::Tensor symmetricGram(const at::Tensor& features, double divisor) {
     at::Tensor gram = at::empty({batch, channels, channels}, features.options().dtype(at::kFloat));
     for (int64_t item = 0; item < batch; ++item) {
         const at::Tensor x = positionsByChannels(features[item]);
-        if (features.is_cpu()) {
+        if (features.is_cpu() && channels <= kThreadBlockWidth) {
+            positionSplitProductCpu(x, gram[item]);
+        } else if (features.is_cpu()) {
             symmetricProductCpu(x, gram[item]);
         } else {
             at::Tensor out = gram[item];
@@ -292,8 +323,8 @@ at::Tensor plainGram(const at::Tensor& features, double divisor) {
     return at::bmm(flat, flat.transpose(1, 2)) / normaliser;
 }
 
-// bfloat16 features go into oneDNN's bfloat16 GEMM as they are (a float32 copy would hold the
-// same values, and copying costs as much as the product); elsewhere they become float32.
+}  // namespace
+
 at::Tensor gramInput(const at::Tensor& features, GramMethod method) {
     const bool bfloat16Products = method == GramMethod::Symmetric && features.is_cpu() &&
                                   features.scalar_type() == at::kBFloat16 &&
@@ -301,8 +332,6 @@ at::Tensor gramInput(const at::Tensor& features, GramMethod method) {
     return features.scalar_type() == at::kFloat || bfloat16Products ? features
                                                                     : features.to(at::kFloat);
 }
-
-}  // namespace
 
 at::Tensor gramMatrix(const at::Tensor& features, GramMethod method, double divisor) {
     const at::Tensor input = gramInput(features, method);
@@ -323,6 +352,59 @@ GramAndMean gramAndMean(const at::Tensor& features, const at::Tensor& positionWe
         dense(input), positionWeights.defined() ? std::optional(positionWeights) : std::nullopt,
         divisor);
     return {both[0], both[1]};
+}
+
+at::Tensor positionsByChannels(const at::Tensor& item) {
+    return item.permute({1, 2, 0}).reshape({-1, item.size(0)});
+}
+
+namespace {
+
+std::vector<int64_t> threadBlockStarts(int64_t channels) {
+    std::vector<int64_t> starts;
+    for (int64_t start = 0; start < channels; start += kThreadBlockWidth) {
+        starts.push_back(start);
+    }
+    starts.push_back(channels);
+    return starts;
+}
+
+}  // namespace
+
+void addUpperGram(const at::Tensor& x, at::Tensor gram) {
+    const std::vector<int64_t> starts = threadBlockStarts(x.size(1));
+    for (size_t row = 0; row + 1 < starts.size(); ++row) {
+        const int64_t rows = starts[row + 1] - starts[row];
+        for (size_t column = row; column + 1 < starts.size(); ++column) {
+            const int64_t columns = starts[column + 1] - starts[column];
+            productCpu(gram.narrow(0, starts[row], rows).narrow(1, starts[column], columns),
+                       x.narrow(1, starts[row], rows).t(), x.narrow(1, starts[column], columns),
+                       true);
+        }
+    }
+}
+
+void mirrorUpperGram(at::Tensor gram) {
+    const std::vector<int64_t> starts = threadBlockStarts(gram.size(0));
+    for (size_t row = 0; row + 1 < starts.size(); ++row) {
+        const int64_t rows = starts[row + 1] - starts[row];
+        for (size_t column = row + 1; column + 1 < starts.size(); ++column) {
+            const int64_t columns = starts[column + 1] - starts[column];
+            gram.narrow(0, starts[column], columns)
+                .narrow(1, starts[row], rows)
+                .copy_(gram.narrow(0, starts[row], rows).narrow(1, starts[column], columns).t());
+        }
+    }
+}
+
+void productOnThisThread(at::Tensor out, const at::Tensor& x, const at::Tensor& s) {
+    if (out.scalar_type() == at::kFloat) {
+        productCpu(std::move(out), x, s.to(at::kFloat));
+    } else {
+        // LibTorch's bfloat16 product (oneDNN's matmul primitive) measured 1.6-2.7x as fast as
+        // oneDNN's bfloat16 GEMM into float32 here.
+        at::mm_out(out, x, s.to(out.scalar_type()));
+    }
 }
 
 at::Tensor matrixProduct(const at::Tensor& a, const at::Tensor& b) {

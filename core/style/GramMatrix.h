@@ -27,6 +27,25 @@ struct GramAndMean {
 GramAndMean gramAndMean(const at::Tensor& features, const at::Tensor& positionWeights = {},
                         GramMethod method = GramMethod::Symmetric, double divisor = 1.0);
 
+// `features` as the symmetric Gram product takes them: bfloat16 as they are where oneDNN's
+// bfloat16 GEMM is found (a float32 copy would hold the same values, and copying costs as much as
+// the product), else float32.
+at::Tensor gramInput(const at::Tensor& features, GramMethod method);
+
+// Positions x channels view of one C x H x W item of dense features (either layout): row-major
+// for channels-last memory, column-major for contiguous memory.
+at::Tensor positionsByChannels(const at::Tensor& item);
+
+// For a CPU Gram matrix summed over pieces of the positions by one thread each
+// (core/style/RegionStatistics.cpp): gram (C x C, float32) += x^T x for x of P x C
+// (positionsByChannels), on and above the diagonal only, on the calling thread; then
+// mirrorUpperGram() fills the rest from those blocks.
+void addUpperGram(const at::Tensor& x, at::Tensor gram);
+void mirrorUpperGram(at::Tensor gram);
+// out = x s (P x C times C x C) in out's type, float32 or bfloat16 with float32 sums, on the
+// calling thread (inside a parallel region).
+void productOnThisThread(at::Tensor out, const at::Tensor& x, const at::Tensor& s);
+
 // a b for batches of matrices (N x R x K and N x K x C): through oneDNN's GEMM for float32 on the
 // CPU, as the Gram matrix (OpenBLAS's fallback kernels are several times slower), else at::matmul.
 // Not differentiable.

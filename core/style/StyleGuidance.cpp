@@ -8,6 +8,7 @@
 #include "core/settings/StyleSettings.h"
 #include "core/style/GramMatrix.h"
 #include "core/style/ImageTensor.h"
+#include "core/style/LayerAreas.h"
 
 namespace impasto {
 
@@ -18,65 +19,6 @@ constexpr double kEmptyCoverage = 1e-6;
 
 double meanOf(const at::Tensor& values) {
     return values.mean().item<double>();
-}
-
-using Area = GuidanceMask::Area;
-
-bool contains(const Area& outer, const Area& inner) {
-    return inner.top >= outer.top && inner.left >= outer.left &&
-           inner.top + inner.rows <= outer.top + outer.rows &&
-           inner.left + inner.columns <= outer.left + outer.columns;
-}
-
-// `tensor`'s positions in `area`, relative to `origin` (a layer position).
-at::Tensor part(const at::Tensor& tensor, const Area& area, const Area& origin = {}) {
-    return tensor.slice(2, area.top - origin.top, area.top - origin.top + area.rows)
-        .slice(3, area.left - origin.left, area.left - origin.left + area.columns);
-}
-
-// The cells the edges of `areas` cut `whole` into, with `whole`'s own edges.
-std::vector<Area> cells(const Area& whole, const std::vector<Area>& areas) {
-    std::vector<int64_t> rows{whole.top, whole.top + whole.rows};
-    std::vector<int64_t> columns{whole.left, whole.left + whole.columns};
-    for (const Area& area : areas) {
-        if (area.rows > 0 && area.columns > 0) {
-            rows.insert(rows.end(), {area.top, area.top + area.rows});
-            columns.insert(columns.end(), {area.left, area.left + area.columns});
-        }
-    }
-    auto sorted = [&](std::vector<int64_t>& edges, int64_t first, int64_t last) {
-        std::erase_if(edges, [&](int64_t edge) { return edge < first || edge > last; });
-        std::sort(edges.begin(), edges.end());
-        edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-    };
-    sorted(rows, whole.top, whole.top + whole.rows);
-    sorted(columns, whole.left, whole.left + whole.columns);
-    std::vector<Area> result;
-    for (size_t r = 0; r + 1 < rows.size(); ++r) {
-        for (size_t c = 0; c + 1 < columns.size(); ++c) {
-            result.push_back(
-                {rows[r], columns[c], rows[r + 1] - rows[r], columns[c + 1] - columns[c]});
-        }
-    }
-    return result;
-}
-
-// out = values * mask (or out += values * mask with `add`) over `area`, all three given at
-// `origin`; a copy (or sum) where the mask is 1 (`ones`).
-void writeMasked(at::Tensor& out, const at::Tensor& values, const at::Tensor& mask,
-                 const Area& area, const Area& origin, const Area& ones, bool add) {
-    for (const Area& cell : cells(area, {ones})) {
-        at::Tensor target = part(out, cell, origin);
-        const at::Tensor source = part(values, cell, origin);
-        const bool unit = ones.rows > 0 && contains(ones, cell);
-        if (unit) {
-            add ? target.add_(source) : target.copy_(source);
-        } else if (add) {
-            target.addcmul_(source, part(mask, cell, origin));
-        } else {
-            at::mul_out(target, source, part(mask, cell, origin));
-        }
-    }
 }
 
 // The sum of each region's gradient times its mask, placed at its crop (`crops`, with the
@@ -100,7 +42,8 @@ at::Tensor scatteredMaskedGradients(const std::vector<int64_t>& sizes, at::Memor
             if (gradients[i].defined() && contains(crops[i], cell)) {
                 at::Tensor target = part(full, cell);
                 writeMasked(target, part(gradients[i], cell, crops[i]),
-                            part(masks[i], cell, crops[i]), cell, cell, ones[i], written);
+                            part(masks[i], cell, crops[i]), cell, cell, ones[i],
+                            written ? std::vector<Area>{cell} : std::vector<Area>{});
                 written = true;
             }
         }
@@ -133,7 +76,7 @@ struct MaskedCropsFunction : torch::autograd::Function<MaskedCropsFunction> {
             const at::Tensor region = crop->crop(features);
             at::Tensor product =
                 at::empty(region.sizes(), features.options().memory_format(layout));
-            writeMasked(product, region, mask, area, area, ones, false);
+            writeMasked(product, region, mask, area, area, ones);
             weighted.push_back(product);
         }
         context->saved_data["masks"] = masks;

@@ -2,6 +2,7 @@
 
 #include "core/settings/SmoothnessScale.h"
 #include "core/style/Losses.h"
+#include "core/style/RegionStatistics.h"
 
 namespace impasto {
 
@@ -140,12 +141,11 @@ at::Tensor StyleTargets::styleError(const std::string& layer, const at::Tensor& 
     for (const StyleRegion& region : guidance_.regions) {
         masks.push_back(&region.mask);
     }
-    const std::vector<GuidedFeatures> regions = guidedFeatures(activation, masks);
+    const std::vector<GramAndMean> regions =
+        regionStatistics(activation, masks, gramMethod_, wasserstein);
     at::Tensor error;
     for (size_t i = 0; i < regions.size(); ++i) {
-        const GramAndMean statistics = wasserstein ? regions[i].statistics(gramMethod_)
-                                                   : GramAndMean{regions[i].gram(gramMethod_), {}};
-        const at::Tensor term = regionErrorOf(i, layer, statistics.mean, statistics.gram);
+        const at::Tensor term = regionErrorOf(i, layer, regions[i].mean, regions[i].gram);
         error = error.defined() ? error + term : term;
     }
     return error;
