@@ -1,6 +1,7 @@
 // The real main window, offscreen, with real drops, sliders and the real SqueezeNet weights at
 // small sizes: a run from dropped images to an exported PNG, changes reaching the running
-// session, bad files, pause and resume, the iteration target, and closing during a run.
+// session, bad files, pause and resume, the iteration target, closing during a run, and the
+// first run's window size.
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -16,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -44,6 +46,7 @@
 #include "ui/panels/ParameterPanel.h"
 #include "ui/panels/RunStatusBar.h"
 #include "ui/session/SessionController.h"
+#include "ui/settings/AppSettings.h"
 #include "ui/widgets/ImageSlot.h"
 #include "ui/widgets/LayerWeightsEditor.h"
 #include "ui/widgets/LossCurveView.h"
@@ -101,6 +104,23 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.isModelReady(), kTimeoutMs);
         QVERIFY(!setup->isVisible());
         QVERIFY(window.runStatus()->deviceText().contains("SqueezeNet"));
+    }
+
+    // Without a stored geometry the window opens on most of the screen, so the docks leave the
+    // preview room; a stored geometry wins.
+    void firstRunWindowTakesMostOfTheScreen() {
+        AppSettings().setWindowGeometry({});
+        const QRect available = QApplication::primaryScreen()->availableGeometry();
+        {
+            MainWindow window;
+            QVERIFY(window.width() >= available.width() * 0.85);
+            QVERIFY(window.height() >= available.height() * 0.85);
+            QVERIFY(available.contains(window.geometry().center()));
+            window.resize(500, 400);
+            AppSettings().setWindowGeometry(window.saveGeometry());
+        }
+        MainWindow restored;
+        QCOMPARE(restored.size(), QSize(500, 400));
     }
 
     // The status bar names the precision the convolutions run in and why; the Precision

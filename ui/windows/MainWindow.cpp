@@ -18,6 +18,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -617,7 +618,13 @@ void MainWindow::connectSession() {
 }
 
 void MainWindow::restoreSession(const QString& model) {
-    restoreGeometry(appSettings_.windowGeometry());
+    if (!restoreGeometry(appSettings_.windowGeometry()) && screen() != nullptr) {
+        // First run: most of the screen, else the docks' widths leave the preview a sliver
+        // (160 px wide at 1280 x 800).
+        const QRect available = screen()->availableGeometry();
+        resize(available.size() * kFirstRunScreenShare);
+        move(available.center() - rect().center());
+    }
     restoreState(appSettings_.windowState());
     if (const auto settings = appSettings_.lastSettings()) {
         parameters_->setSettings(*settings);

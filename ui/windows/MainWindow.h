@@ -103,6 +103,8 @@ public:
 
     // The longest side of a draft.
     static constexpr int kDraftSize = 256;
+    // The share of the screen's free area the window takes on the first run.
+    static constexpr double kFirstRunScreenShare = 0.9;
     // A model is loaded (Start then waits only for a photo or a painting).
     bool isModelReady() const { return modelReady_; }
     // The iteration of the newest frame shown (0 before any).
