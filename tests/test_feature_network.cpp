@@ -327,7 +327,16 @@ private Q_SLOTS:
         for (const char* layer : {"relu1_2", "relu2_1"}) {
             QVERIFY(at::allclose(channelsLast.at(layer), contiguous.at(layer), 1e-4, 1e-3));
         }
-        QVERIFY(at::allclose(channelsLastGradient, contiguousGradient, 1e-3, 1e-6));
+        // Summed in another order, so near-zero entries differ by rounding: the tolerance is
+        // relative to the gradient's largest entry.
+        const double largest = contiguousGradient.abs().max().item<double>();
+        QVERIFY(largest > 0.0);
+        const double difference =
+            (channelsLastGradient - contiguousGradient).abs().max().item<double>();
+        QVERIFY2(
+            difference <= 1e-5 * largest,
+            qPrintable(
+                QString("largest difference %1, largest entry %2").arg(difference).arg(largest)));
     }
 
     // The first convolution repeats the edge: a flat image gives the same conv1_1 features at
