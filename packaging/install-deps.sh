@@ -19,6 +19,9 @@ packages+=(libwebp-dev pkgconf)
 packages+=(libtiff-dev)
 # libpng-dev: PNG inputs are decoded by libpng directly, so that its warnings never reach stderr.
 packages+=(libpng-dev)
+# libdnnl-dev: oneDNN's headers (the library itself comes with LibTorch), for the per-row
+# products of masked style layers.
+packages+=(libdnnl-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -356,6 +356,10 @@ private Q_SLOTS:
             << true << true << false << 2 << 1 << "soft halves";
         QTest::newRow("bfloat16, contiguous, soft top and bottom halves, batch of 2")
             << true << false << true << 2 << 2 << "soft halves";
+        QTest::newRow("bfloat16, channels-last, left and right bands, means")
+            << true << true << true << 2 << 1 << "left and right";
+        QTest::newRow("float32, channels-last, left and right bands, means, batch of 2")
+            << false << true << true << 2 << 2 << "left and right";
     }
 
     // The engine's guided statistics (pieces of rows weighted and multiplied by one thread
@@ -363,7 +367,8 @@ private Q_SLOTS:
     // left, soft right overlapping it, a half-weight top band overlapping both, whole rows at
     // the bottom overlapping the left, and a corner between them left to nobody) or two
     // complementary halves of whole rows (hard: multiplied in place; soft: bands of ones inside
-    // overlapping crops), in either precision and layout, for a batch of two and for more
+    // overlapping crops) or of columns (the ones' rows read and written in place, one product
+    // per row), in either precision and layout, for a batch of two and for more
     // threads than pieces: the Gram matrices, means and the one gradient equal LibTorch's
     // autograd of the masked crops, the uncovered corner's gradient is zero and the thread count
     // is left as it was.
@@ -397,10 +402,18 @@ private Q_SLOTS:
         const GuidanceMask softTopHalf(softTop);
         const GuidanceMask softBottomHalf((1.0 - softTop).contiguous());
         QCOMPARE(softBottomHalf.atResolution(kRows, kColumns).ones.rows, kRows - 170);
+        // Bands of columns, rows summed and written one at a time: the left one's ones where
+        // no other region goes, a soft edge both share, and soft columns of the right one's
+        // that no other region shares, wide enough to go by rows (weighted by the mask squared).
+        const GuidanceMask leftBand((columns < 150).to(at::kFloat).contiguous());
+        const GuidanceMask rightBand(((columns - 139.0) / 60.0).clamp(0.0, 1.0).contiguous());
+        QCOMPARE(leftBand.atResolution(kRows, kColumns).ones.columns, 150);
         const std::vector<const GuidanceMask*> masks =
             regions == "hard halves" ? std::vector<const GuidanceMask*>{&topHalf, &bottomHalf}
             : regions == "soft halves"
                 ? std::vector<const GuidanceMask*>{&softTopHalf, &softBottomHalf}
+            : regions == "left and right"
+                ? std::vector<const GuidanceMask*>{&leftBand, &rightBand}
                 : std::vector<const GuidanceMask*>{&left, &right, &top, &bottom};
         const at::ScalarType type = bfloat16 ? at::kBFloat16 : at::kFloat;
         const at::Tensor values = at::randn({batch, 64, kRows, kColumns})

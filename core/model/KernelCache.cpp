@@ -37,9 +37,9 @@ void boundKernelCache() {
     }
     if (const SetCapacity setCapacity = setCapacityFunction()) {
         setCapacity(kKernelCacheCapacity);
-        return;
     }
-    // oneDNN linked into LibTorch reads the variable when its cache is first used.
+    // oneDNN linked into LibTorch reads the variable when its cache is first used (the function
+    // found above may be another oneDNN's: the guided products' libdnnl beside such a LibTorch).
     ::setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(kKernelCacheCapacity).c_str(), 0);
 }
 

@@ -11,8 +11,15 @@ bool contains(const Area& outer, const Area& inner) {
 }
 
 bool intersect(const Area& a, const Area& b) {
-    return std::max(a.top, b.top) < std::min(a.top + a.rows, b.top + b.rows) &&
-           std::max(a.left, b.left) < std::min(a.left + a.columns, b.left + b.columns);
+    const Area both = overlap(a, b);
+    return both.rows > 0 && both.columns > 0;
+}
+
+Area overlap(const Area& a, const Area& b) {
+    const int64_t top = std::max(a.top, b.top);
+    const int64_t left = std::max(a.left, b.left);
+    return {top, left, std::min(a.top + a.rows, b.top + b.rows) - top,
+            std::min(a.left + a.columns, b.left + b.columns) - left};
 }
 
 at::Tensor part(const at::Tensor& tensor, const Area& area, const Area& origin) {
@@ -44,6 +51,15 @@ std::vector<Area> cells(const Area& whole, const std::vector<Area>& areas) {
         }
     }
     return result;
+}
+
+void zeroUncovered(at::Tensor& layer, const std::vector<Area>& areas) {
+    for (const Area& cell : cells({0, 0, layer.size(2), layer.size(3)}, areas)) {
+        if (std::none_of(areas.begin(), areas.end(),
+                         [&](const Area& area) { return contains(area, cell); })) {
+            part(layer, cell).zero_();
+        }
+    }
 }
 
 void writeMasked(at::Tensor& out, const at::Tensor& values, const at::Tensor& mask,

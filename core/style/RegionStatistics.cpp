@@ -8,6 +8,7 @@
 
 #include "core/style/LayerAreas.h"
 #include "core/style/OneThreadKernels.h"
+#include "core/style/RowProducts.h"
 
 namespace impasto {
 
@@ -25,15 +26,48 @@ struct Crop {
 // ones (their calls cost more than the cache saves) and than whole crops.
 constexpr int64_t kPieceBytes = 2 * 1024 * 1024;
 
+// Whether rows of a layer's crops can be multiplied where they lie (rowProducts): channels-last
+// memory, whose rows are dense matrices, and products that run here for the features' type.
+bool rowsInPlace(const at::Tensor& features) {
+    return features.suggest_memory_format() == at::MemoryFormat::ChannelsLast &&
+           rowProductsRun(features.scalar_type());
+}
+
+// The shortest rows whose products go straight into the gradient one row at a time
+// (rowProducts): on shorter rows the calls cost more than the copies in and out they save.
+constexpr int64_t kShortestProductRow = 48;
+
+// The shortest rows of ones whose Gram matrices are summed one row at a time (addRowGrams),
+// reading the features in place: on shorter rows the calls cost more than the copy they save.
+constexpr int64_t kShortestGramRow = 96;
+
+// The most channels summed by rows: each row's product is the whole Gram matrix, where
+// addUpperGram multiplies only the blocks on and above the diagonal of layers wider than its
+// block (128 channels).
+constexpr int64_t kWidestGramByRows = 128;
+
+// Whether a piece's Gram matrix is summed by rows where its mask is 1 rather than from one
+// weighted copy. Whole rows of the layer are one matrix already (plainRows).
+bool gramByRows(const at::Tensor& features, const Area& piece) {
+    return piece.columns >= kShortestGramRow && piece.columns < features.size(3) &&
+           features.size(1) <= kWidestGramByRows && rowsInPlace(features);
+}
+
+// A cell's positions as rows x columns x channels (channels-last memory: dense rows).
+at::Tensor rowsOf(const at::Tensor& item) {
+    return item.permute({1, 2, 0});
+}
+
 // A band of rows of one region's crop, weighted and multiplied by one thread.
 struct Piece {
     size_t region = 0;
     Area area;
 };
 
-// Every crop's rows in pieces of at most kPieceBytes, enough of them to keep every thread busy,
-// cut where a band of whole rows of ones begins and ends (inside it, pieces of the layer's whole
-// width are the features themselves: plainRows()).
+// Every crop's rows in pieces of at most kPieceBytes (bands of columns read in place: of any
+// size), enough of them to keep every thread busy, cut where a band of whole rows of ones begins
+// and ends (inside it, pieces of the layer's whole width are the features themselves:
+// plainRows()).
 std::vector<Piece> piecesOf(const std::vector<Crop>& crops, const at::Tensor& features) {
     const int64_t threads = at::get_num_threads();
     const int64_t perRegion = (threads + static_cast<int64_t>(crops.size()) - 1) /
@@ -44,9 +78,13 @@ std::vector<Piece> piecesOf(const std::vector<Crop>& crops, const at::Tensor& fe
         const Area& ones = crops[region].ones;
         const int64_t rowBytes =
             crop.columns * features.size(0) * features.size(1) * features.element_size();
-        const int64_t rows =
-            std::max<int64_t>(1, std::min(kPieceBytes / std::max<int64_t>(1, rowBytes),
-                                          (crop.rows + perRegion - 1) / perRegion));
+        // Bands of columns whose rows are read and written in place need not fit the cache:
+        // fewer pieces, fewer cells at their edges.
+        const bool inPlace = rowsInPlace(features) && crop.columns >= kShortestProductRow &&
+                             crop.columns < features.size(3);
+        const int64_t rows = std::max<int64_t>(
+            1, std::min(inPlace ? crop.rows : kPieceBytes / std::max<int64_t>(1, rowBytes),
+                        (crop.rows + perRegion - 1) / perRegion));
         std::vector<int64_t> edges{crop.top, crop.top + crop.rows};
         if (ones.rows > 0 && ones.columns == crop.columns) {
             edges.insert(edges.begin() + 1, {ones.top, ones.top + ones.rows});
@@ -106,16 +144,30 @@ std::vector<GramAndMean> statisticsOf(const at::Tensor& features, const std::vec
                 sum = {at::zeros({batch, channels, channels}, floats),
                        means ? at::zeros({batch, channels}, floats) : at::Tensor()};
             }
-            const at::Tensor weighted = weightedPiece(features, crop, piece.area);
-            for (int64_t item = 0; item < batch; ++item) {
-                addUpperGram(positionsByChannels(weighted[item]), sum.gram[item]);
-            }
-            if (means) {
-                // The mean weighs by the mask's square: `weighted` holds one factor.
-                sum.mean.add_(at::sum(plainRows(features, crop, piece.area)
-                                          ? weighted
-                                          : weighted * part(crop.mask, piece.area, crop.area),
-                                      {2, 3}, false, at::kFloat));
+            const bool byRows = gramByRows(features, piece.area);
+            for (const Area& cell : cells(piece.area, {byRows ? crop.ones : Area{}})) {
+                if (byRows && crop.ones.rows > 0 && contains(crop.ones, cell) &&
+                    cell.columns >= kShortestGramRow) {
+                    const at::Tensor ones = part(features, cell);
+                    for (int64_t item = 0; item < batch; ++item) {
+                        addRowGrams(sum.gram[item], rowsOf(ones[item]));
+                    }
+                    if (means) {
+                        sum.mean.add_(at::sum(ones, {2, 3}, false, at::kFloat));
+                    }
+                    continue;
+                }
+                const at::Tensor weighted = weightedPiece(features, crop, cell);
+                for (int64_t item = 0; item < batch; ++item) {
+                    addUpperGram(positionsByChannels(weighted[item]), sum.gram[item]);
+                }
+                if (means) {
+                    // The mean weighs by the mask's square: `weighted` holds one factor.
+                    sum.mean.add_(at::sum(plainRows(features, crop, cell)
+                                              ? weighted
+                                              : weighted * part(crop.mask, cell, crop.area),
+                                          {2, 3}, false, at::kFloat));
+                }
             }
         }
     });
@@ -149,7 +201,36 @@ struct RegionGradient {
     Crop crop;
     at::Tensor symmetric;   // (dG + dG^T) / (P d) in the features' type; undefined: none
     at::Tensor perChannel;  // dL/dmean / (P d), N x C x 1 x 1; undefined: none
+    // crop.mask squared (a region's gradient carries its mask twice), where rows of its crop
+    // go straight into the gradient (channels-last memory, rowProductsRun); else undefined.
+    at::Tensor maskSquared;
 };
+
+// Whether `cell`'s gradient goes straight into the layer's, one product per row: rows that can
+// (maskSquared) and are long enough to pay.
+bool productsByRow(const RegionGradient& region, const Area& cell) {
+    return region.maskSquared.defined() && cell.columns >= kShortestProductRow;
+}
+
+// Writes `cell`'s dL/dF, mask^2 (X S + dL/dmean / (P d)), into `full` one product per row: the
+// features themselves where the mask is 1, else weighted by mask^2 first.
+void writeByRows(at::Tensor& full, const at::Tensor& features, const RegionGradient& region,
+                 const Area& cell) {
+    const Crop& crop = region.crop;
+    const bool unit = crop.ones.rows > 0 && contains(crop.ones, cell);
+    const at::Tensor squared = part(region.maskSquared, cell, crop.area);
+    at::Tensor source = part(features, cell);
+    if (!unit) {
+        source = at::mul(source, squared);
+    }
+    const at::Tensor target = part(full, cell);
+    for (int64_t item = 0; item < features.size(0); ++item) {
+        rowProducts(rowsOf(target[item]), rowsOf(source[item]), region.symmetric[item]);
+    }
+    if (region.perChannel.defined()) {
+        unit ? target.add_(region.perChannel) : target.addcmul_(region.perChannel, squared);
+    }
+}
 
 // dL/dF of `piece`: mask (weighted S + mask dL/dmean / (P d)), without its outer mask factor;
 // into `out` where given (dense rows of the features' layout).
@@ -195,12 +276,7 @@ at::Tensor gradientOf(const at::Tensor& features, const std::vector<RegionGradie
     }
     at::Tensor full = at::empty(features.sizes(),
                                 features.options().memory_format(features.suggest_memory_format()));
-    for (const Area& cell : cells({0, 0, features.size(2), features.size(3)}, covered)) {
-        if (std::none_of(covered.begin(), covered.end(),
-                         [&](const Area& area) { return contains(area, cell); })) {
-            part(full, cell).zero_();
-        }
-    }
+    zeroUncovered(full, covered);
     const std::vector<Piece> pieces = piecesOf(crops, features);
     std::vector<std::vector<SharedCell>> shared(at::get_num_threads());
     at::parallel_for(0, static_cast<int64_t>(pieces.size()), 1, [&](int64_t begin, int64_t end) {
@@ -219,19 +295,36 @@ at::Tensor gradientOf(const at::Tensor& features, const std::vector<RegionGradie
                               part(full, piece.area));
                 continue;
             }
+            const RegionGradient& region = regions[piece.region];
+            // By rows, each cell of ones apart (its rows need no weighting); else one product
+            // for the piece, cut into cells.
+            const bool byRows = productsByRow(region, piece.area);
+            std::vector<Area> edges = others;
+            if (byRows) {
+                edges.push_back(crop.ones);
+            }
             const at::Tensor gradient =
-                pieceGradient(features, regions[piece.region], piece.area, pieceMask);
-            for (const Area& cell : cells(piece.area, others)) {
-                if (std::any_of(others.begin(), others.end(),
-                                [&](const Area& other) { return contains(other, cell); })) {
-                    shared[at::get_thread_num()].push_back({piece.region, cell,
-                                                            part(gradient, cell, piece.area),
-                                                            part(pieceMask, cell, piece.area)});
+                byRows ? at::Tensor() : pieceGradient(features, region, piece.area, pieceMask);
+            for (const Area& cell : cells(piece.area, edges)) {
+                const bool sharedCell =
+                    std::any_of(others.begin(), others.end(),
+                                [&](const Area& other) { return contains(other, cell); });
+                if (byRows && !sharedCell && cell.columns >= kShortestProductRow) {
+                    writeByRows(full, features, region, cell);
+                    continue;
+                }
+                // The cell's gradient without its outer mask factor, and that mask.
+                const at::Tensor cellMask = part(pieceMask, cell, piece.area);
+                const at::Tensor cellGradient =
+                    byRows ? pieceGradient(features, region, cell, cellMask)
+                           : part(gradient, cell, piece.area);
+                if (sharedCell) {
+                    shared[at::get_thread_num()].push_back(
+                        {piece.region, cell, cellGradient, cellMask});
                     continue;
                 }
                 at::Tensor target = part(full, cell);
-                writeMasked(target, part(gradient, cell, piece.area),
-                            part(pieceMask, cell, piece.area), cell, cell, crop.ones);
+                writeMasked(target, cellGradient, cellMask, cell, cell, crop.ones);
             }
         }
     });
@@ -313,13 +406,18 @@ struct RegionStatisticsFunction : torch::autograd::Function<RegionStatisticsFunc
                 masks[i], {a[0], a[1], a[2], a[3]}, {a[4], a[5], a[6], a[7]}, meanSquares[i]};
             const double divisor = normaliser(region.crop);
             if (gram.defined()) {
-                region.symmetric =
-                    (gram + gram.transpose(1, 2)).div_(divisor).to(features.scalar_type());
+                region.symmetric = (gram + gram.transpose(1, 2))
+                                       .div_(divisor)
+                                       .to(features.scalar_type())
+                                       .contiguous();
             }
             if (mean.defined()) {
                 region.perChannel = (mean / divisor)
                                         .to(features.scalar_type())
                                         .view({features.size(0), features.size(1), 1, 1});
+            }
+            if (region.symmetric.defined() && rowsInPlace(features)) {
+                region.maskSquared = region.crop.mask * region.crop.mask;
             }
             regions.push_back(std::move(region));
         }

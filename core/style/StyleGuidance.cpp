@@ -36,19 +36,23 @@ at::Tensor scatteredMaskedGradients(const std::vector<int64_t>& sizes, at::Memor
         return {};
     }
     at::Tensor full = at::empty(sizes, first->options().memory_format(layout));
+    std::vector<Area> written;
+    for (size_t i = 0; i < crops.size(); ++i) {
+        if (gradients[i].defined()) {
+            written.push_back(crops[i]);
+        }
+    }
+    zeroUncovered(full, written);
     for (const Area& cell : cells({0, 0, sizes[2], sizes[3]}, crops)) {
-        bool written = false;
+        bool firstOverCell = true;
         for (size_t i = 0; i < crops.size(); ++i) {
             if (gradients[i].defined() && contains(crops[i], cell)) {
                 at::Tensor target = part(full, cell);
                 writeMasked(target, part(gradients[i], cell, crops[i]),
                             part(masks[i], cell, crops[i]), cell, cell, ones[i],
-                            written ? std::vector<Area>{cell} : std::vector<Area>{});
-                written = true;
+                            firstOverCell ? std::vector<Area>{} : std::vector<Area>{cell});
+                firstOverCell = false;
             }
-        }
-        if (!written) {
-            part(full, cell).zero_();
         }
     }
     return full;

@@ -44,7 +44,7 @@ void StyleTargets::setStyles(const std::vector<Features>& featuresPerImage,
         for (const auto& [layer, activation] : featuresPerImage[i]) {
             if (source) {
                 const GramAndMean region =
-                    guidedFeatures(activation, {source}).front().statistics(gramMethod_);
+                    regionStatistics(activation, {source}, gramMethod_, true).front();
                 grams[layer] = region.gram.detach();
                 means[layer] = region.mean.detach();
             } else {

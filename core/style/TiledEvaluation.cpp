@@ -10,6 +10,7 @@
 #include "core/common/Error.h"
 #include "core/settings/SmoothnessScale.h"
 #include "core/style/GramMatrix.h"
+#include "core/style/LayerAreas.h"
 #include "core/style/WassersteinLoss.h"
 
 namespace impasto {
@@ -133,20 +134,14 @@ std::optional<RegionPart> regionPart(const at::Tensor& part, std::pair<int, int>
     if (region.mask == nullptr) {
         return RegionPart{part, at::Tensor()};
     }
-    // The rectangle both cover, in layer positions.
     const GuidanceMask::AtLayer& mask = *region.mask;
-    const int64_t top = std::max<int64_t>(begin.first, mask.top);
-    const int64_t left = std::max<int64_t>(begin.second, mask.left);
-    const int64_t bottom = std::min(begin.first + part.size(2), mask.top + mask.mask.size(2));
-    const int64_t right = std::min(begin.second + part.size(3), mask.left + mask.mask.size(3));
-    if (bottom <= top || right <= left) {
+    const Area tile{begin.first, begin.second, part.size(2), part.size(3)};
+    if (!intersect(tile, mask.area())) {
         return std::nullopt;
     }
-    return RegionPart{
-        part.narrow(2, top - begin.first, bottom - top)
-            .narrow(3, left - begin.second, right - left),
-        mask.mask.narrow(2, top - mask.top, bottom - top).narrow(3, left - mask.left, right - left),
-        top - begin.first, left - begin.second};
+    const Area both = overlap(tile, mask.area());
+    return RegionPart{impasto::part(part, both, tile), impasto::part(mask.mask, both, mask.area()),
+                      both.top - tile.top, both.left - tile.left};
 }
 
 // The region `mask` guides (nullptr: the whole layer) in a layer of `rows` x `columns` positions.
