@@ -147,7 +147,7 @@ std::vector<GramAndMean> statisticsOf(const at::Tensor& features, const std::vec
             const bool byRows = gramByRows(features, piece.area);
             for (const Area& cell : cells(piece.area, {byRows ? crop.ones : Area{}})) {
                 if (byRows && crop.ones.rows > 0 && contains(crop.ones, cell) &&
-                    cell.columns >= kShortestGramRow) {
+                    gramByRows(features, cell)) {
                     const at::Tensor ones = part(features, cell);
                     for (int64_t item = 0; item < batch; ++item) {
                         addRowGrams(sum.gram[item], rowsOf(ones[item]));
@@ -309,7 +309,7 @@ at::Tensor gradientOf(const at::Tensor& features, const std::vector<RegionGradie
                 const bool sharedCell =
                     std::any_of(others.begin(), others.end(),
                                 [&](const Area& other) { return contains(other, cell); });
-                if (byRows && !sharedCell && cell.columns >= kShortestProductRow) {
+                if (byRows && !sharedCell && productsByRow(region, cell)) {
                     writeByRows(full, features, region, cell);
                     continue;
                 }
